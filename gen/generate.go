@@ -1,0 +1,7 @@
+// Package gen holds code generated from ../openapi.yaml by oapi-codegen. Never edit it by hand:
+// change openapi.yaml and run `make generate` (or `go generate ./...`).
+package gen
+
+//go:generate go tool oapi-codegen -config models/cfg.yaml ../openapi.yaml
+//go:generate go tool oapi-codegen -config server/cfg.yaml ../openapi.yaml
+//go:generate go tool oapi-codegen -config client/cfg.yaml ../openapi.yaml
