@@ -1,0 +1,124 @@
+package account
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// Activation is the verification state of the primary address.
+type Activation struct {
+	Verified   bool
+	LastSentAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// ActivationStatus reports whether the caller's primary address is verified.
+func (s *Service) ActivationStatus(ctx context.Context, p Principal) (Activation, error) {
+	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
+	if err != nil {
+		return Activation{}, internal(err)
+	}
+	return activationOf(acct), nil
+}
+
+func activationOf(acct account) Activation {
+	updated := acct.user.UpdatedAt
+	if acct.primary.UpdatedAt.After(updated) {
+		updated = acct.primary.UpdatedAt
+	}
+	return Activation{Verified: acct.primary.VerifiedAt != nil, LastSentAt: acct.primary.VerificationSentAt,
+		CreatedAt: acct.user.CreatedAt, UpdatedAt: updated}
+}
+
+// ResendActivation mails a fresh activation code (the previous one stops working). It is
+// limited per account by a cooldown and an hourly budget, both kept in the database.
+func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery) (Activation, error) {
+	db := s.db.WithContext(ctx)
+	acct, err := loadAccount(db, p.UserID)
+	if err != nil {
+		return Activation{}, internal(err)
+	}
+	if acct.primary.VerifiedAt != nil {
+		return Activation{}, invalid(CodeAlreadyVerified, "", "This email address is already verified.")
+	}
+	if wait, err := s.resendWait(ctx, p.UserID, models.PurposeActivation); err != nil {
+		return Activation{}, internal(err)
+	} else if wait > 0 {
+		return Activation{}, throttled(wait)
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if ok, wait, err := s.allow(tx, s.keys.limitKey("activation", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
+			return err
+		} else if !ok {
+			return throttled(wait)
+		}
+		return s.sendActivation(tx, p.UserID, acct.primary, d)
+	})
+	if err != nil {
+		return Activation{}, err
+	}
+	acct, err = loadAccount(db, p.UserID)
+	if err != nil {
+		return Activation{}, internal(err)
+	}
+	return activationOf(acct), nil
+}
+
+// sendActivation makes an activation code for address e and mails it, inside tx.
+func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d Delivery) error {
+	code, row, err := s.newCode(tx, userID, models.PurposeActivation, e.Address, d)
+	if err != nil {
+		return err
+	}
+	if err := tx.Model(&models.Email{}).Where("id = ?", e.ID).
+		Updates(map[string]any{"verification_sent_at": row.CreatedAt, "updated_at": row.CreatedAt}).Error; err != nil {
+		return err
+	}
+	return s.enqueueMail(tx, MailActivation, e.Address, mailData{Email: e.Address, Code: code, Link: linkFor(d, code),
+		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
+}
+
+// CompleteActivation verifies the address an activation code was mailed to and returns a new
+// credential for its owner; other credentials keep working.
+func (s *Service) CompleteActivation(ctx context.Context, code string, spec CredentialSpec) (Session, error) {
+	row, err := s.findCodeByValue(ctx, models.PurposeActivation, code)
+	if err != nil {
+		return Session{}, err
+	}
+	var sess Session
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.consumeCode(tx, row.ID); err != nil {
+			return err
+		}
+		acct, err := loadAccount(tx, row.UserID)
+		if err != nil {
+			return err
+		}
+		if err := acct.usable(); err != nil {
+			return err
+		}
+		now := s.now()
+		// The code proves control of the address it was sent to; if that address has left the
+		// account since, there is nothing to verify.
+		res := tx.Model(&models.Email{}).Where("user_id = ? AND lower(address) = lower(?)", row.UserID, row.Email).
+			Updates(map[string]any{"verified_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errInvalidCode(FieldCode)
+		}
+		if sess, err = s.issueCredential(tx, row.UserID, spec); err != nil {
+			return err
+		}
+		return s.audit(tx, row.UserID, "email_verified", auditDetail(map[string]string{"email": row.Email}))
+	})
+	return sess, err
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,102 @@
+package account
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// EmailChangeTicket identifies a pending email change.
+type EmailChangeTicket struct {
+	ID          string // the code row's id (Rixl's verification_id)
+	NewEmail    string
+	CanResendAt time.Time
+}
+
+// RequestEmailChange starts changing the caller's primary address: it checks the password and
+// that nobody owns the new address, then mails a code to the new address. Nothing changes and
+// nothing is reserved until CompleteEmailChange; a new request replaces the previous one.
+func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPassword, newEmail string, d Delivery) (EmailChangeTicket, error) {
+	if err := checkEmail(newEmail, FieldEmail); err != nil {
+		return EmailChangeTicket{}, err
+	}
+	db := s.db.WithContext(ctx)
+	acct, err := loadAccount(db, p.UserID)
+	if err != nil {
+		return EmailChangeTicket{}, internal(err)
+	}
+	if err := s.verifyPassword(acct, currentPassword); err != nil {
+		return EmailChangeTicket{}, err
+	}
+	if strings.EqualFold(newEmail, acct.primary.Address) {
+		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail, "This is already your email address.")
+	}
+	if taken, err := emailInUse(db, newEmail); err != nil {
+		return EmailChangeTicket{}, internal(err)
+	} else if taken {
+		return EmailChangeTicket{}, errEmailTaken()
+	}
+	if wait, err := s.resendWait(ctx, p.UserID, models.PurposeEmailChange); err != nil {
+		return EmailChangeTicket{}, internal(err)
+	} else if wait > 0 {
+		return EmailChangeTicket{}, throttled(wait)
+	}
+	var t EmailChangeTicket
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if ok, wait, err := s.allow(tx, s.keys.limitKey("email-change", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
+			return err
+		} else if !ok {
+			return throttled(wait)
+		}
+		code, row, err := s.newCode(tx, p.UserID, models.PurposeEmailChange, newEmail, d)
+		if err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
+			Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+			return err
+		}
+		t = EmailChangeTicket{ID: row.ID, NewEmail: newEmail, CanResendAt: row.ResendAt}
+		return s.audit(tx, p.UserID, "email_change_requested", auditDetail(map[string]string{"new_email": newEmail}))
+	})
+	return t, err
+}
+
+// CompleteEmailChange applies the caller's pending change with its code. Only the user who
+// asked can complete it (the code is looked up among the caller's own, with bounded attempts).
+// The address is claimed by updating the primary row under the unique index, so when another
+// account took it meanwhile this fails with email_taken and nothing changes. The old address
+// is told.
+func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code string) error {
+	row, err := s.checkUserCode(ctx, p.UserID, models.PurposeEmailChange, code)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.consumeCode(tx, row.ID); err != nil {
+			return err
+		}
+		acct, err := loadAccount(tx, p.UserID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
+			Updates(map[string]any{"address": row.Email, "verified_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		// Codes mailed to the old address (activation, reset) must not act on the new one.
+		if err := revokeCodes(tx, now, p.UserID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
+			mailData{Email: acct.primary.Address, NewEmail: row.Email}); err != nil {
+			return err
+		}
+		return s.audit(tx, p.UserID, "email_change_completed",
+			auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": row.Email}))
+	})
+}

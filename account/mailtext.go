@@ -1,0 +1,95 @@
+package account
+
+import (
+	"bytes"
+	"strings"
+	"text/template"
+)
+
+// Mail kinds, also the outbox row's kind.
+const (
+	MailActivation     = "activation"
+	MailEmailChange    = "email_change"
+	MailEmailChanged   = "email_changed"
+	MailPasswordReset  = "password_reset"
+	MailPasswordChange = "password_changed"
+	MailAccountDeleted = "account_deleted"
+)
+
+type mailTemplate struct {
+	subject string
+	text    *template.Template
+}
+
+// The texts name the link when the vendor gives one and the code otherwise.
+var mailTemplates = map[string]mailTemplate{
+	MailActivation: {"Confirm your email address", template.Must(template.New("").Parse(
+		`Welcome! Please confirm that {{.Email}} is your email address.
+{{if .Link}}
+Open this link to confirm it:
+
+{{.Link}}
+{{else}}
+Your confirmation code is: {{.Code}}
+{{end}}
+The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If you did not create an account, ignore this mail.
+`))},
+	MailEmailChange: {"Confirm your new email address", template.Must(template.New("").Parse(
+		`Someone, hopefully you, asked to change the email address of an account to {{.Email}}.
+{{if .Link}}
+Open this link while logged in to confirm the change:
+
+{{.Link}}
+{{else}}
+Your confirmation code is: {{.Code}}
+{{end}}
+The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
+`))},
+	MailEmailChanged: {"Your email address was changed", template.Must(template.New("").Parse(
+		`The email address of your account was changed from {{.Email}} to {{.NewEmail}}.
+
+If you did not do this, reset your password at once and contact support.
+`))},
+	MailPasswordReset: {"Reset your password", template.Must(template.New("").Parse(
+		`Someone, hopefully you, asked to reset the password of the account for {{.Email}}.
+{{if .Link}}
+Open this link to choose a new password:
+
+{{.Link}}
+{{else}}
+Your reset code is: {{.Code}}
+{{end}}
+The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}} and works once. If this was not you, ignore this mail: your password stays as it is.
+`))},
+	MailPasswordChange: {"Your password was changed", template.Must(template.New("").Parse(
+		`The password of the account for {{.Email}} was changed, and other sessions were signed out.
+
+If you did not do this, reset your password at once and contact support.
+`))},
+	MailAccountDeleted: {"Your account was deleted", template.Must(template.New("").Parse(
+		`The account for {{.Email}} was deleted. Its email addresses are released.
+
+If you did not do this, contact support.
+`))},
+}
+
+type mailData struct {
+	Email, NewEmail, Code, Link, TTL string
+}
+
+func renderMail(kind string, d mailData) (MailContent, error) {
+	t := mailTemplates[kind]
+	var b bytes.Buffer
+	if err := t.text.Execute(&b, d); err != nil {
+		return MailContent{}, err
+	}
+	return MailContent{Subject: t.subject, Text: b.String()}, nil
+}
+
+// linkFor puts code into the vendor's link pattern ("" when the vendor mails bare codes).
+func linkFor(d Delivery, code string) string {
+	if d.Link == "" {
+		return ""
+	}
+	return strings.ReplaceAll(d.Link, "{code}", code)
+}

@@ -1,0 +1,203 @@
+package account
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// RegisterInput is a new local account.
+type RegisterInput struct {
+	Email                  string
+	Password               string
+	TOSAccepted            bool
+	MarketingEmailAccepted bool
+	Credential             CredentialSpec
+	// Activation says how the activation code is mailed.
+	Activation Delivery
+}
+
+// RegisterResult is the new (or existing) account's first credential.
+type RegisterResult struct {
+	Session
+	// ExistingUser is true when the address already had an account with this password, which
+	// is then logged in instead of created (Webshare's "logged_in_existing_user").
+	ExistingUser bool
+}
+
+// Register creates an account with an unverified primary address, mails an activation code,
+// and returns a credential. Two registrations racing for one address: the unique index lets
+// exactly one commit; the other gets email_taken.
+func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResult, error) {
+	if err := checkEmail(in.Email, FieldEmail); err != nil {
+		return RegisterResult{}, err
+	}
+	if !in.TOSAccepted {
+		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS, "You must accept the terms of service.")
+	}
+	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
+	if err != nil {
+		return RegisterResult{}, internal(err)
+	}
+	if exists {
+		sess, err := s.login(ctx, acct, true, in.Password, in.Credential)
+		if err != nil {
+			if e := AsError(err); e.Code == CodeInvalidCredentials {
+				return RegisterResult{}, errEmailTaken()
+			}
+			return RegisterResult{}, err
+		}
+		return RegisterResult{Session: sess, ExistingUser: true}, nil
+	}
+	if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
+		return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	}
+	hash, err := s.cfg.Hasher.Hash(in.Password)
+	if err != nil {
+		return RegisterResult{}, internal(err)
+	}
+	var res RegisterResult
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		u := models.User{ID: models.NewID(), PasswordHash: &hash, Status: models.StatusActive, TOSAcceptedAt: &now,
+			MarketingEmailAccepted: in.MarketingEmailAccepted, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&u).Error; err != nil {
+			return err
+		}
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&e).Error; err != nil {
+			return err
+		}
+		if err := s.sendActivation(tx, u.ID, e, in.Activation); err != nil {
+			return err
+		}
+		sess, err := s.issueCredential(tx, u.ID, in.Credential)
+		if err != nil {
+			return err
+		}
+		res.Session = sess
+		return s.audit(tx, u.ID, "user_registered", "")
+	})
+	return res, err
+}
+
+// Login checks an address and password and returns a new credential. A wrong address and a
+// wrong password give the same error after the same argon2id work.
+func (s *Service) Login(ctx context.Context, email, plain string, spec CredentialSpec) (Session, error) {
+	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
+	if err != nil {
+		return Session{}, internal(err)
+	}
+	return s.login(ctx, acct, exists, plain, spec)
+}
+
+func (s *Service) login(ctx context.Context, acct account, exists bool, plain string, spec CredentialSpec) (Session, error) {
+	if !exists || acct.user.PasswordHash == nil {
+		s.cfg.Hasher.VerifyAgainstDummy(plain)
+		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+	}
+	ok, err := s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash)
+	if err != nil {
+		return Session{}, internal(err)
+	}
+	if !ok {
+		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+	}
+	if err := acct.usable(); err != nil {
+		return Session{}, err
+	}
+	var sess Session
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
+			if err := s.setPassword(tx, acct.user.ID, plain); err != nil {
+				return err
+			}
+		}
+		sess, err = s.issueCredential(tx, acct.user.ID, spec)
+		if err != nil {
+			return err
+		}
+		return s.audit(tx, acct.user.ID, "login", "")
+	})
+	return sess, err
+}
+
+// setPassword stores a new hash for a password the caller has already checked against policy.
+func (s *Service) setPassword(tx *gorm.DB, userID, plain string) error {
+	hash, err := s.cfg.Hasher.Hash(plain)
+	if err != nil {
+		return err
+	}
+	return tx.Model(&models.User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error
+}
+
+// verifyPassword checks the password a logged-in user gives to confirm an action.
+func (s *Service) verifyPassword(acct account, plain string) error {
+	if acct.user.PasswordHash == nil {
+		s.cfg.Hasher.VerifyAgainstDummy(plain)
+		return errWrongPassword()
+	}
+	ok, err := s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash)
+	if err != nil {
+		return internal(err)
+	}
+	if !ok {
+		return errWrongPassword()
+	}
+	return nil
+}
+
+// DeleteAccount deletes the caller's account after checking its password: addresses are
+// released, codes die, the password hash is erased. The user row stays (status deleted) so
+// audit events keep their subject and its tokens answer account_deleted.
+func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) error {
+	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
+	if err != nil {
+		return internal(err)
+	}
+	if err := s.verifyPassword(acct, plain); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&models.User{}).Where("id = ? AND status <> ?", p.UserID, models.StatusDeleted).
+			Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return forbidden(CodeAccountDeleted, "This account has been deleted.")
+		}
+		if err := revokeCodes(tx, now, p.UserID); err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", p.UserID).Delete(&models.Email{}).Error; err != nil {
+			return err
+		}
+		if acct.primary.Address != "" {
+			if err := s.enqueueMail(tx, MailAccountDeleted, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, p.UserID, "account_deleted", "")
+	})
+}
+
+// auditDetail renders a small JSON object for an audit event.
+func auditDetail(kv map[string]string) string {
+	b, _ := json.Marshal(kv)
+	return string(b)
+}
+
+// humanTTL renders a lifetime for mail texts ("60 minutes", "24 hours").
+func humanTTL(d time.Duration) string {
+	if d > time.Hour && d%time.Hour == 0 {
+		return itoa(int(d/time.Hour)) + " hours"
+	}
+	return itoa(int(d/time.Minute)) + " minutes"
+}

@@ -1,0 +1,53 @@
+package account
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/json"
+	"errors"
+)
+
+// MailContent is the part of an outbox mail that may carry a live code, so it is sealed at rest.
+type MailContent struct {
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
+}
+
+func (k keys) sealMail(id string, m MailContent) ([]byte, error) {
+	plain, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := k.aead()
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	mustRead(nonce)
+	// The row id is the additional data: a sealed body cannot be moved to another row.
+	return aead.Seal(nonce, nonce, plain, []byte(id)), nil
+}
+
+func (k keys) openMail(id string, sealed []byte) (MailContent, error) {
+	var m MailContent
+	aead, err := k.aead()
+	if err != nil {
+		return m, err
+	}
+	if len(sealed) < aead.NonceSize() {
+		return m, errors.New("sealed mail too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(id))
+	if err != nil {
+		return m, err
+	}
+	return m, json.Unmarshal(plain, &m)
+}
+
+func (k keys) aead() (cipher.AEAD, error) {
+	block, err := aes.NewCipher(k.seal)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}

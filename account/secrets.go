@@ -1,0 +1,99 @@
+package account
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"math/big"
+)
+
+// MinSecretLength is the shortest ACCOUNTD_SECRET accepted, in bytes.
+const MinSecretLength = 32
+
+// keys are the purpose-specific keys derived from the server secret, so a leak of one use
+// (say, an outbox row's key) does not give away the others.
+type keys struct {
+	code  []byte // HMAC of one-time codes
+	seal  []byte // AES-256-GCM of outbox mail
+	limit []byte // HMAC of rate-limit keys (no raw addresses in that table)
+}
+
+func deriveKeys(secret []byte) (keys, error) {
+	if len(secret) < MinSecretLength {
+		return keys{}, errors.New("the server secret must be at least 32 bytes")
+	}
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte("accountd/" + label + "/v1"))
+		return m.Sum(nil)
+	}
+	return keys{code: derive("code-hmac"), seal: derive("outbox-seal"), limit: derive("rate-limit")}, nil
+}
+
+// codeHash is the stored form of a one-time code: HMAC-SHA256 keyed by the server secret,
+// bound to the purpose so a code of one flow can never be replayed in another.
+func (k keys) codeHash(purpose, code string) []byte {
+	m := hmac.New(sha256.New, k.code)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(code))
+	return m.Sum(nil)
+}
+
+// limitKey names a rate-limit bucket without storing the raw subject (an email address).
+func (k keys) limitKey(scope, subject string) string {
+	m := hmac.New(sha256.New, k.limit)
+	m.Write([]byte(scope))
+	m.Write([]byte{0})
+	m.Write([]byte(subject))
+	return scope + ":" + hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// tokenHash is the stored form of a credential. Tokens carry 160+ random bits, so a plain
+// SHA-256 is enough and survives a rotation of the server secret.
+func tokenHash(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// equalHashes compares two hashes in constant time.
+func equalHashes(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
+
+// randomToken returns n random bytes, URL-safe base64 without padding.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	mustRead(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// randomHex returns n random bytes as hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	mustRead(b)
+	return hex.EncodeToString(b)
+}
+
+// randomDigits returns a string of n uniformly random decimal digits. crypto/rand.Int draws by
+// rejection, so there is no modulo bias.
+func randomDigits(n int) string {
+	limit := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
+	v, err := rand.Int(rand.Reader, limit)
+	if err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	s := v.String()
+	for len(s) < n {
+		s = "0" + s
+	}
+	return s
+}
+
+func mustRead(b []byte) {
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // the Go runtime treats this as fatal too
+	}
+}

@@ -1,0 +1,137 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// Config holds the core's policies. Zero values take the defaults below.
+type Config struct {
+	// Secret keys code HMACs, sealed mail and rate-limit keys (ACCOUNTD_SECRET).
+	Secret []byte
+	// Hasher hashes passwords; nil means argon2id with password.DefaultParams.
+	Hasher *password.Hasher
+	// Now is the clock; tests move it to expire codes without sleeping.
+	Now func() time.Time
+	// Logger receives operational messages.
+	Logger *slog.Logger
+
+	LinkTTL         time.Duration // lifetime of a mailed link token (default 60 min)
+	CodeTTL         time.Duration // lifetime of a typed code (default 15 min)
+	ResendCooldown  time.Duration // minimum time between two mails of one flow for one account (default 60 s)
+	SendsPerHour    int           // mails of one flow per account or address per hour (default 5)
+	MaxCodeAttempts int           // wrong tries before a code is burned (default 5)
+	// ResetFloor is the least time RequestPasswordReset takes, so known and unknown addresses
+	// cannot be told apart by timing (default 250 ms; negative disables).
+	ResetFloor time.Duration
+}
+
+func (c *Config) setDefaults() {
+	if c.Hasher == nil {
+		c.Hasher = password.NewHasher(password.DefaultParams)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	setDuration(&c.LinkTTL, time.Hour)
+	setDuration(&c.CodeTTL, 15*time.Minute)
+	setDuration(&c.ResendCooldown, time.Minute)
+	setDuration(&c.ResetFloor, 250*time.Millisecond)
+	if c.SendsPerHour == 0 {
+		c.SendsPerHour = 5
+	}
+	if c.MaxCodeAttempts == 0 {
+		c.MaxCodeAttempts = 5
+	}
+}
+
+func setDuration(d *time.Duration, def time.Duration) {
+	if *d == 0 {
+		*d = def
+	}
+}
+
+// Service is the account core.
+type Service struct {
+	db   *models.DB
+	cfg  Config
+	keys keys
+}
+
+// New builds the core on an open, migrated database.
+func New(db *models.DB, cfg Config) (*Service, error) {
+	cfg.setDefaults()
+	k, err := deriveKeys(cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{db: db, cfg: cfg, keys: k}, nil
+}
+
+// Delivery says how a one-time code reaches the user.
+type Delivery struct {
+	// Link is a URL with "{code}" where the code goes. Empty: the mail shows the code itself.
+	Link string
+	// Digits > 0 makes a code of that many decimal digits, to be typed by hand (short-lived,
+	// attempt-limited). 0 makes a 256-bit URL-safe token, for links.
+	Digits int
+}
+
+// CredentialSpec says what credential a flow hands out; the vendor decides.
+type CredentialSpec struct {
+	Kind   string // models.Credential* kind
+	Scopes []string
+	TTL    time.Duration // 0: no expiry (revocable API tokens)
+}
+
+// Session is a credential handed to a caller.
+type Session struct {
+	UserID string
+	Token  string
+	// ExpiresAt is nil for credentials that do not expire.
+	ExpiresAt *time.Time
+}
+
+// Ping checks the database (health checks).
+func (s *Service) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// now is the service clock in UTC (both databases store UTC).
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// tx runs fn in a transaction; an *Error returned by fn passes through unchanged.
+func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.db.WithContext(ctx).Transaction(fn)
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		// Only addresses have a unique constraint a caller can hit; ids and hashes are random.
+		return errEmailTaken()
+	}
+	return internal(err)
+}
+
+// audit appends a security event inside tx.
+func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
+	ev := models.AuditEvent{ID: models.NewID(), Kind: kind, Detail: detail, CreatedAt: s.now()}
+	if userID != "" {
+		ev.UserID = &userID
+	}
+	if ev.Detail == "" {
+		ev.Detail = "{}"
+	}
+	return tx.Create(&ev).Error
+}

@@ -1,0 +1,107 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// DefaultSQLitePath is where the embedded database lives when no URL is configured.
+const DefaultSQLitePath = "accountd.db"
+
+// DB is an open database with its dialect.
+type DB struct {
+	*gorm.DB
+	Dialect string
+	// SQLitePath is the file of an SQLite database ("" for PostgreSQL).
+	SQLitePath string
+}
+
+// Open opens ACCOUNTD_DATABASE_URL: postgres:// or postgresql:// URLs use PostgreSQL; anything
+// else is an SQLite file path (default accountd.db). It checks that the database answers.
+func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	if IsPostgresURL(databaseURL) {
+		gdb, err := gorm.Open(postgres.Open(databaseURL), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", redact(err, databaseURL))
+		}
+		sqlDB, err := gdb.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(16)
+		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		db := &DB{DB: gdb, Dialect: Postgres}
+		return db, db.Ping(ctx)
+	}
+	path := databaseURL
+	if path == "" {
+		path = DefaultSQLitePath
+	}
+	path = strings.TrimPrefix(path, "sqlite://")
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	gdb, err := gorm.Open(sqlite.Open(dsn), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	// One connection: SQLite allows one writer, and a single connection turns lock contention
+	// into queueing instead of SQLITE_BUSY errors.
+	sqlDB.SetMaxOpenConns(1)
+	db := &DB{DB: gdb, Dialect: SQLite, SQLitePath: path}
+	return db, db.Ping(ctx)
+}
+
+// IsPostgresURL tells whether a database URL selects PostgreSQL.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// redact keeps a password in a database URL out of error messages.
+func redact(err error, rawURL string) error {
+	u, perr := url.Parse(rawURL)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return errors.New(strings.ReplaceAll(err.Error(), pw, "****"))
+	}
+	return err
+}
