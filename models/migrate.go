@@ -47,4 +47,3 @@ func Migrate(ctx context.Context, db *DB) (applied []int64, err error) {
 	}
 	return applied, nil
 }
-

@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/captcha"
+	"github.com/accountd/accountd/handlers"
+	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/models"
+	"github.com/labstack/echo/v4"
+)
+
+// App is a configured accountd.
+type App struct {
+	DB         *models.DB
+	Core       *account.Service
+	HTTP       *echo.Echo
+	Dispatcher *Dispatcher
+	cfg        Config
+	log        *slog.Logger
+}
+
+// New opens and migrates the database and builds the service. Close releases it.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	db, err := models.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*App, error) {
+	secret, err := resolveSecret(cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := models.Migrate(ctx, db); err != nil {
+		return nil, err
+	}
+	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor}
+	if cfg.PasswordParams != nil {
+		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
+	}
+	core, err := account.New(db, acfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.RecaptchaSecret == "" {
+		log.Warn("ACCOUNTD_RECAPTCHA_SECRET is not set: any non-empty recaptcha value is accepted")
+	}
+	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
+	}
+	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
+		PublicURL: cfg.PublicURL, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve answers HTTP on l and dispatches mail until ctx ends, then shuts down gracefully:
+// in-flight requests get up to 15 s to finish.
+func (a *App) Serve(ctx context.Context, l net.Listener) error {
+	srv := &http.Server{Handler: a.HTTP, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	dispatchDone := make(chan struct{})
+	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		defer close(dispatchDone)
+		if interval := a.cfg.MailInterval; interval >= 0 {
+			if interval == 0 {
+				interval = time.Second
+			}
+			a.Dispatcher.Run(dctx, interval)
+		}
+	}()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(l) }()
+	a.log.Info("accountd listening", "addr", l.Addr().String(), "database", a.DB.Dialect)
+	var err error
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopDispatch()
+	<-dispatchDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// ListenAndServe listens on the configured address and serves until ctx ends.
+func (a *App) ListenAndServe(ctx context.Context) error {
+	l, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return a.Serve(ctx, l)
+}

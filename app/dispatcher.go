@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/mail"
+)
+
+// Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
+// any number of dispatchers (goroutines or replicas) can run without sending a mail twice at
+// once; a crashed one's lease simply runs out.
+type Dispatcher struct {
+	core        *account.Service
+	sender      mail.Sender
+	logged      bool // the sender only logs (no SMTP configured)
+	log         *slog.Logger
+	batch       int
+	lease       time.Duration
+	maxAttempts int
+}
+
+func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 20, lease: 2 * time.Minute, maxAttempts: 8}
+}
+
+// DeliverDue sends every mail that is due now and returns how many were delivered.
+func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
+	delivered := 0
+	for {
+		batch, err := d.core.ClaimMail(ctx, d.batch, d.lease)
+		if err != nil {
+			return delivered, err
+		}
+		if len(batch) == 0 {
+			return delivered, nil
+		}
+		for _, m := range batch {
+			err := d.sender.Send(ctx, mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text})
+			if err != nil {
+				d.log.Warn("mail not delivered", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "err", err)
+				if ferr := d.core.MailFailed(ctx, m, err, d.maxAttempts, backoff(m.Attempts)); ferr != nil {
+					return delivered, ferr
+				}
+				continue
+			}
+			if err := d.core.MailDelivered(ctx, m.ID, d.logged); err != nil {
+				return delivered, err
+			}
+			delivered++
+		}
+	}
+}
+
+// Run delivers due mail every interval until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox dispatch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// backoff doubles from 30 s up to an hour, with ±20% jitter so failed mail does not retry in step.
+func backoff(attempt int) time.Duration {
+	d := 30 * time.Second << min(attempt-1, 7)
+	d = min(d, time.Hour)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}

@@ -1,0 +1,165 @@
+// Command accountd runs the account service and its operator commands.
+//
+//	accountd [serve]                      start the server (the default)
+//	accountd migrate                      apply pending database migrations
+//	accountd orgs create --name N         add an organisation
+//	accountd users create --email E --password P [--verified] [--org ID --role member|site_admin|business_admin]
+//
+// Every ACCOUNTD_* variable has a flag of the same name (ACCOUNTD_DATABASE_URL: --database-url);
+// a flag wins over its variable. Operator commands print one JSON object with the new ids.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/app"
+	"github.com/accountd/accountd/models"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, log)
+	stop()
+	if err != nil {
+		var e *account.Error
+		if errors.As(err, &e) && e.Kind != account.KindInternal {
+			fmt.Fprintf(os.Stderr, "accountd: %s\n", e.Error())
+			os.Exit(1)
+		}
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(os.Stderr, "accountd: %v\n", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, log)
+	case "migrate":
+		return migrate(ctx, args, out, log)
+	case "orgs", "users":
+		if len(args) == 0 || args[0] != "create" {
+			return fmt.Errorf("usage: accountd %s create ...", cmd)
+		}
+		if cmd == "orgs" {
+			return createOrg(ctx, args[1:], out, log)
+		}
+		return createUser(ctx, args[1:], out, log)
+	}
+	return fmt.Errorf("unknown command %q (serve, migrate, orgs create, users create)", cmd)
+}
+
+// configFlags binds one flag per ACCOUNTD_* variable, defaulting to the environment.
+func configFlags(name string) (*flag.FlagSet, *app.Config) {
+	cfg := app.FromEnv()
+	fs := flag.NewFlagSet("accountd "+name, flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ACCOUNTD_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres:// URL or SQLite file (ACCOUNTD_DATABASE_URL; default accountd.db)")
+	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "server secret, 32+ bytes (ACCOUNTD_SECRET; prefer the variable: flags show in ps)")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", cfg.SMTPURL, "smtp://[user:pass@]host:port or smtps://... (ACCOUNTD_SMTP_URL; empty logs mail)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "sender address (ACCOUNTD_MAIL_FROM)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "base of links in mails (ACCOUNTD_PUBLIC_URL)")
+	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
+	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
+	return fs, &cfg
+}
+
+func serve(ctx context.Context, args []string, log *slog.Logger) error {
+	fs, cfg := configFlags("serve")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Logger = log
+	a, err := app.New(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.ListenAndServe(ctx)
+}
+
+func migrate(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	fs, cfg := configFlags("migrate")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := models.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := models.Migrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	if applied == nil {
+		applied = []int64{}
+	}
+	return json.NewEncoder(out).Encode(map[string]any{"applied": applied})
+}
+
+func createOrg(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	fs, cfg := configFlags("orgs create")
+	name := fs.String("name", "", "organisation name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withCore(ctx, cfg, log, func(core *account.Service) error {
+		org, err := core.CreateOrganization(ctx, *name)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(out).Encode(map[string]string{"organization_id": org.ID, "name": org.Name})
+	})
+}
+
+func createUser(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	fs, cfg := configFlags("users create")
+	var in account.CreateUserInput
+	fs.StringVar(&in.Email, "email", "", "email address")
+	fs.StringVar(&in.Password, "password", "", "password")
+	fs.BoolVar(&in.Verified, "verified", false, "mark the address verified")
+	fs.StringVar(&in.OrgID, "org", "", "organisation id to join")
+	fs.StringVar(&in.Role, "role", "", "role in --org: member, site_admin or business_admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if in.Role != "" && in.OrgID == "" {
+		return errors.New("--role needs --org")
+	}
+	return withCore(ctx, cfg, log, func(core *account.Service) error {
+		u, err := core.CreateUser(ctx, in)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(out).Encode(u)
+	})
+}
+
+func withCore(ctx context.Context, cfg *app.Config, log *slog.Logger, fn func(*account.Service) error) error {
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) // keep stdout/stderr for the command's own output
+	_ = log
+	a, err := app.New(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a.Core)
+}

@@ -1,0 +1,119 @@
+// Package handlers is the HTTP side of accountd: one Echo server that validates every request
+// against openapi.yaml, authenticates it, and hands it to the vendor handlers (one file per
+// vendor), which call the account core and render errors in their vendor's body.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/captcha"
+	"github.com/accountd/accountd/gen/server"
+	"github.com/accountd/accountd/gen/spec"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	echomiddleware "github.com/oapi-codegen/echo-middleware"
+)
+
+// Config wires the HTTP layer to the core.
+type Config struct {
+	Core    *account.Service
+	Captcha captcha.Verifier
+	// PublicURL is the base of links in mails (ACCOUNTD_PUBLIC_URL).
+	PublicURL string
+	Logger    *slog.Logger
+	// BodyLimit caps request bodies (Echo size syntax, default "64KB"): the validator reads the
+	// whole body into memory, so the cap must come first.
+	BodyLimit string
+}
+
+// API implements every operation of openapi.yaml.
+type API struct {
+	*Webshare
+	*Service
+}
+
+var _ server.StrictServerInterface = (*API)(nil)
+
+// New builds the HTTP server.
+func New(cfg Config) (*echo.Echo, error) {
+	if cfg.Core == nil || cfg.Captcha == nil {
+		return nil, fmt.Errorf("handlers: Core and Captcha are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "64KB"
+	}
+	doc, err := spec.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	registerFormats()
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// No proxy is trusted by default: the peer address is the client address.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+
+	auth := &authenticator{core: cfg.Core}
+	e.Use(accessLog(cfg.Logger))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			cfg.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return err
+		}}))
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(echomiddleware.OapiRequestValidatorWithOptions(doc, &echomiddleware.Options{
+		// Every failure goes to errorHandler, which answers in the vendor's body.
+		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error { return err },
+		Options: openapi3filter.Options{
+			AuthenticationFunc: auth.authenticate,
+			MultiError:         true,
+			// Bind exactly what was validated (closes the case-insensitive JSON key bypass).
+			KeepValidatedValue:      true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+		},
+		SilenceServersWarning: true,
+		DoNotValidateServers:  true,
+	}))
+	e.Use(auth.attach)
+
+	api := &API{
+		Webshare: newWebshare(cfg.Core, cfg.Captcha, strings.TrimRight(cfg.PublicURL, "/")),
+		Service:  &Service{core: cfg.Core},
+	}
+	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
+	return e, nil
+}
+
+// registerFormats makes kin-openapi check `format: email` with the core's own rule, so the
+// spec, the validator and the core agree on what an address is. Formats are global in kin.
+func registerFormats() {
+	openapi3.DefineStringFormatValidator("email", openapi3.NewCallbackValidator(func(s string) error {
+		if !account.ValidEmail(s) {
+			return fmt.Errorf("not a valid email address")
+		}
+		return nil
+	}))
+}
+
+// requestInfo is what the handlers need from the HTTP request besides its body.
+type requestInfo struct {
+	principal *account.Principal
+	remoteIP  string
+}
+
+type requestInfoKey struct{}
+
+func infoFrom(ctx context.Context) requestInfo {
+	info, _ := ctx.Value(requestInfoKey{}).(requestInfo)
+	return info
+}
