@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/accountd/accountd/account/password"
@@ -60,7 +61,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Deli
 		}()
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		subject := email
+		// One bucket per address however it is capitalised.
+		subject := strings.ToLower(email)
 		if ok, _, err := s.allow(tx, s.keys.limitKey("reset-minute", subject), s.cfg.ResendCooldown, 1); err != nil || !ok {
 			return err
 		}

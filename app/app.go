@@ -30,10 +30,8 @@ type App struct {
 
 // New opens and migrates the database and builds the service. Close releases it.
 func New(ctx context.Context, cfg Config) (*App, error) {
+	cfg.setDefaults()
 	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
-	}
 	db, err := models.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err

@@ -40,15 +40,37 @@ type Config struct {
 	PasswordParams *password.Params
 }
 
+// Defaults for settings left empty.
+const (
+	DefaultAddr      = ":8080"
+	DefaultMailFrom  = "accountd <no-reply@localhost.localdomain>"
+	DefaultPublicURL = "http://localhost:8080"
+)
+
+func (c *Config) setDefaults() {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.MailFrom == "" {
+		c.MailFrom = DefaultMailFrom
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = DefaultPublicURL
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}
+
 // FromEnv reads the ACCOUNTD_* variables.
 func FromEnv() Config {
 	return Config{
-		Addr:               envOr("ACCOUNTD_ADDR", ":8080"),
+		Addr:               envOr("ACCOUNTD_ADDR", DefaultAddr),
 		DatabaseURL:        os.Getenv("ACCOUNTD_DATABASE_URL"),
 		Secret:             os.Getenv("ACCOUNTD_SECRET"),
 		SMTPURL:            os.Getenv("ACCOUNTD_SMTP_URL"),
-		MailFrom:           envOr("ACCOUNTD_MAIL_FROM", "accountd <no-reply@localhost.localdomain>"),
-		PublicURL:          envOr("ACCOUNTD_PUBLIC_URL", "http://localhost:8080"),
+		MailFrom:           envOr("ACCOUNTD_MAIL_FROM", DefaultMailFrom),
+		PublicURL:          envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
 		RecaptchaSecret:    os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL: os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 	}

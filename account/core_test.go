@@ -1,0 +1,78 @@
+package account
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/models"
+	"github.com/accountd/accountd/testkit"
+	"gorm.io/gorm"
+)
+
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// newTestService opens a migrated database of each backend and runs fn on a core over it.
+func forEachService(t *testing.T, fn func(t *testing.T, s *Service, clk *testClock)) {
+	for _, b := range testkit.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := models.Open(ctx, b.DSN(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			if _, err := models.Migrate(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			clk := &testClock{now: time.Date(2026, 11, 23, 12, 0, 30, 0, time.UTC)}
+			s, err := New(db, Config{Secret: []byte("0123456789abcdef0123456789abcdef"), Now: clk.Now,
+				Hasher: password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(t, s, clk)
+		})
+	}
+}
+
+func TestAllowCountsPerWindow(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		hit := func() (bool, time.Duration) {
+			t.Helper()
+			var ok bool
+			var wait time.Duration
+			err := s.db.Transaction(func(tx *gorm.DB) (err error) {
+				ok, wait, err = s.allow(tx, "k", time.Minute, 2)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok, wait
+		}
+		for i, want := range []bool{true, true, false, false} {
+			if ok, wait := hit(); ok != want {
+				t.Fatalf("hit %d: ok=%v want %v", i+1, ok, want)
+			} else if !ok && (wait <= 0 || wait > time.Minute) {
+				t.Fatalf("hit %d: retry after %v", i+1, wait)
+			}
+		}
+		clk.Advance(time.Minute)
+		if ok, _ := hit(); !ok {
+			t.Fatal("a new window did not reset the count")
+		}
+	})
+}

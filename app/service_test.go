@@ -1,0 +1,109 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/accountd/accountd/app"
+	"github.com/accountd/accountd/gen/models"
+	"github.com/accountd/accountd/testkit"
+)
+
+func TestHealthAndSpec(t *testing.T) {
+	e := newEnv(t, t.TempDir()+"/a.db")
+	h, err := e.api.GetHealthWithResponse(ctx)
+	if err != nil || h.StatusCode() != http.StatusOK || h.JSON200.Status != models.HealthStatusOk {
+		t.Fatalf("healthz: %v %d %s", err, h.StatusCode(), h.Body)
+	}
+	y, err := e.api.GetOpenAPIYAMLWithResponse(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile("../openapi.yaml")
+	if y.StatusCode() != http.StatusOK || string(y.Body) != string(want) {
+		t.Fatalf("/openapi.yaml is not openapi.yaml (%d, %d bytes)", y.StatusCode(), len(y.Body))
+	}
+	j, err := e.api.GetOpenAPIJSONWithResponse(ctx)
+	if err != nil || j.StatusCode() != http.StatusOK || (*j.JSON200)["openapi"] != "3.0.3" {
+		t.Fatalf("/openapi.json: %v %d", err, j.StatusCode())
+	}
+	t.Run("503 when the database is gone", func(t *testing.T) {
+		e.app.DB.Close()
+		h, err := e.api.GetHealthWithResponse(ctx)
+		if err != nil || h.StatusCode() != http.StatusServiceUnavailable || h.JSON503.Status != models.HealthStatusUnavailable {
+			t.Fatalf("healthz: %v %d %s", err, h.StatusCode(), h.Body)
+		}
+	})
+}
+
+func TestRecaptchaIsVerifiedWhenConfigured(t *testing.T) {
+	verify := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.Form.Get("secret") == "site-secret" && r.Form.Get("response") == "human" {
+			_, _ = io.WriteString(w, `{"success":true}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"success":false}`)
+	}))
+	defer verify.Close()
+	e := newEnv(t, t.TempDir()+"/a.db", func(c *app.Config) {
+		c.RecaptchaSecret, c.RecaptchaVerifyURL = "site-secret", verify.URL
+	})
+	r, err := e.api.WebshareRegisterWithResponse(ctx, models.WebshareRegisterRequest{Email: "bot@example.com", Password: goodPassword, Recaptcha: "robot", TosAccepted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fieldErrors(t, r.StatusCode(), r.JSON400, r.Body, "recaptcha", "Invalid recaptcha. Please try again.")
+	r, err = e.api.WebshareRegisterWithResponse(ctx, models.WebshareRegisterRequest{Email: "human@example.com", Password: goodPassword, Recaptcha: "human", TosAccepted: true})
+	if err != nil || r.StatusCode() != http.StatusCreated {
+		t.Fatalf("register: %v %d %s", err, r.StatusCode(), r.Body)
+	}
+}
+
+// A mail the SMTP server refuses stays in the outbox and goes out on a later attempt.
+func TestMailIsRetried(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.smtp.FailNext(1)
+		e.register("retry@example.com", goodPassword)
+		if n := e.deliver(); n != 0 || len(e.smtp.For("retry@example.com")) != 0 {
+			t.Fatalf("delivered %d despite the failure", n)
+		}
+		if n := e.deliver(); n != 0 {
+			t.Fatalf("retried before the backoff: %d", n)
+		}
+		e.clock.Advance(time.Minute)
+		if n := e.deliver(); n != 1 {
+			t.Fatalf("delivered %d after the backoff, want 1", n)
+		}
+		e.lastLink("retry@example.com", "/activation/")
+	})
+}
+
+func TestPostgresNeedsASecret(t *testing.T) {
+	_, err := app.New(context.Background(), app.Config{DatabaseURL: testkit.PostgresURL(t)})
+	if !errors.Is(err, app.ErrSecretRequired) {
+		t.Fatalf("got %v, want ErrSecretRequired", err)
+	}
+}
+
+func TestSQLiteSecretIsGeneratedOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		a, err := app.New(context.Background(), app.Config{DatabaseURL: dir + "/accountd.db", MailInterval: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Close()
+	}
+	info, err := os.Stat(dir + "/accountd.secret")
+	if err != nil || info.Mode().Perm() != 0o600 || info.Size() < 32 {
+		t.Fatalf("secret file: %v %v", err, info)
+	}
+}

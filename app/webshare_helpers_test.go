@@ -1,0 +1,89 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/accountd/accountd/gen/models"
+)
+
+var ctx = context.Background()
+
+const goodPassword = "correct-horse-battery"
+
+// register makes an account and returns its token.
+func (e *env) register(email, pw string) string {
+	e.t.Helper()
+	r, err := e.api.WebshareRegisterWithResponse(ctx, models.WebshareRegisterJSONRequestBody{
+		Email: email, Password: pw, Recaptcha: "ok", TosAccepted: true})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if r.StatusCode() != http.StatusCreated || r.JSON201 == nil || r.JSON201.Token == "" || r.JSON201.LoggedInExistingUser {
+		e.t.Fatalf("register %s: %d %s", email, r.StatusCode(), r.Body)
+	}
+	return r.JSON201.Token
+}
+
+// login returns a new token, failing the test on anything but 200.
+func (e *env) login(email, pw string) string {
+	e.t.Helper()
+	r, err := e.api.WebshareLoginWithResponse(ctx, models.WebshareLoginJSONRequestBody{Email: email, Password: pw, Recaptcha: "ok"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if r.StatusCode() != http.StatusOK || r.JSON200 == nil {
+		e.t.Fatalf("login %s: %d %s", email, r.StatusCode(), r.Body)
+	}
+	return r.JSON200.Token
+}
+
+// loginStatus tries to log in and returns the status.
+func (e *env) loginStatus(email, pw string) int {
+	e.t.Helper()
+	r, err := e.api.WebshareLoginWithResponse(ctx, models.WebshareLoginJSONRequestBody{Email: email, Password: pw, Recaptcha: "ok"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r.StatusCode()
+}
+
+// activation returns GET /activation/'s status code and body.
+func (e *env) activation(tok string) (int, *models.WebshareActivationStatus, []byte) {
+	e.t.Helper()
+	r, err := e.api.WebshareGetActivationWithResponse(ctx, token(tok))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r.StatusCode(), r.JSON200, r.Body
+}
+
+// fieldErrors asserts a 400 Webshare field-error body with msg among field's messages.
+func fieldErrors(t *testing.T, status int, body *models.WebshareValidationError, raw []byte, field, msg string) {
+	t.Helper()
+	if status != http.StatusBadRequest || body == nil {
+		t.Fatalf("want 400 with field errors, got %d %s", status, raw)
+	}
+	msgs := body.AdditionalProperties[field]
+	if field == "non_field_errors" && body.NonFieldErrors != nil {
+		msgs = *body.NonFieldErrors
+	}
+	for _, m := range msgs {
+		if msg == "" || m == msg {
+			return
+		}
+	}
+	t.Fatalf("want %q in %s, got %s", msg, field, raw)
+}
+
+// detailError asserts a Webshare {"detail", "code"} body.
+func detailError(t *testing.T, status, wantStatus int, body *models.WebshareError, raw []byte, wantCode string) {
+	t.Helper()
+	if status != wantStatus || body == nil || body.Detail == "" {
+		t.Fatalf("want %d with detail, got %d %s", wantStatus, status, raw)
+	}
+	if wantCode != "" && (body.Code == nil || *body.Code != wantCode) {
+		t.Fatalf("want code %q, got %s", wantCode, raw)
+	}
+}
