@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,12 @@ func TestHealthAndSpec(t *testing.T) {
 	if err != nil || j.StatusCode() != http.StatusOK || (*j.JSON200)["openapi"] != "3.0.3" {
 		t.Fatalf("/openapi.json: %v %d", err, j.StatusCode())
 	}
+	t.Run("a body over the limit is refused on any route", func(t *testing.T) {
+		resp, body := e.raw("GET", "/healthz", "application/json", `{"x":"`+strings.Repeat("x", 70<<10)+`"}`)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, `"detail"`) {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
 	t.Run("503 when the database is gone", func(t *testing.T) {
 		e.app.DB.Close()
 		h, err := e.api.GetHealthWithResponse(ctx)

@@ -35,6 +35,12 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// ServiceError defines model for ServiceError.
+type ServiceError struct {
+	// Detail Example: Request body is too large.
+	Detail string `json:"detail"`
+}
+
 // WebshareActivationStatus defines model for WebshareActivationStatus.
 type WebshareActivationStatus struct {
 	CreatedAt                          time.Time  `json:"created_at"`
@@ -198,6 +204,9 @@ type WebshareValidationError struct {
 	NonFieldErrors       *[]string           `json:"non_field_errors,omitempty"`
 	AdditionalProperties map[string][]string `json:"-"`
 }
+
+// ServicePayloadTooLarge defines model for ServicePayloadTooLarge.
+type ServicePayloadTooLarge = ServiceError
 
 // WebshareBadRequest Django REST Framework validation errors: each request field maps to a list of messages;
 // `non_field_errors` holds errors about the request as a whole; `detail` is set instead
