@@ -87,3 +87,7 @@ func detailError(t *testing.T, status, wantStatus int, body *models.WebshareErro
 		t.Fatalf("want code %q, got %s", wantCode, raw)
 	}
 }
+
+func resetBody(email string) models.WebshareResetPasswordRequest {
+	return models.WebshareResetPasswordRequest{Email: email, Recaptcha: "ok"}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -86,6 +87,19 @@ func (p Params) Validate() error {
 type Hasher struct {
 	params Params
 	dummy  string // a hash of dummyPlaintext made with params
+	// slots bounds how many argon2id computations run at once. Each holds MemoryKiB of RAM
+	// (19 MiB by default), so a burst of logins must queue rather than exhaust memory; more
+	// than one per core gains no throughput anyway.
+	slots chan struct{}
+}
+
+// idKey runs argon2id in one of the hasher's slots.
+func (h *Hasher) idKey(plain, salt []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+	if h.slots != nil {
+		h.slots <- struct{}{}
+		defer func() { <-h.slots }()
+	}
+	return argon2.IDKey(plain, salt, t, m, p, keyLen)
 }
 
 // NewHasher returns a Hasher using p. It panics if p.Validate fails, since
@@ -95,7 +109,7 @@ func NewHasher(p Params) *Hasher {
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
-	h := &Hasher{params: p}
+	h := &Hasher{params: p, slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	dummy, err := h.Hash(dummyPlaintext)
 	if err != nil { // cannot happen: the input is short
 		panic(err)
@@ -121,7 +135,7 @@ func (h *Hasher) Hash(plain string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: reading salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(plain), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+	key := h.idKey([]byte(plain), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
 	return encode(p.MemoryKiB, p.Iterations, p.Parallelism, salt, key), nil
 }
 
@@ -139,7 +153,7 @@ func (h *Hasher) Verify(plain, encoded string) (ok bool, err error) {
 	if len(plain) > MaxPasswordBytes {
 		return false, nil
 	}
-	key := argon2.IDKey([]byte(plain), d.salt, d.iterations, d.memoryKiB, d.parallelism, uint32(len(d.key)))
+	key := h.idKey([]byte(plain), d.salt, d.iterations, d.memoryKiB, d.parallelism, uint32(len(d.key)))
 	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
 }
 

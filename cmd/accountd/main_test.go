@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/accountd/accountd/testkit"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// runJSON runs the command and decodes the one JSON object it prints.
+func runJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run(context.Background(), args, &out, quiet()); err != nil {
+		t.Fatalf("accountd %s: %v", strings.Join(args, " "), err)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil || strings.Count(strings.TrimSpace(out.String()), "\n") != 0 {
+		t.Fatalf("accountd %s printed %q, want one JSON object", strings.Join(args, " "), out.String())
+	}
+	return v
+}
+
+func TestOperatorCommands(t *testing.T) {
+	db := "--database-url=" + t.TempDir() + "/accountd.db"
+	if got := runJSON(t, "migrate", db); len(got["applied"].([]any)) == 0 {
+		t.Fatalf("first migrate applied nothing: %v", got)
+	}
+	if got := runJSON(t, "migrate", db); len(got["applied"].([]any)) != 0 {
+		t.Fatalf("second migrate applied %v", got)
+	}
+	org := runJSON(t, "orgs", "create", db, "--name", "Acme")
+	orgID, _ := org["organization_id"].(string)
+	if len(orgID) != 24 || org["name"] != "Acme" {
+		t.Fatalf("org: %v", org)
+	}
+	u := runJSON(t, "users", "create", db, "--email", "ops@example.com", "--password", "a-long-passphrase", "--verified", "--org", orgID, "--role", "site_admin")
+	if u["user_id"] == "" || u["organization_id"] != orgID || u["role"] != "site_admin" {
+		t.Fatalf("user: %v", u)
+	}
+
+	failures := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"duplicate address", []string{"users", "create", db, "--email", "OPS@example.com", "--password", "another-passphrase"}, "already in use"},
+		{"weak password", []string{"users", "create", db, "--email", "b@example.com", "--password", "short"}, "too short"},
+		{"bad role", []string{"users", "create", db, "--email", "c@example.com", "--password", "a-long-passphrase", "--org", orgID, "--role", "king"}, "role"},
+		{"unknown org", []string{"users", "create", db, "--email", "d@example.com", "--password", "a-long-passphrase", "--org", "000000000000000000000000"}, "organisation"},
+		{"role without org", []string{"users", "create", db, "--email", "e@example.com", "--password", "a-long-passphrase", "--role", "member"}, "--role needs --org"},
+		{"empty org name", []string{"orgs", "create", db, "--name", " "}, "name"},
+		{"postgres without a secret", []string{"orgs", "create", "--name", "x", "--secret=", "--database-url=" + testkit.PostgresURL(t)}, "ACCOUNTD_SECRET is required with PostgreSQL"},
+	}
+	for _, tc := range failures {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, io.Discard, quiet())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// listening is a slog handler that reports the address from the "accountd listening" record,
+// so the test knows the server is up without polling.
+type listening struct{ addr chan string }
+
+func (h listening) Enabled(context.Context, slog.Level) bool { return true }
+func (h listening) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h listening) WithGroup(string) slog.Handler            { return h }
+func (h listening) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "accountd listening" {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "addr" {
+				h.addr <- a.Value.String()
+			}
+			return true
+		})
+	}
+	return nil
+}
+
+// serve answers until its context ends, then returns cleanly.
+func TestServeShutsDownGracefully(t *testing.T) {
+	up := listening{addr: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database-url", t.TempDir() + "/a.db"}, io.Discard, slog.New(up))
+	}()
+	var addr string
+	select {
+	case addr = <-up.addr:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	}
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v", err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v after shutdown", err)
+	}
+}
