@@ -51,10 +51,17 @@ func (s *Service) Authenticate(ctx context.Context, token string, kinds ...strin
 		return Principal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials,
 			Messages: []string{"Authentication credentials were not provided."}}
 	}
-	var c models.Credential
-	q := s.db.WithContext(ctx).Where("token_hash = ? AND revoked_at IS NULL", tokenHash(token))
+	// One query: the credential and its owner's status.
+	var c struct {
+		ID, UserID, Kind, Scopes, Status string
+		ExpiresAt                        *time.Time
+	}
+	q := s.db.WithContext(ctx).Table("credentials").
+		Select("credentials.id, credentials.user_id, credentials.kind, credentials.scopes, credentials.expires_at, users.status").
+		Joins("JOIN users ON users.id = credentials.user_id").
+		Where("credentials.token_hash = ? AND credentials.revoked_at IS NULL", tokenHash(token))
 	if len(kinds) > 0 {
-		q = q.Where("kind IN ?", kinds)
+		q = q.Where("credentials.kind IN ?", kinds)
 	}
 	err := q.Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ExpiresAt != nil && !c.ExpiresAt.After(s.now())) {
@@ -63,11 +70,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, kinds ...strin
 	if err != nil {
 		return Principal{}, internal(err)
 	}
-	var u models.User
-	if err := s.db.WithContext(ctx).Select("id", "status").Take(&u, "id = ?", c.UserID).Error; err != nil {
-		return Principal{}, internal(err)
-	}
-	if err := (account{user: u}).usable(); err != nil {
+	if err := (account{user: models.User{Status: c.Status}}).usable(); err != nil {
 		return Principal{}, err
 	}
 	var scopes []string

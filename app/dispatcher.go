@@ -55,13 +55,25 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	}
 }
 
-// Run delivers due mail every interval until ctx ends.
+// sweepEvery is how often Run also clears rows that have done their job (account.Sweep).
+const sweepEvery = 10 * time.Minute
+
+// Run delivers due mail every interval until ctx ends, and sweeps now and then.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var lastSweep time.Time
 	for {
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("outbox dispatch", "err", err)
+		}
+		if time.Since(lastSweep) >= sweepEvery {
+			lastSweep = time.Now()
+			if r, err := d.core.Sweep(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("sweep", "err", err)
+			} else if r != (account.SweepResult{}) {
+				d.log.Info("swept", "rate_limits", r.RateLimits, "codes", r.Codes, "mail", r.Mail)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -49,7 +49,7 @@ func (c *clock) Advance(d time.Duration) {
 // of the backend under test, and a generated client whose every response is checked against
 // openapi.yaml.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	app      *app.App
 	smtp     *mailtest.Server
 	clock    *clock
@@ -68,7 +68,7 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, dsn string)) {
 	}
 }
 
-func newEnv(t *testing.T, dsn string, opts ...envOption) *env {
+func newEnv(t testing.TB, dsn string, opts ...envOption) *env {
 	t.Helper()
 	smtp := mailtest.Start(t)
 	clk := &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
@@ -182,7 +182,7 @@ func (e *env) raw(method, path, contentType, body string, headers ...string) (*h
 	return resp, string(b)
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
