@@ -24,8 +24,14 @@ func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
 		return err
 	}
 	now := s.now()
-	return tx.Create(&models.OutboxMessage{ID: id, Kind: kind, Recipient: to, Sealed: sealed,
-		Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now}).Error
+	if err := tx.Create(&models.OutboxMessage{ID: id, Kind: kind, Recipient: to, Sealed: sealed,
+		Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+		return err
+	}
+	if flag, ok := tx.Statement.Context.Value(mailFlagKey{}).(*mailFlag); ok {
+		flag.wrote = true
+	}
+	return nil
 }
 
 // PendingMail is an outbox message claimed for delivery.

@@ -65,6 +65,8 @@ type Service struct {
 	db   *models.DB
 	cfg  Config
 	keys keys
+	// mailQueued wakes the dispatcher when a transaction that wrote mail commits.
+	mailQueued chan struct{}
 }
 
 // New builds the core on an open, migrated database.
@@ -74,8 +76,17 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, keys: k}, nil
+	return &Service{db: db, cfg: cfg, keys: k, mailQueued: make(chan struct{}, 1)}, nil
 }
+
+// MailQueued receives a value after a transaction that wrote outbox mail commits, so a
+// dispatcher can send at once instead of at its next poll. Wake-ups coalesce.
+func (s *Service) MailQueued() <-chan struct{} { return s.mailQueued }
+
+// mailFlag marks, in a transaction's context, that the transaction wrote outbox mail.
+type mailFlag struct{ wrote bool }
+
+type mailFlagKey struct{}
 
 // Delivery says how a one-time code reaches the user.
 type Delivery struct {
@@ -109,8 +120,15 @@ func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 
 // tx runs fn in a transaction; an *Error returned by fn passes through unchanged.
 func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(ctx).Transaction(fn)
+	flag := &mailFlag{}
+	err := s.db.WithContext(context.WithValue(ctx, mailFlagKey{}, flag)).Transaction(fn)
 	if err == nil {
+		if flag.wrote {
+			select {
+			case s.mailQueued <- struct{}{}:
+			default: // a wake-up is already pending
+			}
+		}
 		return nil
 	}
 	var e *Error

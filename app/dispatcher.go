@@ -58,7 +58,8 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 // sweepEvery is how often Run also clears rows that have done their job (account.Sweep).
 const sweepEvery = 10 * time.Minute
 
-// Run delivers due mail every interval until ctx ends, and sweeps now and then.
+// Run delivers due mail as soon as a transaction queues some, and every interval for retries
+// and other replicas' mail, until ctx ends; it sweeps now and then.
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -79,6 +80,7 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-d.core.MailQueued():
 		}
 	}
 }

@@ -58,6 +58,13 @@ func TestWebshareBadInput(t *testing.T) {
 				}
 			})
 		}
+		// Webshare's own samples send no body to these two.
+		if resp, body := e.raw("POST", "/api/v2/activation/resend/", "", "", auth...); resp.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("resend without a body: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := e.raw("POST", "/api/v2/logout/", "", "", auth...); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("logout without a body: %d %s", resp.StatusCode, body)
+		}
 		// Nothing above may have changed the account.
 		e.login("bad@example.com", goodPassword)
 	})
