@@ -17,6 +17,15 @@ func (e *env) changeEmail(tok, pw, newEmail string) (int, *models.WebshareValida
 	return r.StatusCode(), r.JSON400, r.Body
 }
 
+// startEmailChange requests a change that must succeed and returns the code from the mail.
+func (e *env) startEmailChange(tok, newEmail string) string {
+	e.t.Helper()
+	if s, _, raw := e.changeEmail(tok, goodPassword, newEmail); s != http.StatusNoContent {
+		e.t.Fatalf("change email to %s: %d %s", newEmail, s, raw)
+	}
+	return e.lastLink(newEmail, "/changeemail/")
+}
+
 func (e *env) completeEmail(tok, code string) (int, *models.WebshareValidationError, []byte) {
 	e.t.Helper()
 	r, err := e.api.WebshareChangeEmailCompleteWithResponse(ctx, models.WebshareChangeEmailCompleteRequest{ConfirmationCode: code}, token(tok))
@@ -46,10 +55,7 @@ func TestWebshareChangeEmail(t *testing.T) {
 				fieldErrors(t, s, b, raw, tc.field, tc.msg)
 			})
 		}
-		if s, _, raw := e.changeEmail(tok, goodPassword, "new@example.com"); s != http.StatusNoContent {
-			t.Fatalf("request: %d %s", s, raw)
-		}
-		code := e.lastLink("new@example.com", "/changeemail/")
+		code := e.startEmailChange(tok, "new@example.com")
 
 		t.Run("a second request within the cooldown is throttled", func(t *testing.T) {
 			r, err := e.api.WebshareChangeEmailWithResponse(ctx, models.WebshareChangeEmailRequest{Password: goodPassword, NewEmail: "newer@example.com"}, token(tok))
@@ -97,10 +103,7 @@ func TestWebshareChangeEmailAttemptsAreBounded(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		tok := e.register("guess@example.com", goodPassword)
-		if s, _, raw := e.changeEmail(tok, goodPassword, "target@example.com"); s != http.StatusNoContent {
-			t.Fatalf("request: %d %s", s, raw)
-		}
-		code := e.lastLink("target@example.com", "/changeemail/")
+		code := e.startEmailChange(tok, "target@example.com")
 		for i := range 5 {
 			s, b, raw := e.completeEmail(tok, "wrong-guess-"+string(rune('a'+i)))
 			fieldErrors(t, s, b, raw, "confirmation_code", "Invalid confirmation code.")
@@ -114,10 +117,7 @@ func TestWebshareChangeEmailExpires(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		tok := e.register("slow@example.com", goodPassword)
-		if s, _, raw := e.changeEmail(tok, goodPassword, "later@example.com"); s != http.StatusNoContent {
-			t.Fatalf("request: %d %s", s, raw)
-		}
-		code := e.lastLink("later@example.com", "/changeemail/")
+		code := e.startEmailChange(tok, "later@example.com")
 		e.clock.Advance(61 * time.Minute)
 		s, b, raw := e.completeEmail(tok, code)
 		fieldErrors(t, s, b, raw, "confirmation_code", "")
@@ -134,10 +134,7 @@ func TestWebshareConcurrentEmailClaim(t *testing.T) {
 		for i := range n {
 			addr := string(rune('a'+i)) + "-claimer@example.com"
 			toks[i] = e.register(addr, goodPassword)
-			if s, _, raw := e.changeEmail(toks[i], goodPassword, "Prize@example.com"); s != http.StatusNoContent {
-				t.Fatalf("request %d: %d %s", i, s, raw)
-			}
-			codes[i] = e.lastLink("Prize@example.com", "/changeemail/")
+			codes[i] = e.startEmailChange(toks[i], "Prize@example.com")
 		}
 		statuses := race(n, func(i int) int {
 			r, err := e.api.WebshareChangeEmailCompleteWithResponse(ctx, models.WebshareChangeEmailCompleteRequest{ConfirmationCode: codes[i]}, token(toks[i]))
