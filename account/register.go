@@ -16,7 +16,9 @@ type RegisterInput struct {
 	Password               string
 	TOSAccepted            bool
 	MarketingEmailAccepted bool
-	Credential             CredentialSpec
+	// Client identifies the caller for the failed-login limits (an IP address).
+	Client     string
+	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
 	Activation Delivery
 }
@@ -44,7 +46,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return RegisterResult{}, internal(err)
 	}
 	if exists {
-		sess, err := s.login(ctx, acct, true, in.Password, in.Credential)
+		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
 		if err != nil {
 			if e := AsError(err); e.Code == CodeInvalidCredentials {
 				return RegisterResult{}, errEmailTaken()
@@ -86,25 +88,31 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 }
 
 // Login checks an address and password and returns a new credential. A wrong address and a
-// wrong password give the same error after the same argon2id work.
-func (s *Service) Login(ctx context.Context, email, plain string, spec CredentialSpec) (Session, error) {
+// wrong password give the same error after the same argon2id work; failures count towards the
+// failed-login limits of the address (see loginLimits). client identifies the caller (an IP).
+func (s *Service) Login(ctx context.Context, email, plain, client string, spec CredentialSpec) (Session, error) {
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
 	if err != nil {
 		return Session{}, internal(err)
 	}
-	return s.login(ctx, acct, exists, plain, spec)
+	return s.login(ctx, acct, exists, email, plain, client, spec)
 }
 
-func (s *Service) login(ctx context.Context, acct account, exists bool, plain string, spec CredentialSpec) (Session, error) {
+func (s *Service) login(ctx context.Context, acct account, exists bool, email, plain, client string, spec CredentialSpec) (Session, error) {
+	if err := s.checkLoginLimits(ctx, email, client); err != nil {
+		return Session{}, err
+	}
+	var ok bool
+	var err error
 	if !exists || acct.user.PasswordHash == nil {
 		s.cfg.Hasher.VerifyAgainstDummy(plain)
-		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
-	}
-	ok, err := s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash)
-	if err != nil {
+	} else if ok, err = s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash); err != nil {
 		return Session{}, internal(err)
 	}
 	if !ok {
+		if err := s.loginFailed(ctx, email, client); err != nil {
+			return Session{}, err
+		}
 		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
 	}
 	if err := acct.usable(); err != nil {

@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/accountd/accountd/gen/models"
 )
@@ -124,5 +125,38 @@ func TestWebshareConcurrentRegistration(t *testing.T) {
 		if statuses[http.StatusCreated] != 1 || statuses[http.StatusBadRequest] != n-1 {
 			t.Fatalf("want one 201 and %d 400s, got %v", n-1, statuses)
 		}
+	})
+}
+
+// Failed logins are limited per address and client: the 11th attempt within 15 minutes is a 429,
+// even with the right password, for a known and an unknown address alike.
+func TestWebshareLoginIsThrottledAfterFailures(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		e.register("brute@example.com", goodPassword)
+		for _, email := range []string{"brute@example.com", "nobody-here@example.com"} {
+			for range 10 {
+				if s := e.loginStatus(email, "wrong-password-1"); s != http.StatusBadRequest {
+					t.Fatalf("%s: failed attempt answered %d", email, s)
+				}
+			}
+			r, err := e.api.WebshareLoginWithResponse(ctx, models.WebshareLoginRequest{Email: email, Password: goodPassword, Recaptcha: "ok"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			detailError(t, r.StatusCode(), http.StatusTooManyRequests, r.JSON429, r.Body, "")
+			if r.HTTPResponse.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+		t.Run("the existing-user path of register counts too", func(t *testing.T) {
+			r, err := e.api.WebshareRegisterWithResponse(ctx, models.WebshareRegisterRequest{Email: "brute@example.com", Password: goodPassword, Recaptcha: "ok", TosAccepted: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			detailError(t, r.StatusCode(), http.StatusTooManyRequests, r.JSON429, r.Body, "")
+		})
+		e.clock.Advance(15 * time.Minute)
+		e.login("brute@example.com", goodPassword)
 	})
 }

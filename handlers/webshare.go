@@ -47,7 +47,7 @@ func (w *Webshare) WebshareRegister(ctx context.Context, req server.WebshareRegi
 	}
 	res, err := w.core.Register(ctx, account.RegisterInput{Email: b.Email, Password: b.Password, TOSAccepted: b.TosAccepted,
 		MarketingEmailAccepted: b.MarketingEmailAccepted != nil && *b.MarketingEmailAccepted,
-		Credential:             webshareToken, Activation: w.activation})
+		Client:                 infoFrom(ctx).remoteIP, Credential: webshareToken, Activation: w.activation})
 	if err != nil {
 		return nil, webshareFail(err)
 	}
@@ -62,7 +62,7 @@ func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRe
 	if err := w.checkCaptcha(ctx, req.Body.Recaptcha); err != nil {
 		return nil, err
 	}
-	sess, err := w.core.Login(ctx, req.Body.Email, req.Body.Password, webshareToken)
+	sess, err := w.core.Login(ctx, req.Body.Email, req.Body.Password, infoFrom(ctx).remoteIP, webshareToken)
 	if err != nil {
 		return nil, webshareFail(err)
 	}

@@ -233,7 +233,9 @@ type ClientInterface interface {
 	// WebshareLoginWithBody Log in and get an API token
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
-	// same answer, after the same amount of work.
+	// same answer, after the same amount of work. Failed attempts are limited per address and
+	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+	// limit the answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -243,7 +245,9 @@ type ClientInterface interface {
 	// WebshareLogin Log in and get an API token
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
-	// same answer, after the same amount of work.
+	// same answer, after the same amount of work. Failed attempts are limited per address and
+	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+	// limit the answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -273,7 +277,8 @@ type ClientInterface interface {
 	// Creates an account and returns its first API token. The email address starts unverified
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
-	// (`logged_in_existing_user: true`, status 200).
+	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+	// login limits (429).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -285,7 +290,8 @@ type ClientInterface interface {
 	// Creates an account and returns its first API token. The email address starts unverified
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
-	// (`logged_in_existing_user: true`, status 200).
+	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+	// login limits (429).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -630,7 +636,9 @@ func (c *Client) WebshareDeleteAccount(ctx context.Context, body WebshareDeleteA
 // WebshareLoginWithBody Log in and get an API token
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
-// same answer, after the same amount of work.
+// same answer, after the same amount of work. Failed attempts are limited per address and
+// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+// limit the answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type.
 //
@@ -650,7 +658,9 @@ func (c *Client) WebshareLoginWithBody(ctx context.Context, contentType string, 
 // WebshareLogin Log in and get an API token
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
-// same answer, after the same amount of work.
+// same answer, after the same amount of work. Failed attempts are limited per address and
+// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+// limit the answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -710,7 +720,8 @@ func (c *Client) WebshareLogout(ctx context.Context, body WebshareLogoutJSONRequ
 // Creates an account and returns its first API token. The email address starts unverified
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
-// (`logged_in_existing_user: true`, status 200).
+// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+// login limits (429).
 //
 // Takes any type of body and a specified content type.
 //
@@ -732,7 +743,8 @@ func (c *Client) WebshareRegisterWithBody(ctx context.Context, contentType strin
 // Creates an account and returns its first API token. The email address starts unverified
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
-// (`logged_in_existing_user: true`, status 200).
+// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+// login limits (429).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1620,7 +1632,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareLoginWithBodyWithResponse Log in and get an API token
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
-	// same answer, after the same amount of work.
+	// same answer, after the same amount of work. Failed attempts are limited per address and
+	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+	// limit the answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1630,7 +1644,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareLoginWithResponse Log in and get an API token
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
-	// same answer, after the same amount of work.
+	// same answer, after the same amount of work. Failed attempts are limited per address and
+	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+	// limit the answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1660,7 +1676,8 @@ type ClientWithResponsesInterface interface {
 	// Creates an account and returns its first API token. The email address starts unverified
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
-	// (`logged_in_existing_user: true`, status 200).
+	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+	// login limits (429).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1672,7 +1689,8 @@ type ClientWithResponsesInterface interface {
 	// Creates an account and returns its first API token. The email address starts unverified
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
-	// (`logged_in_existing_user: true`, status 200).
+	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+	// login limits (429).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2369,6 +2387,11 @@ func (r WebshareDeleteAccountResponse) ContentType() string {
 	return ""
 }
 
+// WebshareLoginResponse429Headers the declared response headers of an HTTP 429 response for WebshareLogin
+type WebshareLoginResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareLoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2382,8 +2405,12 @@ type WebshareLoginResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareLoginResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2409,6 +2436,11 @@ func (r WebshareLoginResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareLoginResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareLoginResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2528,6 +2560,11 @@ func (r WebshareLogoutResponse) ContentType() string {
 	return ""
 }
 
+// WebshareRegisterResponse429Headers the declared response headers of an HTTP 429 response for WebshareRegister
+type WebshareRegisterResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareRegisterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2543,8 +2580,12 @@ type WebshareRegisterResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareRegisterResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -2575,6 +2616,11 @@ func (r WebshareRegisterResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareRegisterResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareRegisterResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3113,7 +3159,9 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithResponse(ctx context.Cont
 // WebshareLoginWithBodyWithResponse Log in and get an API token
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
-// same answer, after the same amount of work.
+// same answer, after the same amount of work. Failed attempts are limited per address and
+// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+// limit the answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3129,7 +3177,9 @@ func (c *ClientWithResponses) WebshareLoginWithBodyWithResponse(ctx context.Cont
 // WebshareLoginWithResponse Log in and get an API token
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
-// same answer, after the same amount of work.
+// same answer, after the same amount of work. Failed attempts are limited per address and
+// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
+// limit the answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3177,7 +3227,8 @@ func (c *ClientWithResponses) WebshareLogoutWithResponse(ctx context.Context, bo
 // Creates an account and returns its first API token. The email address starts unverified
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
-// (`logged_in_existing_user: true`, status 200).
+// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+// login limits (429).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3195,7 +3246,8 @@ func (c *ClientWithResponses) WebshareRegisterWithBodyWithResponse(ctx context.C
 // Creates an account and returns its first API token. The email address starts unverified
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
-// (`logged_in_existing_user: true`, status 200).
+// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
+// login limits (429).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3943,6 +3995,13 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -3950,6 +4009,19 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers WebshareLoginResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -4088,6 +4160,13 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4095,6 +4174,19 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers WebshareRegisterResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

@@ -1167,6 +1167,23 @@ func (response WebshareLogin415JSONResponse) VisitWebshareLoginResponse(w http.R
 	return err
 }
 
+type WebshareLogin429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareLogin429JSONResponse) VisitWebshareLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareLogin500JSONResponse struct {
 	WebshareServerErrorJSONResponse
 }
@@ -1384,6 +1401,23 @@ func (response WebshareRegister415JSONResponse) VisitWebshareRegisterResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareRegister429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareRegister429JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
 	_, err := buf.WriteTo(w)
 	return err
 }
