@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/accountd/accountd/account"
@@ -68,7 +69,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
 	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
-		PublicURL: cfg.PublicURL, Logger: log})
+		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies)})
 	if err != nil {
 		return nil, err
 	}
@@ -121,4 +122,15 @@ func (a *App) ListenAndServe(ctx context.Context) error {
 		return err
 	}
 	return a.Serve(ctx, l)
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

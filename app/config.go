@@ -30,6 +30,7 @@ type Config struct {
 	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
 	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
 	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
+	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 
 	Logger *slog.Logger
 
@@ -73,6 +74,7 @@ func FromEnv() Config {
 		PublicURL:          envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
 		RecaptchaSecret:    os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL: os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
+		TrustedProxies:     os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 	}
 }
 

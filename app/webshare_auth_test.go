@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accountd/accountd/app"
+
 	"github.com/accountd/accountd/gen/models"
 )
 
@@ -159,4 +161,33 @@ func TestWebshareLoginIsThrottledAfterFailures(t *testing.T) {
 		e.clock.Advance(15 * time.Minute)
 		e.login("brute@example.com", goodPassword)
 	})
+}
+
+// Behind a trusted proxy the client is the X-Forwarded-For address: one client's failures do
+// not throttle another client behind the same proxy. Without one, the header is ignored.
+func TestWebshareClientAddressBehindProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted string
+		want    int // status of the other client's login after one client's 10 failures
+	}{
+		{"trusted loopback proxy", "127.0.0.0/8", http.StatusOK},
+		{"no trusted proxy: the header is ignored", "", http.StatusTooManyRequests},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, t.TempDir()+"/a.db", func(c *app.Config) { c.TrustedProxies = tc.trusted })
+			e.register("shared@example.com", goodPassword)
+			login := func(ip, pw string) int {
+				resp, _ := e.raw("POST", "/api/v2/login/", "application/json",
+					`{"email":"shared@example.com","password":"`+pw+`","recaptcha":"x"}`, "X-Forwarded-For", ip)
+				return resp.StatusCode
+			}
+			for range 10 {
+				login("203.0.113.7", "wrong-password-1")
+			}
+			if got := login("198.51.100.9", goodPassword); got != tc.want {
+				t.Fatalf("other client: %d, want %d", got, tc.want)
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 
 	"github.com/accountd/accountd/account"
@@ -27,6 +28,9 @@ type Config struct {
 	// PublicURL is the base of links in mails (ACCOUNTD_PUBLIC_URL).
 	PublicURL string
 	Logger    *slog.Logger
+	// TrustedProxies are the networks (CIDRs) of the load balancers in front of the server:
+	// X-Forwarded-For is believed only from them. Empty: the peer address is the client.
+	TrustedProxies []string
 	// BodyLimit caps request bodies (Echo size syntax, default "64KB"): the validator reads the
 	// whole body into memory, so the cap must come first.
 	BodyLimit string
@@ -59,8 +63,9 @@ func New(cfg Config) (*echo.Echo, error) {
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// No proxy is trusted by default: the peer address is the client address.
-	e.IPExtractor = echo.ExtractIPDirect()
+	if e.IPExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 
 	auth := &authenticator{core: cfg.Core}
@@ -92,6 +97,23 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil
+}
+
+// ipExtractor finds the client address (used by the failed-login limits and recaptcha). With no
+// trusted proxies it is the peer address, so a client cannot claim another's address.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		_, n, err := net.ParseCIDR(strings.TrimSpace(cidr))
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", cidr, err)
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
 }
 
 // registerFormats makes kin-openapi check `format: email` with the core's own rule, so the

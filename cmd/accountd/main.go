@@ -78,6 +78,7 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "base of links in mails (ACCOUNTD_PUBLIC_URL)")
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
 	return fs, &cfg
 }
 
