@@ -104,7 +104,8 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("serve ended early: %v", err)
 	}
-	resp, err := http.Get("http://" + addr + "/healthz")
+	hc := &http.Client{Transport: testkit.LoadContract(t, "../../openapi.yaml").Transport(t, nil)}
+	resp, err := hc.Get("http://" + addr + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v", err)
 	}
