@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -201,4 +202,22 @@ func TestValidEmail(t *testing.T) {
 			t.Errorf("ValidEmail(%q) = %v, want %v", tc.in, got, tc.ok)
 		}
 	}
+}
+
+// RequestPasswordReset takes at least ResetFloor whether or not the address is registered, so
+// its timing does not tell. (A lower bound: timers never fire early, so this cannot flake.)
+func TestResetTakesTheFloorEitherWay(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		s.cfg.ResetFloor = 30 * time.Millisecond
+		makeUser(t, s, "known@example.com")
+		for _, email := range []string{"known@example.com", "unknown@example.com"} {
+			start := time.Now()
+			if err := s.RequestPasswordReset(context.Background(), email, Delivery{}); err != nil {
+				t.Fatal(err)
+			}
+			if took := time.Since(start); took < s.cfg.ResetFloor {
+				t.Fatalf("%s: took %v, under the %v floor", email, took, s.cfg.ResetFloor)
+			}
+		}
+	})
 }
