@@ -23,6 +23,7 @@ func TestWebshareBadInput(t *testing.T) {
 		}{
 			{"malformed JSON", "POST", login, "application/json", `{"email":`, nil, 400, `"detail":"JSON parse error - `},
 			{"JSON that is not an object", "POST", login, "application/json", `[1,2]`, nil, 400, `"non_field_errors":["Invalid data. Expected a dictionary."]`},
+			{"null body", "POST", login, "application/json", `null`, nil, 400, `"non_field_errors":["Invalid data. Expected a dictionary."]`},
 			{"wrong content type", "POST", login, "text/plain", `email=a`, nil, 415, `Unsupported media type \"text/plain\" in request.`},
 			{"form body", "POST", login, "application/x-www-form-urlencoded", `email=a`, nil, 415, `Unsupported media type`},
 			{"no body", "POST", login, "application/json", ``, nil, 400, `"recaptcha":["This field is required."]`},

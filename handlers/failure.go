@@ -152,8 +152,8 @@ func schemaIssue(se *openapi3.SchemaError) issue {
 	}
 	if len(path) > 0 {
 		is.field = path[0]
-	} else if is.rule == "type" {
-		is.rule = "object"
+	} else if is.rule == "type" || is.rule == "nullable" {
+		is.rule = "object" // the body itself is not a JSON object
 	}
 	return is
 }
