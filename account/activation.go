@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -120,5 +119,3 @@ func (s *Service) CompleteActivation(ctx context.Context, code string, spec Cred
 	})
 	return sess, err
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -2,8 +2,10 @@ package account
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"text/template"
+	"time"
 )
 
 // Mail kinds, also the outbox row's kind.
@@ -92,4 +94,12 @@ func linkFor(d Delivery, code string) string {
 		return ""
 	}
 	return strings.ReplaceAll(d.Link, "{code}", code)
+}
+
+// humanTTL renders a lifetime for mail texts ("60 minutes", "24 hours").
+func humanTTL(d time.Duration) string {
+	if d > time.Hour && d%time.Hour == 0 {
+		return strconv.Itoa(int(d/time.Hour)) + " hours"
+	}
+	return strconv.Itoa(int(d/time.Minute)) + " minutes"
 }

@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"time"
@@ -152,4 +153,10 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 		ev.Detail = "{}"
 	}
 	return tx.Create(&ev).Error
+}
+
+// auditDetail renders a small JSON object for an audit event.
+func auditDetail(kv map[string]string) string {
+	b, _ := json.Marshal(kv)
+	return string(b)
 }

@@ -53,15 +53,15 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 	case "serve":
 		return serve(ctx, args, log)
 	case "migrate":
-		return migrate(ctx, args, out, log)
+		return migrate(ctx, args, out)
 	case "orgs", "users":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("usage: accountd %s create ...", cmd)
 		}
 		if cmd == "orgs" {
-			return createOrg(ctx, args[1:], out, log)
+			return createOrg(ctx, args[1:], out)
 		}
-		return createUser(ctx, args[1:], out, log)
+		return createUser(ctx, args[1:], out)
 	}
 	return fmt.Errorf("unknown command %q (serve, migrate, orgs create, users create)", cmd)
 }
@@ -96,7 +96,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	return a.ListenAndServe(ctx)
 }
 
-func migrate(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+func migrate(ctx context.Context, args []string, out io.Writer) error {
 	fs, cfg := configFlags("migrate")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -116,13 +116,13 @@ func migrate(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 	return json.NewEncoder(out).Encode(map[string]any{"applied": applied})
 }
 
-func createOrg(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+func createOrg(ctx context.Context, args []string, out io.Writer) error {
 	fs, cfg := configFlags("orgs create")
 	name := fs.String("name", "", "organisation name")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return withCore(ctx, cfg, log, func(core *account.Service) error {
+	return withCore(ctx, cfg, func(core *account.Service) error {
 		org, err := core.CreateOrganization(ctx, *name)
 		if err != nil {
 			return err
@@ -131,7 +131,7 @@ func createOrg(ctx context.Context, args []string, out io.Writer, log *slog.Logg
 	})
 }
 
-func createUser(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+func createUser(ctx context.Context, args []string, out io.Writer) error {
 	fs, cfg := configFlags("users create")
 	var in account.CreateUserInput
 	fs.StringVar(&in.Email, "email", "", "email address")
@@ -145,7 +145,7 @@ func createUser(ctx context.Context, args []string, out io.Writer, log *slog.Log
 	if in.Role != "" && in.OrgID == "" {
 		return errors.New("--role needs --org")
 	}
-	return withCore(ctx, cfg, log, func(core *account.Service) error {
+	return withCore(ctx, cfg, func(core *account.Service) error {
 		u, err := core.CreateUser(ctx, in)
 		if err != nil {
 			return err
@@ -154,9 +154,10 @@ func createUser(ctx context.Context, args []string, out io.Writer, log *slog.Log
 	})
 }
 
-func withCore(ctx context.Context, cfg *app.Config, log *slog.Logger, fn func(*account.Service) error) error {
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil)) // keep stdout/stderr for the command's own output
-	_ = log
+// withCore runs fn on a migrated core. The service's own logging is silenced: stdout and
+// stderr belong to the command's output.
+func withCore(ctx context.Context, cfg *app.Config, fn func(*account.Service) error) error {
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.New(ctx, *cfg)
 	if err != nil {
 		return err
