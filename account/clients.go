@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -75,11 +74,11 @@ func (s *Service) clientSecretHash(secret string) []byte {
 func (s *Service) CreateClient(ctx context.Context, in NewClient) (ClientCredentials, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 200 {
-		return ClientCredentials{}, invalid("invalid_name", FieldName, "The name must have 1 to 200 characters.")
+		return ClientCredentials{}, invalid("invalid_name", FieldName)
 	}
 	for _, sc := range in.Scopes {
 		if strings.TrimSpace(sc) != sc || sc == "" {
-			return ClientCredentials{}, invalid(CodeInvalidScope, FieldScope, fmt.Sprintf("Invalid scope %q.", sc))
+			return ClientCredentials{}, invalid(CodeInvalidScope, FieldScope)
 		}
 	}
 	secret := randomToken(32)
@@ -89,7 +88,7 @@ func (s *Service) CreateClient(ctx context.Context, in NewClient) (ClientCredent
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var org models.Organization
 		if err := tx.Take(&org, "id = ?", in.OrganizationID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org", Messages: []string{"No organisation has this id."}}
+			return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org"}
 		} else if err != nil {
 			return err
 		}
@@ -119,7 +118,7 @@ func (s *Service) AuthenticateClient(ctx context.Context, clientID, secret strin
 	}
 	match := equalHashes(stored, s.clientSecretHash(secret))
 	if err != nil || !match || secret == "" {
-		return Client{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidClient, Messages: []string{"Client authentication failed."}}
+		return Client{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidClient}
 	}
 	return clientOf(c), nil
 }
@@ -129,7 +128,7 @@ func (s *Service) ClientByID(ctx context.Context, id string) (Client, error) {
 	var c models.APIClient
 	err := s.db.WithContext(ctx).Take(&c, "id = ? AND revoked_at IS NULL", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Client{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidClient, Messages: []string{"Client authentication failed."}}
+		return Client{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidClient}
 	}
 	if err != nil {
 		return Client{}, internal(err)
@@ -151,7 +150,7 @@ type ApplicationToken struct {
 // IssueApplicationToken mints an application token with scopes, which the client must hold.
 func (s *Service) IssueApplicationToken(ctx context.Context, c Client, scopes []string, ttl time.Duration) (ApplicationToken, error) {
 	if !c.HasScopes(scopes) {
-		return ApplicationToken{}, invalid(CodeInvalidScope, FieldScope, "The requested scope exceeds the client's.")
+		return ApplicationToken{}, invalid(CodeInvalidScope, FieldScope)
 	}
 	if ttl <= 0 {
 		ttl = DefaultAccessTTL
@@ -175,8 +174,7 @@ type ApplicationPrincipal struct {
 // AuthenticateApplication resolves an application token (one query with its client).
 func (s *Service) AuthenticateApplication(ctx context.Context, token string) (ApplicationPrincipal, error) {
 	if token == "" {
-		return ApplicationPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials,
-			Messages: []string{"Authentication credentials were not provided."}}
+		return ApplicationPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials}
 	}
 	var row struct {
 		Scopes    string
@@ -189,7 +187,7 @@ func (s *Service) AuthenticateApplication(ctx context.Context, token string) (Ap
 		Where("client_tokens.token_hash = ? AND client_tokens.revoked_at IS NULL AND api_clients.revoked_at IS NULL", tokenHash(token)).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !row.ExpiresAt.After(s.now())) {
-		return ApplicationPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken, Messages: []string{"Invalid token."}}
+		return ApplicationPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
 	}
 	if err != nil {
 		return ApplicationPrincipal{}, internal(err)

@@ -28,13 +28,13 @@ func requireMember(db *gorm.DB, orgID, userID string) error {
 		return internal(err)
 	}
 	if !ok {
-		return conflict(CodeInvalidOrgAccount, "", "The account does not belong to this organisation.")
+		return conflict(CodeInvalidOrgAccount, "")
 	}
 	return nil
 }
 
 func errAccountNotFound(field string) *Error {
-	return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: field, Messages: []string{"The account could not be found."}}
+	return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: field}
 }
 
 // AccountView is what an organisation's caller may read of an account.
@@ -111,7 +111,7 @@ func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, new
 		return EmailChangeCode{}, err
 	}
 	if strings.EqualFold(newEmail, acct.primary.Address) {
-		return EmailChangeCode{}, conflict(CodeEmailUnchanged, FieldEmail, "This is already your email address.")
+		return EmailChangeCode{}, conflict(CodeEmailUnchanged, FieldEmail)
 	}
 	if taken, err := emailInUse(db, newEmail); err != nil {
 		return EmailChangeCode{}, internal(err)

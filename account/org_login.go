@@ -119,15 +119,14 @@ type OrgLogin struct {
 // after the same argon2id work.
 func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (SessionTokens, error) {
 	if !in.Client.HasScopes(in.Session.Scopes) {
-		return SessionTokens{}, invalid(CodeInvalidScope, FieldScope, "The requested scope exceeds the client's.")
+		return SessionTokens{}, invalid(CodeInvalidScope, FieldScope)
 	}
 	key := s.freezeKey(in.Email)
 	var frozen *Error
 	if err := s.tx(ctx, func(tx *gorm.DB) error {
 		ok, wait, err := s.allow(tx, key, FreezeWindow, FreezeMax)
 		if err == nil && !ok {
-			frozen = &Error{Kind: KindRateLimited, Code: CodeAccountFrozen, RetryAfter: wait.Round(time.Second),
-				Messages: []string{"Too many failed logins; the account is frozen for a while."}}
+			frozen = &Error{Kind: KindRateLimited, Code: CodeAccountFrozen, RetryAfter: wait.Round(time.Second)}
 		}
 		return err
 	}); err != nil {
@@ -157,7 +156,7 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 	}
 	if !ok {
 		_ = s.tx(ctx, func(tx *gorm.DB) error { return s.audit(tx, "", "login_failed", "") })
-		return SessionTokens{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+		return SessionTokens{}, invalid(CodeInvalidCredentials, "")
 	}
 	if err := acct.usable(); err != nil {
 		return SessionTokens{}, err
