@@ -171,3 +171,5 @@ func (p *payway) codeInLink(addr, prefix, param string) (string, url.Values) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+type clientEditor = client.RequestEditorFn

@@ -112,7 +112,10 @@ type ClientInterface interface {
 	//   `scope` may narrow the session's scopes.
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
-	// `Cache-Control: no-store`.
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -138,7 +141,10 @@ type ClientInterface interface {
 	//   `scope` may narrow the session's scopes.
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
-	// `Cache-Control: no-store`.
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -643,7 +649,10 @@ type ClientInterface interface {
 //     `scope` may narrow the session's scopes.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
-// `Cache-Control: no-store`.
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
 //
 // Takes any type of body and a specified content type.
 //
@@ -679,7 +688,10 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 //     `scope` may narrow the session's scopes.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
-// `Cache-Control: no-store`.
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -2662,7 +2674,10 @@ type ClientWithResponsesInterface interface {
 	//   `scope` may narrow the session's scopes.
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
-	// `Cache-Control: no-store`.
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2688,7 +2703,10 @@ type ClientWithResponsesInterface interface {
 	//   `scope` may narrow the session's scopes.
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
-	// `Cache-Control: no-store`.
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5405,7 +5423,10 @@ func (r GetOpenAPIYAMLResponse) ContentType() string {
 //     `scope` may narrow the session's scopes.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
-// `Cache-Control: no-store`.
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -5437,7 +5458,10 @@ func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.
 //     `scope` may narrow the session's scopes.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
-// `Cache-Control: no-store`.
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //
