@@ -125,10 +125,13 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 	var frozen *Error
 	if err := s.tx(ctx, func(tx *gorm.DB) error {
 		ok, wait, err := s.allow(tx, key, FreezeWindow, FreezeMax)
-		if err == nil && !ok {
-			frozen = &Error{Kind: KindRateLimited, Code: CodeAccountFrozen, RetryAfter: wait.Round(time.Second)}
+		if err != nil || ok {
+			return err
 		}
-		return err
+		// Refused without a password check: not a failed login, so its count goes back (the
+		// counter holds failures and attempts in flight only).
+		frozen = &Error{Kind: KindRateLimited, Code: CodeAccountFrozen, RetryAfter: wait.Round(time.Second)}
+		return s.giveBackAttempt(tx, key)
 	}); err != nil {
 		return SessionTokens{}, err
 	}
@@ -172,8 +175,7 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 	var out SessionTokens
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		// A success is not a failed attempt: give its count back.
-		if err := tx.Model(&models.RateLimit{}).Where("key = ? AND window_start = ? AND hits > 0", key, s.now().Truncate(FreezeWindow)).
-			Update("hits", gorm.Expr("hits - 1")).Error; err != nil {
+		if err := s.giveBackAttempt(tx, key); err != nil {
 			return err
 		}
 		if rehash != "" {
@@ -187,4 +189,10 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 		return err
 	})
 	return out, err
+}
+
+// giveBackAttempt takes back one attempt counted by allow in the current freeze window.
+func (s *Service) giveBackAttempt(tx *gorm.DB, key string) error {
+	return tx.Model(&models.RateLimit{}).Where("key = ? AND window_start = ? AND hits > 0", key, s.now().Truncate(FreezeWindow)).
+		Update("hits", gorm.Expr("hits - 1")).Error
 }

@@ -116,6 +116,10 @@ func TestLoginToOrganization(t *testing.T) {
 		}
 		err = login(f.org, "login@example.com", "correct-horse-battery")
 		wantCode(t, err, CodeAccountFrozen)
+		// Refused attempts did no password work: they are not counted as failures.
+		if again, err := s.AuthenticationAttempts(ctx, f.org, "login@example.com"); err != nil || again.FailedAttempts != FreezeMax {
+			t.Fatalf("failed attempts %d (%v), want %d: refusals must not count", again.FailedAttempts, err, FreezeMax)
+		}
 		clk.Advance(FreezeWindow)
 		if err := login(f.org, "login@example.com", "correct-horse-battery"); err != nil {
 			t.Fatalf("still frozen after the window: %v", err)

@@ -34,9 +34,9 @@ type payway struct {
 	a, b, aOwnMail apiClient
 }
 
-func newPayway(t *testing.T, dsn string) *payway {
+func newPayway(t testing.TB, dsn string, opts ...envOption) *payway {
 	t.Helper()
-	e := newEnv(t, dsn)
+	e := newEnv(t, dsn, opts...)
 	p := &payway{env: e}
 	p.orgA, p.orgB = p.org("A"), p.org("B")
 	all := []string{meR, meW, acctR, acctW}
