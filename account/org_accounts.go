@@ -45,17 +45,23 @@ type AccountView struct {
 	CreatedAt     time.Time
 }
 
-// OrgAccount returns a member account of orgID.
-func (s *Service) OrgAccount(ctx context.Context, orgID, userID string) (AccountView, error) {
-	db := s.db.WithContext(ctx)
+// orgMember loads the usable account userID and checks that it is a member of orgID; an
+// unknown, deleted or suspended account is not found (reported under field).
+func orgMember(db *gorm.DB, orgID, userID, field string) (account, error) {
 	acct, err := loadAccount(db, userID)
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {
-		return AccountView{}, errAccountNotFound("")
+		return acct, errAccountNotFound(field)
 	}
 	if err != nil {
-		return AccountView{}, internal(err)
+		return acct, internal(err)
 	}
-	if err := requireMember(db, orgID, userID); err != nil {
+	return acct, requireMember(db, orgID, userID)
+}
+
+// OrgAccount returns a member account of orgID.
+func (s *Service) OrgAccount(ctx context.Context, orgID, userID string) (AccountView, error) {
+	acct, err := orgMember(s.db.WithContext(ctx), orgID, userID, "")
+	if err != nil {
 		return AccountView{}, err
 	}
 	return AccountView{ID: acct.user.ID, Email: acct.primary.Address, EmailVerified: acct.primary.VerifiedAt != nil,
@@ -65,6 +71,9 @@ func (s *Service) OrgAccount(ctx context.Context, orgID, userID string) (Account
 // orgAccountByEmail loads the member account of orgID that has address (not found: the
 // caller's organisation may look its own accounts up, so this is no enumeration).
 func orgAccountByEmail(db *gorm.DB, orgID, email string) (account, error) {
+	if err := checkEmail(email, FieldEmail); err != nil {
+		return account{}, err
+	}
 	acct, ok, err := findByEmail(db, email)
 	if err != nil {
 		return acct, internal(err)
@@ -97,14 +106,8 @@ type EmailChangeOptions struct {
 // hour), decided inside the transaction that writes the code.
 func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, newEmail string, opts EmailChangeOptions) (EmailChangeCode, error) {
 	db := s.db.WithContext(ctx)
-	acct, err := loadAccount(db, userID)
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {
-		return EmailChangeCode{}, errAccountNotFound("")
-	}
+	acct, err := orgMember(db, orgID, userID, "")
 	if err != nil {
-		return EmailChangeCode{}, internal(err)
-	}
-	if err := requireMember(db, orgID, userID); err != nil {
 		return EmailChangeCode{}, err
 	}
 	if err := checkEmail(newEmail, FieldEmail); err != nil {
@@ -169,9 +172,6 @@ type PasswordResetCode struct {
 // CreatePasswordResetCode makes a UUID reset code for the member of orgID with address and
 // returns it; nothing is mailed (the caller delivers it). A new code replaces earlier ones.
 func (s *Service) CreatePasswordResetCode(ctx context.Context, orgID, email string) (PasswordResetCode, error) {
-	if err := checkEmail(email, FieldEmail); err != nil {
-		return PasswordResetCode{}, err
-	}
 	acct, err := orgAccountByEmail(s.db.WithContext(ctx), orgID, email)
 	if err != nil {
 		return PasswordResetCode{}, err
@@ -199,15 +199,8 @@ type ResetOptions struct {
 // the password is hashed before the transaction; every credential and session of the account
 // is revoked, and its address is told.
 func (s *Service) CompletePasswordResetByID(ctx context.Context, orgID, userID, code, next string, opts ResetOptions) error {
-	db := s.db.WithContext(ctx)
-	acct, err := loadAccount(db, userID)
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {
-		return errAccountNotFound("id")
-	}
+	acct, err := orgMember(s.db.WithContext(ctx), orgID, userID, "id")
 	if err != nil {
-		return internal(err)
-	}
-	if err := requireMember(db, orgID, userID); err != nil {
 		return err
 	}
 	if opts.Validate != nil {
