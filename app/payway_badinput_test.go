@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -108,4 +109,44 @@ func TestPaywayUnknownRoutes(t *testing.T) {
 			t.Errorf("%s %s: %d %v", tc.method, tc.path, resp.StatusCode, body)
 		}
 	}
+}
+
+// When the server fails (here: a table it needs is gone), Payway's 500 bodies say so without
+// internals, in the declared schema (checked with the contract directly: the transport fails
+// any 5xx, since in every other test a 5xx is a bug).
+func TestPaywayServerErrorHidesInternals(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		p := newPayway(t, dsn)
+		app := p.appToken(p.a)
+		if err := p.app.DB.Exec("DROP TABLE client_tokens").Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			path, ctype, body, auth, want string
+		}{
+			{"/api/authorization/access_token", "application/x-www-form-urlencoded",
+				"grant_type=none&client_id=" + p.a.id + "&client_secret=" + p.a.secret, "",
+				`{"error":"server_error","error_description":"Something unexpected happened server side"}`},
+			{"/external/api/v1/accounts/create_password_reset", "application/json", `{"email":"jane@example.com"}`, app,
+				`{"code":"internal_server_error","message":"Something unexpected happened server side"}`},
+		} {
+			req, _ := http.NewRequest("POST", p.baseURL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", tc.ctype)
+			if tc.auth != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 500 || strings.TrimSpace(string(body)) != tc.want {
+				t.Fatalf("%s: %d %s", tc.path, resp.StatusCode, body)
+			}
+			if err := p.contract.Check(req, []byte(tc.body), resp, body); err != nil {
+				t.Fatalf("%s: %v", tc.path, err)
+			}
+		}
+	})
 }
