@@ -74,7 +74,7 @@ func (s *Service) clientSecretHash(secret string) []byte {
 func (s *Service) CreateClient(ctx context.Context, in NewClient) (ClientCredentials, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 200 {
-		return ClientCredentials{}, invalid("invalid_name", FieldName)
+		return ClientCredentials{}, invalid(CodeInvalidName, FieldName)
 	}
 	for _, sc := range in.Scopes {
 		if strings.TrimSpace(sc) != sc || sc == "" {

@@ -179,7 +179,7 @@ func createClient(ctx context.Context, args []string, out io.Writer) error {
 	return withCore(ctx, cfg, func(core *account.Service) error {
 		c, err := core.CreateClient(ctx, in)
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		return json.NewEncoder(out).Encode(c)
 	})
