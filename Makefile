@@ -5,7 +5,7 @@ GO ?= go
 ACCOUNTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export ACCOUNTD_TEST_POSTGRES
 
-.PHONY: run build generate check-generated vet lint-spec test test-go bench ci clean
+.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean
 
 run: ## Start the server on the embedded SQLite default (accountd.db in this folder).
 	$(GO) run ./cmd/accountd serve
@@ -31,7 +31,13 @@ test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite.
 
 test: check-generated vet lint-spec test-go ## Everything CI checks.
 
-bench:
+bench: ## Load benchmark of every vendor's hot flows next to this machine's floors; writes bench/results.md.
+	scripts/bench.sh -results bench/results.md
+
+bench-smoke: ## A few seconds per flow, to keep `make bench` working (CI); writes nothing.
+	scripts/bench.sh -quick
+
+bench-go: ## Go micro-benchmarks (-benchmem) of the request path and the end-to-end benchmarks.
 	scripts/ensure-postgres.sh
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

@@ -68,6 +68,8 @@ type Service struct {
 	keys keys
 	// mailQueued wakes the dispatcher when a transaction that wrote mail commits.
 	mailQueued chan struct{}
+	// ready caches the readiness answer (ready.go).
+	ready readiness
 }
 
 // New builds the core on an open, migrated database.

@@ -22,6 +22,9 @@ func TestHealthAndSpec(t *testing.T) {
 	if err != nil || h.StatusCode() != http.StatusOK || h.JSON200.Status != models.HealthStatusOk {
 		t.Fatalf("healthz: %v %d %s", err, h.StatusCode(), h.Body)
 	}
+	if r, err := e.api.GetReadinessWithResponse(ctx); err != nil || r.StatusCode() != http.StatusOK || r.JSON200.Status != models.HealthStatusOk {
+		t.Fatalf("readyz: %v %s", err, r.Body)
+	}
 	y, err := e.api.GetOpenAPIYAMLWithResponse(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -40,11 +43,20 @@ func TestHealthAndSpec(t *testing.T) {
 			t.Fatalf("got %d %s", resp.StatusCode, body)
 		}
 	})
-	t.Run("503 when the database is gone", func(t *testing.T) {
+	t.Run("database gone: alive, and not ready once the cached answer is a second old", func(t *testing.T) {
 		e.app.DB.Close()
 		h, err := e.api.GetHealthWithResponse(ctx)
-		if err != nil || h.StatusCode() != http.StatusServiceUnavailable || h.JSON503.Status != models.HealthStatusUnavailable {
-			t.Fatalf("healthz: %v %d %s", err, h.StatusCode(), h.Body)
+		if err != nil || h.StatusCode() != http.StatusOK {
+			t.Fatalf("healthz (liveness never asks the database): %v %d %s", err, h.StatusCode(), h.Body)
+		}
+		r, err := e.api.GetReadinessWithResponse(ctx)
+		if err != nil || r.StatusCode() != http.StatusOK {
+			t.Fatalf("readyz within a second of the last ping answers from the cache: %v %d %s", err, r.StatusCode(), r.Body)
+		}
+		e.clock.Advance(time.Second)
+		r, err = e.api.GetReadinessWithResponse(ctx)
+		if err != nil || r.StatusCode() != http.StatusServiceUnavailable || r.JSON503.Status != models.HealthStatusUnavailable {
+			t.Fatalf("readyz: %v %d %s", err, r.StatusCode(), r.Body)
 		}
 	})
 }

@@ -76,6 +76,9 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 // accessLog writes one line per request.
 func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		// Liveness probes come every few seconds from every orchestrator and always answer 200;
+		// a log line each would be most of the log and a write per probe (load benchmark).
+		Skipper:     func(c echo.Context) bool { return c.Request().URL.Path == "/healthz" },
 		HandleError: true, // run the error handler first, so the logged status is the one sent
 		LogMethod:   true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
 		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {

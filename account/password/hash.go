@@ -109,7 +109,9 @@ func NewHasher(p Params) *Hasher {
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+	// One slot per core: argon2id keeps a core busy, so more slots add no throughput, only
+	// another MemoryKiB of buffers each (the load benchmark's peak RSS under login load).
+	h := &Hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	dummy, err := h.Hash(dummyPlaintext)
 	if err != nil { // cannot happen: the input is short
 		panic(err)

@@ -95,11 +95,13 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	cfg.Logger = log
+	app.LimitMemory()
 	a, err := app.New(ctx, *cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	app.ReleaseStartupMemory()
 	return a.ListenAndServe(ctx)
 }
 

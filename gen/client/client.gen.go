@@ -608,9 +608,11 @@ type ClientInterface interface {
 	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
 	PaywayVerifyEmailChange(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetHealth Health check
+	// GetHealth Liveness check
 	//
-	// 200 when the database answers, 503 otherwise.
+	// 200 while the process serves HTTP. It touches nothing else (no database), so it stays
+	// cheap under any probe rate and never restarts a healthy process because its database
+	// is briefly away; use `/readyz` to decide whether to send traffic.
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -628,6 +630,14 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 	GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetReadiness Readiness check
+	//
+	// 200 when the database answers, 503 otherwise. The database is pinged at most once a
+	// second; probes in between get the last answer.
+	//
+	// Corresponds with GET /readyz (the `GetReadiness` operationId).
+	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // PaywayAccessTokenWithBody Get an access token (OAuth 2 style)
@@ -1575,9 +1585,11 @@ func (c *Client) PaywayVerifyEmailChange(ctx context.Context, body PaywayVerifyE
 	return c.Client.Do(req)
 }
 
-// GetHealth Health check
+// GetHealth Liveness check
 //
-// 200 when the database answers, 503 otherwise.
+// 200 while the process serves HTTP. It touches nothing else (no database), so it stays
+// cheap under any probe rate and never restarts a healthy process because its database
+// is briefly away; use `/readyz` to decide whether to send traffic.
 //
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1616,6 +1628,24 @@ func (c *Client) GetOpenAPIJSON(ctx context.Context, reqEditors ...RequestEditor
 // Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 func (c *Client) GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpenAPIYAMLRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReadiness Readiness check
+//
+// 200 when the database answers, 503 otherwise. The database is pinged at most once a
+// second; probes in between get the last answer.
+//
+// Corresponds with GET /readyz (the `GetReadiness` operationId).
+func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReadinessRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -2611,6 +2641,33 @@ func NewGetOpenAPIYAMLRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetReadinessRequest constructs an http.Request for the GetReadiness method
+func NewGetReadinessRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/readyz")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -3176,9 +3233,11 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
 	PaywayVerifyEmailChangeWithResponse(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangeResponse, error)
 
-	// GetHealthWithResponse Health check
+	// GetHealthWithResponse Liveness check
 	//
-	// 200 when the database answers, 503 otherwise.
+	// 200 while the process serves HTTP. It touches nothing else (no database), so it stays
+	// cheap under any probe rate and never restarts a healthy process because its database
+	// is briefly away; use `/readyz` to decide whether to send traffic.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3202,6 +3261,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 	GetOpenAPIYAMLWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIYAMLResponse, error)
+
+	// GetReadinessWithResponse Readiness check
+	//
+	// 200 when the database answers, 503 otherwise. The database is pinged at most once a
+	// second; probes in between get the last answer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /readyz (the `GetReadiness` operationId).
+	GetReadinessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetReadinessResponse, error)
 }
 
 // PaywayAccessTokenResponse200Headers the declared response headers of an HTTP 200 response for PaywayAccessToken
@@ -5260,8 +5329,6 @@ type GetHealthResponse struct {
 	JSON200 *Health
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
-	// JSON503 the response for an HTTP 503 `application/json` response
-	JSON503 *Health
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5272,11 +5339,6 @@ func (r GetHealthResponse) GetJSON200() *Health {
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
 func (r GetHealthResponse) GetJSON413() *ServicePayloadTooLarge {
 	return r.JSON413
-}
-
-// GetJSON503 returns the response for an HTTP 503 `application/json` response
-func (r GetHealthResponse) GetJSON503() *Health {
-	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -5398,6 +5460,61 @@ func (r GetOpenAPIYAMLResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOpenAPIYAMLResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetReadinessResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Health
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Health
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReadinessResponse) GetJSON200() *Health {
+	return r.JSON200
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetReadinessResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r GetReadinessResponse) GetJSON503() *Health {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReadinessResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReadinessResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReadinessResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReadinessResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6183,9 +6300,11 @@ func (c *ClientWithResponses) PaywayVerifyEmailChangeWithResponse(ctx context.Co
 	return ParsePaywayVerifyEmailChangeResponse(rsp)
 }
 
-// GetHealthWithResponse Health check
+// GetHealthWithResponse Liveness check
 //
-// 200 when the database answers, 503 otherwise.
+// 200 while the process serves HTTP. It touches nothing else (no database), so it stays
+// cheap under any probe rate and never restarts a healthy process because its database
+// is briefly away; use `/readyz` to decide whether to send traffic.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -6226,6 +6345,22 @@ func (c *ClientWithResponses) GetOpenAPIYAMLWithResponse(ctx context.Context, re
 		return nil, err
 	}
 	return ParseGetOpenAPIYAMLResponse(rsp)
+}
+
+// GetReadinessWithResponse Readiness check
+//
+// 200 when the database answers, 503 otherwise. The database is pinged at most once a
+// second; probes in between get the last answer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /readyz (the `GetReadiness` operationId).
+func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetReadinessResponse, error) {
+	rsp, err := c.GetReadiness(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReadinessResponse(rsp)
 }
 
 // ParsePaywayAccessTokenResponse parses an HTTP response from a PaywayAccessTokenWithResponse call
@@ -8122,13 +8257,6 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON413 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
-		var dest Health
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON503 = &dest
-
 	}
 
 	return response, nil
@@ -8194,6 +8322,46 @@ func ParseGetOpenAPIYAMLResponse(rsp *http.Response) (*GetOpenAPIYAMLResponse, e
 			return nil, err
 		}
 		response.JSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetReadinessResponse parses an HTTP response from a GetReadinessWithResponse call
+func ParseGetReadinessResponse(rsp *http.Response) (*GetReadinessResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReadinessResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Health
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Health
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	}
 

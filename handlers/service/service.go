@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"time"
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/gen/models"
@@ -24,13 +23,17 @@ type Service struct {
 // New builds the Service handlers.
 func New(d httpapi.Deps) *Service { return &Service{core: d.Core} }
 
-func (s *Service) GetHealth(ctx context.Context, _ server.GetHealthRequestObject) (server.GetHealthResponseObject, error) {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
-	if err := s.core.Ping(ctx); err != nil {
-		return server.GetHealth503JSONResponse{Status: models.HealthStatusUnavailable}, nil
-	}
+// GetHealth is liveness: answering at all is the answer, so it touches nothing.
+func (s *Service) GetHealth(context.Context, server.GetHealthRequestObject) (server.GetHealthResponseObject, error) {
 	return server.GetHealth200JSONResponse{Status: models.HealthStatusOk}, nil
+}
+
+// GetReadiness is readiness: the database answers (a ping, cached for a second by the core).
+func (s *Service) GetReadiness(ctx context.Context, _ server.GetReadinessRequestObject) (server.GetReadinessResponseObject, error) {
+	if err := s.core.Ready(ctx); err != nil {
+		return server.GetReadiness503JSONResponse{Status: models.HealthStatusUnavailable}, nil
+	}
+	return server.GetReadiness200JSONResponse{Status: models.HealthStatusOk}, nil
 }
 
 func (s *Service) GetOpenAPIYAML(context.Context, server.GetOpenAPIYAMLRequestObject) (server.GetOpenAPIYAMLResponseObject, error) {

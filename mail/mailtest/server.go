@@ -113,7 +113,7 @@ func StartWith(t testing.TB, opts Options) *Server {
 	return s
 }
 
-func newSMTPServer(s *Server, logs *testLogger) *smtp.Server {
+func newSMTPServer(s *Server, logs smtp.Logger) *smtp.Server {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "mailtest.localhost"
 	srv.AllowInsecureAuth = true // AUTH without TLS, like a local relay

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"path/filepath"
+	"time"
+
+	"github.com/accountd/accountd/mail/mailtest"
+)
+
+// result is one measured flow.
+type result struct {
+	flow      flow
+	rps       float64
+	p50, p99  time.Duration
+	errors    int64
+	statuses  map[string]int64
+	requests  int64
+	cpuPerReq time.Duration // server process CPU (user+system) per request
+	machine   float64       // share of the whole machine busy during the run (0..1)
+	peakRSSKB int64         // server peak RSS during warm-up and run
+	ratio     float64       // rps / its floor's rate
+	err       error
+}
+
+// measure runs one flow against s: warm-up, then the measured run, reading the server's CPU and
+// peak RSS from /proc around it.
+func measure(ctx context.Context, o *options, s *server, f flow) (result, error) {
+	res := result{flow: f}
+	conns := f.conns
+	if conns == 0 {
+		conns = o.conns
+	}
+	script := filepath.Join(o.lua, "flow.lua")
+	if f.plain {
+		script = filepath.Join(o.lua, "plain.lua")
+	}
+	env := []string{"BENCH_METHOD=" + f.method, "BENCH_PATH=" + f.path, "BENCH_CTYPE=" + f.ctype,
+		"BENCH_BODY=" + f.body, "BENCH_AUTH=" + f.auth, "BENCH_ROWS=" + f.rows}
+	if f.once {
+		env = append(env, "BENCH_ONCE=1")
+	}
+	w := wrkRun{url: s.base + f.path, script: script, conns: conns, threads: o.threads}
+	if err := resetPeakRSS(s.pid()); err != nil {
+		return res, err
+	}
+	if !f.once { // single-use rows are not spent on a warm-up
+		w.duration = o.warmup
+		w.env = append(env, fmt.Sprintf("BENCH_STAMP=w%d", time.Now().UnixNano()))
+		if _, err := w.run(ctx); err != nil {
+			return res, err
+		}
+	}
+	cpu0, err := cpuTime(s.pid())
+	if err != nil {
+		return res, err
+	}
+	busy0, total0 := machineCPU()
+	w.duration = o.duration
+	w.env = append(env, fmt.Sprintf("BENCH_STAMP=m%d", time.Now().UnixNano()))
+	r, err := w.run(ctx)
+	if err != nil {
+		return res, err
+	}
+	cpu1, err := cpuTime(s.pid())
+	if err != nil {
+		return res, err
+	}
+	busy1, total1 := machineCPU()
+	res.peakRSSKB, _ = statusKB(s.pid(), "VmHWM")
+	res.rps, res.p50, res.p99 = r.rps(), time.Duration(r.P50US)*time.Microsecond, time.Duration(r.P99US)*time.Microsecond
+	res.errors, res.statuses, res.requests = r.errors(), r.Statuses, r.Requests
+	if r.Requests > 0 {
+		res.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.Requests)
+	}
+	if total1 > total0 {
+		res.machine = float64(busy1-busy0) / float64(total1-total0)
+	}
+	return res, nil
+}
+
+// benchAccountd starts accountd on a throwaway database with a real SMTP server, seeds every
+// vendor and measures its flows.
+func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) ([]result, error) {
+	name := "loadbench_" + stamp
+	dbURL, err := createDB(ctx, o, name)
+	if err != nil {
+		return nil, err
+	}
+	defer dropDB(o, name)
+	smtp, err := mailtest.Listen("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer smtp.Close()
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	env := []string{
+		"ACCOUNTD_ADDR=" + addr,
+		"ACCOUNTD_DATABASE_URL=" + dbURL,
+		"ACCOUNTD_SECRET=" + randomSecret(),
+		"ACCOUNTD_SMTP_URL=" + smtp.URL(),
+		"ACCOUNTD_PUBLIC_URL=http://" + addr,
+		// One mail per flow and account per request, as GoTrue's anchor set GOTRUE_SMTP_MAX_FREQUENCY=1ns:
+		// the per-account cooldown and hourly cap would otherwise turn the runs into 429s.
+		"ACCOUNTD_CODE_COOLDOWN=1ms",
+		"ACCOUNTD_CODES_PER_HOUR=1000000000",
+	}
+	env = append(env, o.serverEnv...)
+	if _, err := operator(ctx, o.accountd, env, "migrate"); err != nil {
+		return nil, err
+	}
+	s, err := startProcess(ctx, o.accountd, []string{"serve"}, env, filepath.Join(o.work, "accountd.log"), addr, "/healthz")
+	if err != nil {
+		return nil, err
+	}
+	defer s.stop()
+	rep.idleRSSKB, _ = statusKB(s.pid(), "VmRSS")
+	e := &benchEnv{o: o, env: env, base: s.base, work: o.work, stamp: stamp}
+	floors := map[string]floor{}
+	for _, f := range rep.floors {
+		floors[f.key] = f
+	}
+	var out []result
+	for _, v := range vendorSeeds {
+		start := time.Now()
+		flows, err := v.seed(ctx, e)
+		if err != nil {
+			return out, fmt.Errorf("seed %s: %w", v.vendor, err)
+		}
+		log.Printf("%s: seeded in %s", v.vendor, time.Since(start).Round(time.Millisecond))
+		for _, f := range flows {
+			if o.flows != nil && !o.flows.MatchString(f.vendor+" "+f.name) {
+				continue
+			}
+			log.Printf("%s %s", f.vendor, f.name)
+			r, err := measure(ctx, o, s, f)
+			if err != nil {
+				r.err = err
+				log.Printf("  %v", err)
+			}
+			if fl, ok := floors[f.floor]; ok && fl.rate > 0 {
+				r.ratio = r.rps / fl.rate
+			}
+			smtp.Reset()
+			out = append(out, r)
+			if ctx.Err() != nil {
+				return out, ctx.Err()
+			}
+		}
+	}
+	return out, nil
+}
