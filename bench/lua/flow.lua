@@ -1,6 +1,6 @@
 -- One wrk script for every flow of tools/loadbench, configured by environment variables:
---   BENCH_METHOD, BENCH_PATH, BENCH_CTYPE   the request line and Content-Type
---   BENCH_BODY    body template; BENCH_AUTH  Authorization header template (empty: none)
+--   BENCH_METHOD, BENCH_PATH, BENCH_CTYPE   the request line (the path is a template) and Content-Type
+--   BENCH_BODY    body template; BENCH_HEADERS  header templates, one "Name: value" a line
 --   BENCH_ROWS    file of tab-separated rows; {1}, {2}, ... in the templates are the columns of
 --                 the row a request uses. Thread k of T uses rows k, k+T, k+2T, ... in turn,
 --                 so no two threads share a row (an account) at a time.
@@ -16,7 +16,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local method, path, ctype, body_t, auth_t, once, stamp
+local method, path_t, ctype, body_t, once, stamp
+local header_t = {}
 local rows = {}
 local i, n = 0, 0
 bad, statuses = 0, {} -- globals: done() reads them with thread:get
@@ -29,10 +30,13 @@ end
 
 function init(args)
   method = os.getenv("BENCH_METHOD") or "GET"
-  path = os.getenv("BENCH_PATH") or "/"
+  path_t = os.getenv("BENCH_PATH") or "/"
   ctype = os.getenv("BENCH_CTYPE") or ""
   body_t = os.getenv("BENCH_BODY") or ""
-  auth_t = os.getenv("BENCH_AUTH") or ""
+  for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
+    local name, value = line:match("^([^:]+):%s*(.*)$")
+    if name then header_t[name] = value end
+  end
   once = os.getenv("BENCH_ONCE") == "1"
   stamp = os.getenv("BENCH_STAMP") or tostring(os.time())
   local file = os.getenv("BENCH_ROWS") or ""
@@ -57,7 +61,7 @@ function request()
     if i > #rows then
       if once then
         wrk.thread:stop()
-        return wrk.format(method, path)
+        return wrk.format(method, "/")
       end
       i = 1
     end
@@ -67,10 +71,10 @@ function request()
   local fresh = stamp .. "-" .. tid .. "-" .. n
   local headers = {} -- replaces wrk.headers (wrk.format does not merge them)
   if ctype ~= "" then headers["Content-Type"] = ctype end
-  if auth_t ~= "" then headers["Authorization"] = fill(auth_t, row, fresh) end
+  for name, t in pairs(header_t) do headers[name] = fill(t, row, fresh) end
   local body = nil
   if body_t ~= "" then body = fill(body_t, row, fresh) end
-  return wrk.format(method, path, headers, body)
+  return wrk.format(method, fill(path_t, row, fresh), headers, body)
 end
 
 function response(status, headers, body)

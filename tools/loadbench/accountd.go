@@ -153,6 +153,15 @@ func parallel(n, workers int, fn func(i int) error) error {
 	return first
 }
 
+// decode checks resp's status and decodes its JSON body into out.
+func decode(resp *http.Response, want int, out any) error {
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: status %d, want %d: %s", resp.Request.Method, resp.Request.URL, resp.StatusCode, want, b)
+	}
+	return json.Unmarshal(b, out)
+}
+
 // call sends one seeding request and decodes a JSON answer into out (when not nil).
 func call(method, u, ctype, body string, header map[string]string, want int, out any) error {
 	req, err := http.NewRequest(method, u, strings.NewReader(body))

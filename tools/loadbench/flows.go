@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+
+	"github.com/accountd/accountd/mail/mailtest"
 )
 
 // Floors a flow is compared with.
@@ -20,11 +22,14 @@ type flow struct {
 	floor        string
 	method, path string
 	ctype        string
-	body, auth   string // templates: {fresh}, {1}, {2}, ... (see flow.lua)
+	body         string            // templates (path too): {fresh}, {1}, {2}, ... (see flow.lua)
+	headers      map[string]string // header templates
 	rows         string // rows file
 	once         bool   // each row once (single-use codes)
 	conns        int    // 0: the default concurrency
 	plain        bool   // a plain GET through plain.lua (no per-request Lua)
+	// prepare, when set, runs just before the flow (rows that earlier flows would spoil).
+	prepare func(context.Context) error
 }
 
 // benchEnv is what seeding needs: the server, its environment for operator commands, a place
@@ -35,7 +40,7 @@ type benchEnv struct {
 	base   string
 	work   string
 	stamp  string
-	seeded map[string]any
+	smtp   *mailtest.Standalone
 }
 
 const benchPassword = "correct-horse-battery-staple"
@@ -48,6 +53,8 @@ var vendorSeeds = []struct {
 	{"Service", seedService},
 	{"Webshare", seedWebshare},
 	{"Payway", seedPayway},
+	{"Rixl", seedRixl},
+	{"Akana", seedAkana},
 }
 
 func seedService(context.Context, *benchEnv) ([]flow, error) {
@@ -95,7 +102,7 @@ func seedWebshare(ctx context.Context, e *benchEnv) ([]flow, error) {
 		{vendor: "Webshare", name: "login", floor: floorHash, method: "POST", path: "/api/v2/login/", ctype: "application/json",
 			body: `{"email":"{1}","password":` + pw + `,"recaptcha":"x"}`, rows: file},
 		{vendor: "Webshare", name: "changeemail (password check)", floor: floorHash, method: "POST", path: "/api/v2/changeemail/",
-			ctype: "application/json", auth: "Token {2}", body: `{"password":` + pw + `,"new_email":"chg{fresh}@bench.io"}`, rows: file},
+			ctype: "application/json", headers: map[string]string{"Authorization": "Token {2}"}, body: `{"password":` + pw + `,"new_email":"chg{fresh}@bench.io"}`, rows: file},
 		{vendor: "Webshare", name: "resetpassword, known address", floor: floorDB, method: "POST", path: "/api/v2/resetpassword/",
 			ctype: "application/json", body: `{"email":"{1}","recaptcha":"x"}`, rows: file, conns: e.o.resetConns},
 		{vendor: "Webshare", name: "resetpassword, unknown address", floor: floorDB, method: "POST", path: "/api/v2/resetpassword/",
@@ -146,7 +153,7 @@ func seedPayway(ctx context.Context, e *benchEnv) ([]flow, error) {
 		{vendor: "Payway", name: "password grant", floor: floorHash, method: "POST", path: "/api/authorization/access_token",
 			ctype: "application/x-www-form-urlencoded", body: grant, rows: file},
 		{vendor: "Payway", name: "request_email_change", floor: floorDB, method: "POST", path: "/external/api/v1/me/request_email_change",
-			ctype: "application/json", auth: "Bearer {2}", rows: file,
+			ctype: "application/json", headers: map[string]string{"Authorization": "Bearer {2}"}, rows: file,
 			body: `{"new_email":"chg{fresh}@bench.io","confirmation_url":"https://www.example.com/confirm"}`},
 	}, nil
 }
