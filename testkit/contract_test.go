@@ -1,6 +1,7 @@
 package testkit_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -235,7 +236,8 @@ func TestContract(t *testing.T) {
 					// Redirects are responses under test here, not something to follow.
 					CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 				}
-				req, err := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+				// These cases are about the contract; TestTransportFailsOnServerErrors covers 5xx.
+				req, err := http.NewRequestWithContext(testkit.AllowServerError(context.Background()), tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -312,6 +314,80 @@ func assertViolations(t *testing.T, tc contractCase, err error) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, tc.method+" "+tc.path+" -> "+strconv.Itoa(ce.Status)) {
 		t.Errorf("message does not name method, path and status:\n%s", msg)
+	}
+}
+
+// A 5xx fails the test even where the document declares it (every accountd operation declares
+// 500), unless the request's context says the test expects one.
+func TestTransportFailsOnServerErrors(t *testing.T) {
+	contract := testkit.LoadContract(t, testSpec)
+	srv := httptest.NewServer(http.HandlerFunc(misbehavingServer))
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		name     string
+		ctx      context.Context
+		wantKind string
+	}{
+		{"declared 500, not expected", context.Background(), "error"},
+		{"declared 500, expected", testkit.AllowServerError(context.Background()), "ok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := &recordingTB{}
+			client := &http.Client{Transport: contract.Transport(tb, srv.Client().Transport)}
+			req, err := http.NewRequestWithContext(tc.ctx, "GET", srv.URL+"/users/1", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(behaviourHeader, "internal error")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if kind, msgs := tb.outcome(); kind != tc.wantKind || (kind == "error" && !strings.Contains(msgs[0], "a server error fails the test")) {
+				t.Fatalf("got %v, want %s", tb, tc.wantKind)
+			}
+		})
+	}
+}
+
+// Requests aimed on purpose at no operation are checked against the named error schema.
+func TestTransportChecksRequestsThatMatchNoOperation(t *testing.T) {
+	contract := testkit.LoadContract(t, testSpec)
+	srv := httptest.NewServer(http.HandlerFunc(misbehavingServer))
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		name, path, behaviour, want string
+	}{
+		{"unknown path, error body", "/nope", "not found", ""},
+		{"unknown path, body not the error schema", "/nope", "not found, message missing", `body does not follow Error`},
+		{"a path that matches an operation", "/users/1", "not found", "expected no operation to match, but getUser does"},
+		{"unknown path answered 200", "/nope", "user", "want a 4xx"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := &recordingTB{}
+			client := &http.Client{Transport: contract.Transport(tb, srv.Client().Transport)}
+			req, err := http.NewRequestWithContext(testkit.ExpectNoOperation(context.Background(), "Error"), "GET", srv.URL+tc.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(behaviourHeader, tc.behaviour)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			kind, msgs := tb.outcome()
+			if tc.want == "" {
+				if kind != "ok" {
+					t.Fatalf("unexpected report: %v", tb)
+				}
+				return
+			}
+			if kind != "error" || !strings.Contains(strings.Join(msgs, "\n"), tc.want) {
+				t.Fatalf("want an error containing %q, got %v", tc.want, tb)
+			}
+		})
 	}
 }
 
