@@ -56,9 +56,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 			return CreatedUser{}, invalid(CodeInvalidRole, FieldRole, "The role must be member, site_admin or business_admin.")
 		}
 	}
-	hash, err := s.cfg.Hasher.Hash(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
-		return CreatedUser{}, internal(err)
+		return CreatedUser{}, err
 	}
 	var out CreatedUser
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -67,7 +67,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, AddressKey: mustKey(in.Email), IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 		if in.Verified {
 			e.VerifiedAt = &now
 		}

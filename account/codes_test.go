@@ -151,7 +151,7 @@ func TestRandomDigits(t *testing.T) {
 }
 
 func TestSealedMail(t *testing.T) {
-	k, err := deriveKeys([]byte("0123456789abcdef0123456789abcdef"))
+	k, err := deriveKeys([]byte("core-test-secret-7Hq2Lx9Vb4Nm8Kp3Rw6Zt1Yc5"))
 	if err != nil {
 		t.Fatal(err)
 	}

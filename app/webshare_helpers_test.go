@@ -59,9 +59,13 @@ func (e *env) activation(tok string) (int, *models.WebshareActivationStatus, []b
 	return r.StatusCode(), r.JSON200, r.Body
 }
 
-// fieldErrors asserts a 400 Webshare field-error body with msg among field's messages.
+// fieldErrors asserts a 400 Webshare field-error body with msg among field's messages. msg is
+// required: a check that accepts any message passes on the wrong error.
 func fieldErrors(t *testing.T, status int, body *models.WebshareValidationError, raw []byte, field, msg string) {
 	t.Helper()
+	if msg == "" {
+		t.Fatal("fieldErrors needs the expected message")
+	}
 	if status != http.StatusBadRequest || body == nil {
 		t.Fatalf("want 400 with field errors, got %d %s", status, raw)
 	}
@@ -70,7 +74,7 @@ func fieldErrors(t *testing.T, status int, body *models.WebshareValidationError,
 		msgs = *body.NonFieldErrors
 	}
 	for _, m := range msgs {
-		if msg == "" || m == msg {
+		if m == msg {
 			return
 		}
 	}
@@ -86,6 +90,15 @@ func detailError(t *testing.T, status, wantStatus int, body *models.WebshareErro
 	if wantCode != "" && (body.Code == nil || *body.Code != wantCode) {
 		t.Fatalf("want code %q, got %s", wantCode, raw)
 	}
+}
+
+// step runs one stage of a scenario whose stages build on each other. It is deliberately not a
+// subtest: `go test -run` could pick a stage alone, without the stages that set it up, and it
+// would then test something else (a fresh code instead of a used one) and still pass.
+func step(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	t.Logf("step: %s", name)
+	fn(t)
 }
 
 func resetBody(email string) models.WebshareResetPasswordRequest {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,9 @@ type reply struct {
 	headers map[string]string
 	cause   error // logged for 5xx, never sent
 }
+
+// Unwrap exposes the cause, so that a cancelled request is recognised whatever rendered it.
+func (r *reply) Unwrap() error { return r.cause }
 
 func (r *reply) Error() string {
 	if r.cause != nil {
@@ -47,6 +51,14 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
+		if clientGone(c, err) {
+			// The client cancelled or hung up while the request waited (for a hashing slot, the
+			// database): nobody reads an answer, and it is not a server failure. 499 is nginx's
+			// "client closed request", for the access log only.
+			log.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+			c.Response().WriteHeader(statusClientClosedRequest)
+			return
+		}
 		var r *reply
 		if !errors.As(err, &r) {
 			r = styleFor(c.Request().URL.Path)(classify(err))
@@ -66,6 +78,15 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("writing error response", "err", werr)
 		}
 	}
+}
+
+// statusClientClosedRequest is what the access log shows for a request its client abandoned.
+const statusClientClosedRequest = 499
+
+// clientGone tells whether err is the request's own context ending (the client cancelled or
+// disconnected), as opposed to a failure of the server.
+func clientGone(c echo.Context, err error) bool {
+	return c.Request().Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }
 
 // accessLog writes one line per request.

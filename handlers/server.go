@@ -60,6 +60,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
 	registerFormats()
+	registerStrictJSON()
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

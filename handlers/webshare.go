@@ -20,6 +20,9 @@ type Webshare struct {
 	activation, emailChange, reset account.Delivery
 }
 
+// noStore is the Cache-Control of every response that carries a token.
+const noStore = "no-store"
+
 // webshareToken is what Webshare hands out: a revocable API token that does not expire.
 var webshareToken = account.CredentialSpec{Kind: dbmodels.CredentialAPIToken}
 
@@ -53,9 +56,9 @@ func (w *Webshare) WebshareRegister(ctx context.Context, req server.WebshareRegi
 	}
 	out := models.WebshareRegistration{Token: res.Token, LoggedInExistingUser: res.ExistingUser}
 	if res.ExistingUser {
-		return server.WebshareRegister200JSONResponse(out), nil
+		return server.WebshareRegister200JSONResponse{Body: out, Headers: server.WebshareRegister200ResponseHeaders{CacheControl: noStore}}, nil
 	}
-	return server.WebshareRegister201JSONResponse(out), nil
+	return server.WebshareRegister201JSONResponse{Body: out, Headers: server.WebshareRegister201ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRequestObject) (server.WebshareLoginResponseObject, error) {
@@ -66,7 +69,8 @@ func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRe
 	if err != nil {
 		return nil, webshareFail(err)
 	}
-	return server.WebshareLogin200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareLogin200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareLogin200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareLogout(ctx context.Context, _ server.WebshareLogoutRequestObject) (server.WebshareLogoutResponseObject, error) {
@@ -109,7 +113,8 @@ func (w *Webshare) WebshareResetPasswordComplete(ctx context.Context, req server
 	if err != nil {
 		return nil, webshareFail(err, account.FieldCode, "password_reset_token")
 	}
-	return server.WebshareResetPasswordComplete200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareResetPasswordComplete200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareResetPasswordComplete200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareChangeEmail(ctx context.Context, req server.WebshareChangeEmailRequestObject) (server.WebshareChangeEmailResponseObject, error) {
@@ -164,7 +169,8 @@ func (w *Webshare) WebshareCompleteActivation(ctx context.Context, req server.We
 	if err != nil {
 		return nil, webshareFail(err, account.FieldCode, "activation_token")
 	}
-	return server.WebshareCompleteActivation200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareCompleteActivation200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareCompleteActivation200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareDeleteAccount(ctx context.Context, req server.WebshareDeleteAccountRequestObject) (server.WebshareDeleteAccountResponseObject, error) {
