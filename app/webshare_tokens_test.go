@@ -96,8 +96,8 @@ func TestWebshareLastUsedIsWrittenOncePerInterval(t *testing.T) {
 // API tokens live until revoked by default (as Webshare's); an operator can bound how long
 // they may go unused and how long they live at all.
 func TestWebshareAPITokenLifetimes(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, dsn string) {
-		t.Run("default: no expiry", func(t *testing.T) {
+	t.Run("default: no expiry", func(t *testing.T) {
+		forEachBackend(t, func(t *testing.T, dsn string) {
 			e := newEnv(t, dsn)
 			tok := e.register("forever@example.com", goodPassword)
 			e.clock.Advance(3 * 365 * 24 * time.Hour)
@@ -106,32 +106,36 @@ func TestWebshareAPITokenLifetimes(t *testing.T) {
 			}
 		})
 	})
-	t.Run("idle timeout", func(t *testing.T) {
-		e := newEnv(t, t.TempDir()+"/a.db", func(c *app.Config) { c.APITokenIdleTimeout = 24 * time.Hour })
-		tok := e.register("idle@example.com", goodPassword)
-		for range 3 { // used every 20 hours: stays alive past the first 24
-			e.clock.Advance(20 * time.Hour)
-			if s, _, raw := e.activation(tok); s != http.StatusOK {
-				t.Fatalf("used within the idle timeout: %d %s", s, raw)
-			}
-		}
-		e.clock.Advance(25 * time.Hour)
-		if s, _, raw := e.activation(tok); s != http.StatusUnauthorized || !strings.Contains(string(raw), "Invalid token.") {
-			t.Fatalf("idle for 25 h: %d %s", s, raw)
-		}
-	})
-	t.Run("absolute lifetime", func(t *testing.T) {
-		e := newEnv(t, t.TempDir()+"/a.db", func(c *app.Config) { c.APITokenLifetime = 48 * time.Hour })
-		tok := e.register("mortal@example.com", goodPassword)
-		e.clock.Advance(47 * time.Hour)
+	t.Run("idle timeout", func(t *testing.T) { forEachBackend(t, idleTimeout) })
+	t.Run("absolute lifetime", func(t *testing.T) { forEachBackend(t, absoluteLifetime) })
+}
+
+func idleTimeout(t *testing.T, dsn string) {
+	e := newEnv(t, dsn, func(c *app.Config) { c.APITokenIdleTimeout = 24 * time.Hour })
+	tok := e.register("idle@example.com", goodPassword)
+	for range 3 { // used every 20 hours: stays alive past the first 24
+		e.clock.Advance(20 * time.Hour)
 		if s, _, raw := e.activation(tok); s != http.StatusOK {
-			t.Fatalf("within the lifetime: %d %s", s, raw)
+			t.Fatalf("used within the idle timeout: %d %s", s, raw)
 		}
-		e.clock.Advance(2 * time.Hour)
-		if s, _, raw := e.activation(tok); s != http.StatusUnauthorized {
-			t.Fatalf("past the lifetime: %d %s", s, raw)
-		}
-	})
+	}
+	e.clock.Advance(25 * time.Hour)
+	if s, _, raw := e.activation(tok); s != http.StatusUnauthorized || !strings.Contains(string(raw), "Invalid token.") {
+		t.Fatalf("idle for 25 h: %d %s", s, raw)
+	}
+}
+
+func absoluteLifetime(t *testing.T, dsn string) {
+	e := newEnv(t, dsn, func(c *app.Config) { c.APITokenLifetime = 48 * time.Hour })
+	tok := e.register("mortal@example.com", goodPassword)
+	e.clock.Advance(47 * time.Hour)
+	if s, _, raw := e.activation(tok); s != http.StatusOK {
+		t.Fatalf("within the lifetime: %d %s", s, raw)
+	}
+	e.clock.Advance(2 * time.Hour)
+	if s, _, raw := e.activation(tok); s != http.StatusUnauthorized {
+		t.Fatalf("past the lifetime: %d %s", s, raw)
+	}
 }
 
 // A JSON body must be UTF-8 and one value: invalid UTF-8 in a string (which would become U+FFFD
