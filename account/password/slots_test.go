@@ -13,12 +13,17 @@ func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 	for range cap(h.slots) { // every slot busy
 		h.slots <- struct{}{}
 	}
+	waiting := make(chan struct{}, 3)
+	h.waiting = func() { waiting <- struct{}{} }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 3)
 	go func() { _, err := h.HashContext(ctx, "pw"); done <- err }()
 	go func() { _, err := h.VerifyContext(ctx, "pw", h.dummy); done <- err }()
 	go func() { done <- h.VerifyAgainstDummyContext(ctx, "pw") }()
-	cancel() // without the context, these would wait for a slot forever and the test would time out
+	for range 3 { // all three are waiting for a slot
+		<-waiting
+	}
+	cancel() // without the context, they would wait forever and the test would time out
 	for range 3 {
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want context.Canceled", err)
