@@ -43,7 +43,7 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 		return Activation{}, internal(err)
 	}
 	if acct.primary.VerifiedAt != nil {
-		return Activation{}, invalid(CodeAlreadyVerified, "", "This email address is already verified.")
+		return Activation{}, invalid(CodeAlreadyVerified, "")
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		// The cooldown is decided here, in the transaction that makes the code: of parallel

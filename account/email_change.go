@@ -35,7 +35,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPa
 		return EmailChangeTicket{}, err
 	}
 	if mustKey(newEmail) == mustKey(acct.primary.Address) {
-		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail, "This is already your email address.")
+		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	var t EmailChangeTicket
 	var taken bool

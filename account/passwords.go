@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -19,8 +18,8 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err := s.verifyPassword(ctx, acct, current); err != nil {
 		return err
 	}
-	if msgs := password.Validate(next, map[string]string{"email": acct.primary.Address}); len(msgs) > 0 {
-		return invalid(CodeWeakPassword, FieldNewPassword, msgs...)
+	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
+		return err
 	}
 	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
@@ -111,8 +110,8 @@ func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, 
 	if err := acct.usable(); err != nil {
 		return Session{}, err
 	}
-	if msgs := password.Validate(next, map[string]string{"email": acct.primary.Address}); len(msgs) > 0 {
-		return Session{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
+		return Session{}, err
 	}
 	hash, err := s.hashPassword(ctx, next)
 	if err != nil {

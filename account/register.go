@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -19,13 +18,17 @@ type RegisterInput struct {
 	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
 	Activation Delivery
+	// LoginExisting: when the address already has an account and the password is that
+	// account's, log it in instead of failing with email_taken (RegisterResult.ExistingUser).
+	// Wrong passwords then count towards the failed-login limits.
+	LoginExisting bool
 }
 
 // RegisterResult is the new (or existing) account's first credential.
 type RegisterResult struct {
 	Session
-	// ExistingUser is true when the address already had an account with this password, which
-	// is then logged in instead of created (Webshare's "logged_in_existing_user").
+	// ExistingUser is true when, with LoginExisting, the address already had an account with
+	// this password, which is then logged in instead of created.
 	ExistingUser bool
 }
 
@@ -41,10 +44,10 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return RegisterResult{}, err
 	}
 	if !in.TOSAccepted {
-		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS, "You must accept the terms of service.")
+		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS)
 	}
-	if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
-		return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+		return RegisterResult{}, err
 	}
 	if _, err := s.spend(ctx, registerPerClient, in.Client); err != nil {
 		return RegisterResult{}, err
@@ -52,6 +55,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
 	if err != nil {
 		return RegisterResult{}, internal(err)
+	}
+	if exists && !in.LoginExisting {
+		return RegisterResult{}, errEmailTaken()
 	}
 	if exists {
 		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
@@ -133,7 +139,7 @@ func (s *Service) login(ctx context.Context, acct account, exists bool, email, p
 			userID = acct.user.ID
 		}
 		s.auditNow(ctx, userID, "login_failed", clientDetail(client))
-		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+		return Session{}, invalid(CodeInvalidCredentials, "")
 	}
 	if err := s.refundLogin(ctx, key, client); err != nil {
 		return Session{}, err

@@ -8,7 +8,7 @@ import (
 	"github.com/accountd/accountd/gen/models"
 )
 
-func (e *env) completeActivation(code string) (int, *models.WebshareValidationError, []byte) {
+func (e *env) completeActivation(code string) (int, *models.WebshareCompleteActivationValidationError, []byte) {
 	e.t.Helper()
 	r, err := e.api.WebshareCompleteActivationWithResponse(ctx, models.WebshareCompleteActivationRequest{ActivationToken: code})
 	if err != nil {
@@ -17,7 +17,7 @@ func (e *env) completeActivation(code string) (int, *models.WebshareValidationEr
 	return r.StatusCode(), r.JSON400, r.Body
 }
 
-func (e *env) completeReset(code, pw string) (int, *models.WebshareValidationError, []byte) {
+func (e *env) completeReset(code, pw string) (int, *models.WebshareResetPasswordCompleteValidationError, []byte) {
 	e.t.Helper()
 	r, err := e.api.WebshareResetPasswordCompleteWithResponse(ctx, models.WebshareResetPasswordCompleteRequest{
 		Password: pw, PasswordResetToken: code, Recaptcha: "ok"})
@@ -51,10 +51,10 @@ func (e *env) changePassword(tok, cur, next string) int {
 func TestWebsharePendingCodesDieWithTheCredentialsTheyPredate(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
-		refused := func(t *testing.T, name string, s int, b *models.WebshareValidationError, raw []byte, field, msg string) {
+		refused := func(t *testing.T, name string, s int, raw []byte, field, msg string) {
 			t.Helper()
 			t.Logf("%s:", name)
-			fieldErrors(t, s, b, raw, field, msg)
+			fieldErrors(t, s, &raw, raw, field, msg)
 		}
 		t.Run("change password", func(t *testing.T) {
 			tok := e.register("cp@example.com", goodPassword)
@@ -64,12 +64,12 @@ func TestWebsharePendingCodesDieWithTheCredentialsTheyPredate(t *testing.T) {
 			if s := e.changePassword(tok, goodPassword, "brand-new-secret"); s != http.StatusNoContent {
 				t.Fatalf("change: %d", s)
 			}
-			s, b, raw := e.completeReset(reset, "another-fresh-pw")
-			refused(t, "reset link", s, b, raw, "password_reset_token", "Invalid or expired password reset token.")
-			s, b, raw = e.completeActivation(activation)
-			refused(t, "activation link", s, b, raw, "activation_token", "Invalid or expired activation token.")
-			s, b, raw = e.completeEmail(tok, emailCode)
-			refused(t, "email-change link", s, b, raw, "confirmation_code", "Invalid confirmation code.")
+			s, _, raw := e.completeReset(reset, "another-fresh-pw")
+			refused(t, "reset link", s, raw, "password_reset_token", "Invalid or expired password reset token.")
+			s, _, raw = e.completeActivation(activation)
+			refused(t, "activation link", s, raw, "activation_token", "Invalid or expired activation token.")
+			s, _, raw = e.completeEmail(tok, emailCode)
+			refused(t, "email-change link", s, raw, "confirmation_code", "Invalid confirmation code.")
 		})
 		t.Run("reset password", func(t *testing.T) {
 			tok := e.register("rp@example.com", goodPassword)
@@ -79,11 +79,11 @@ func TestWebsharePendingCodesDieWithTheCredentialsTheyPredate(t *testing.T) {
 			if s, _, raw := e.completeReset(reset, "a-fresh-password"); s != http.StatusOK {
 				t.Fatalf("reset: %d %s", s, raw)
 			}
-			s, b, raw := e.completeActivation(activation)
-			refused(t, "activation link", s, b, raw, "activation_token", "Invalid or expired activation token.")
+			s, _, raw := e.completeActivation(activation)
+			refused(t, "activation link", s, raw, "activation_token", "Invalid or expired activation token.")
 			newTok := e.login("rp@example.com", "a-fresh-password")
-			s, b, raw = e.completeEmail(newTok, emailCode)
-			refused(t, "email-change link", s, b, raw, "confirmation_code", "Invalid confirmation code.")
+			s, _, raw = e.completeEmail(newTok, emailCode)
+			refused(t, "email-change link", s, raw, "confirmation_code", "Invalid confirmation code.")
 		})
 		t.Run("completed email change", func(t *testing.T) {
 			tok := e.register("ec@example.com", goodPassword)
@@ -93,10 +93,10 @@ func TestWebsharePendingCodesDieWithTheCredentialsTheyPredate(t *testing.T) {
 			if s, _, raw := e.completeEmail(tok, code); s != http.StatusNoContent {
 				t.Fatalf("complete: %d %s", s, raw)
 			}
-			s, b, raw := e.completeReset(reset, "another-fresh-pw")
-			refused(t, "reset link to the old address", s, b, raw, "password_reset_token", "Invalid or expired password reset token.")
-			s, b, raw = e.completeActivation(activation)
-			refused(t, "activation link to the old address", s, b, raw, "activation_token", "Invalid or expired activation token.")
+			s, _, raw := e.completeReset(reset, "another-fresh-pw")
+			refused(t, "reset link to the old address", s, raw, "password_reset_token", "Invalid or expired password reset token.")
+			s, _, raw = e.completeActivation(activation)
+			refused(t, "activation link to the old address", s, raw, "activation_token", "Invalid or expired activation token.")
 		})
 	})
 }

@@ -11,40 +11,50 @@ import (
 	"testing"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
 )
 
-// A request whose client has gone (its context cancelled while it waited for a hashing slot)
-// is not a server failure: logged at INFO, no 500.
+// A request whose client has gone (its context ended while it waited for a hashing slot or
+// the database) is not a server failure: logged at INFO with 499, never as a 500 ERROR.
 func TestClientGoneIsNotAServerError(t *testing.T) {
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, vendors := compose(httpapi.Deps{})
+	rt, err := newRoutes(doc, vendors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := account.AsError(context.Canceled) // what the core returns when the hasher gave up
 	for _, tc := range []struct {
 		name      string
-		cancelled bool
+		gone      bool
 		err       error
 		wantLevel string
 		status    int
 	}{
-		{"cancelled caller, core error", true, webshareFail(&account.Error{Kind: account.KindInternal, Code: "internal"}), "", 500},
-		{"cancelled caller, cancel error from the core", true, webshareFail(hashErr(context.Canceled)), "INFO", statusClientClosedRequest},
-		{"live caller, cancel error", false, webshareFail(hashErr(context.Canceled)), "ERROR", 500},
+		{"client gone, cancellation", true, cancelled, "INFO", statusClientClosedRequest},
+		{"client gone, deadline", true, account.AsError(context.DeadlineExceeded), "INFO", statusClientClosedRequest},
+		{"client gone, another failure", true, account.AsError(errors.New("disk full")), "ERROR", http.StatusInternalServerError},
+		{"client there, cancellation from elsewhere", false, cancelled, "ERROR", http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			log := slog.New(slog.NewTextHandler(&logs, nil))
 			ctx, cancel := context.WithCancel(context.Background())
-			if tc.cancelled {
+			defer cancel()
+			if tc.gone {
 				cancel()
-			} else {
-				defer cancel()
 			}
-			req := httptest.NewRequest(http.MethodPost, "/api/v2/login/", nil).WithContext(ctx)
 			rec := httptest.NewRecorder()
-			c := echo.New().NewContext(req, rec)
-			errorHandler(log)(tc.err, c)
+			c := echo.New().NewContext(httptest.NewRequest(http.MethodPost, "/api/v2/login/", nil).WithContext(ctx), rec)
+			rt.errorHandler(slog.New(slog.NewTextHandler(&logs, nil)))(tc.err, c)
 			if rec.Code != tc.status {
 				t.Errorf("status %d, want %d", rec.Code, tc.status)
 			}
-			if tc.wantLevel != "" && !strings.Contains(logs.String(), "level="+tc.wantLevel) {
+			if !strings.Contains(logs.String(), "level="+tc.wantLevel) {
 				t.Errorf("log %q lacks level %s", logs.String(), tc.wantLevel)
 			}
 			if tc.wantLevel == "INFO" && strings.Contains(logs.String(), "level=ERROR") {
@@ -52,9 +62,4 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 			}
 		})
 	}
-}
-
-// hashErr is what the core returns when the hasher gave up because the caller's context ended.
-func hashErr(cause error) error {
-	return errors.Join(&account.Error{Kind: account.KindInternal, Code: "internal"}, cause)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -135,7 +136,11 @@ func (c *Contract) Checked() int {
 }
 
 // Transport returns an http.RoundTripper that sends requests through base (http.DefaultTransport
-// when nil) and checks every response with Check, reporting violations with t.Errorf. The test goes
+// when nil) and checks every response with Check, reporting violations with t.Errorf. A 5xx is
+// reported too, even where the contract declares it (every operation declares 500): in an
+// end-to-end test the server failing is a bug, and a client mistake is never a 5xx. The one
+// exception is a 5xx other than 500 that the operation declares explicitly, which is a designed
+// answer (503 from a health check whose database is gone). The test goes
 // on (a violation in one response should not hide what the rest of the test would find), and the
 // response is returned to the caller unchanged, its body still readable.
 //
@@ -177,21 +182,26 @@ func (rt *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 	}
 	if err != nil {
 		rt.t.Errorf("%v", err)
-	}
-	// Every operation declares 500, so the check above accepts one; but a server error in an
-	// end-to-end test is a bug (a client mistake is never a 5xx), unless the test asked for it.
-	if resp.StatusCode >= 500 && !exp.serverError {
-		rt.t.Errorf("testkit: %s %s -> %d: a server error fails the test (mark an expected one with testkit.AllowServerError)\nresponse body: %s",
+	} else if resp.StatusCode >= 500 && !rt.contract.designedServerError(req, resp.StatusCode) {
+		rt.t.Errorf("server error: %s %s -> %d: a 5xx fails an end-to-end test (the server failed, or answered a client mistake as its own)\nresponse body: %s",
 			req.Method, req.URL.Path, resp.StatusCode, quoteBody(respBody))
 	}
 	return resp, nil
+}
+
+// designedServerError reports whether the operation declares status explicitly and it is not 500.
+func (c *Contract) designedServerError(req *http.Request, status int) bool {
+	route, _, err := c.router.FindRoute(req)
+	if err != nil || status == http.StatusInternalServerError {
+		return false
+	}
+	return route.Operation.Responses.Value(strconv.Itoa(status)) != nil
 }
 
 type expectationKey struct{}
 
 // expectation is what a test told the Transport, through the request's context, to expect.
 type expectation struct {
-	serverError bool
 	noOperation string // schema name the body must follow, for requests no operation matches
 }
 
@@ -199,12 +209,6 @@ func withExpectation(ctx context.Context, change func(*expectation)) context.Con
 	exp, _ := ctx.Value(expectationKey{}).(expectation)
 	change(&exp)
 	return context.WithValue(ctx, expectationKey{}, exp)
-}
-
-// AllowServerError returns a context for requests whose 5xx answer the test expects (say, a
-// health check after the database was closed). Transport fails the test on any other 5xx.
-func AllowServerError(ctx context.Context) context.Context {
-	return withExpectation(ctx, func(e *expectation) { e.serverError = true })
 }
 
 // ExpectNoOperation returns a context for requests that, on purpose, match no operation of the

@@ -92,6 +92,8 @@ type Hasher struct {
 	// (19 MiB by default), so a burst of logins must queue rather than exhaust memory; more
 	// than one per core gains no throughput anyway.
 	slots chan struct{}
+	// waiting, when set (tests), is called when a computation starts waiting for a slot.
+	waiting func()
 }
 
 // idKey runs argon2id in one of the hasher's slots. It waits for a slot only while ctx is
@@ -104,8 +106,15 @@ func (h *Hasher) idKey(ctx context.Context, plain, salt []byte, t, m uint32, p u
 	if h.slots != nil {
 		select {
 		case h.slots <- struct{}{}:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		default: // every slot is busy: wait, but only while the caller is there
+			if h.waiting != nil {
+				h.waiting()
+			}
+			select {
+			case h.slots <- struct{}{}:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
 		}
 		defer func() { <-h.slots }()
 	}

@@ -1905,7 +1905,7 @@ type WebshareCompleteActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareCompleteActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -1928,7 +1928,7 @@ func (r WebshareCompleteActivationResponse) GetJSON200() *WebshareTokenResponse 
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareCompleteActivationValidationError {
 	return r.JSON400
 }
 
@@ -2002,7 +2002,7 @@ type WebshareResendActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareActivationStatus
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResendActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2027,7 +2027,7 @@ func (r WebshareResendActivationResponse) GetJSON200() *WebshareActivationStatus
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResendActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResendActivationResponse) GetJSON400() *WebshareResendActivationValidationError {
 	return r.JSON400
 }
 
@@ -2104,7 +2104,7 @@ type WebshareChangeEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2124,7 +2124,7 @@ type WebshareChangeEmailResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailResponse) GetJSON400() *WebshareChangeEmailValidationError {
 	return r.JSON400
 }
 
@@ -2196,7 +2196,7 @@ type WebshareChangeEmailCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailCompleteValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2212,7 +2212,7 @@ type WebshareChangeEmailCompleteResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareChangeEmailCompleteValidationError {
 	return r.JSON400
 }
 
@@ -2284,7 +2284,7 @@ type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangePasswordValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2304,7 +2304,7 @@ type WebshareChangePasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangePasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangePasswordResponse) GetJSON400() *WebshareChangePasswordValidationError {
 	return r.JSON400
 }
 
@@ -2381,7 +2381,7 @@ type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareDeleteAccountValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2401,7 +2401,7 @@ type WebshareDeleteAccountResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareDeleteAccountValidationError {
 	return r.JSON400
 }
 
@@ -2480,7 +2480,7 @@ type WebshareLoginResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLoginValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -2503,7 +2503,7 @@ func (r WebshareLoginResponse) GetJSON200() *WebshareTokenResponse {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLoginResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLoginResponse) GetJSON400() *WebshareLoginValidationError {
 	return r.JSON400
 }
 
@@ -2570,7 +2570,7 @@ type WebshareLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLogoutValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2586,7 +2586,7 @@ type WebshareLogoutResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLogoutResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLogoutResponse) GetJSON400() *WebshareLogoutValidationError {
 	return r.JSON400
 }
 
@@ -2667,7 +2667,7 @@ type WebshareRegisterResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *WebshareRegistration
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareRegisterValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -2697,7 +2697,7 @@ func (r WebshareRegisterResponse) GetJSON201() *WebshareRegistration {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareRegisterResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareRegisterResponse) GetJSON400() *WebshareRegisterValidationError {
 	return r.JSON400
 }
 
@@ -2759,7 +2759,7 @@ type WebshareResetPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -2769,7 +2769,7 @@ type WebshareResetPasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordResponse) GetJSON400() *WebshareResetPasswordValidationError {
 	return r.JSON400
 }
 
@@ -2828,7 +2828,7 @@ type WebshareResetPasswordCompleteResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordCompleteValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -2845,7 +2845,7 @@ func (r WebshareResetPasswordCompleteResponse) GetJSON200() *WebshareTokenRespon
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareResetPasswordCompleteValidationError {
 	return r.JSON400
 }
 
@@ -3583,7 +3583,7 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareCompleteActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -3674,7 +3674,7 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResendActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -3768,7 +3768,7 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -3862,7 +3862,7 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -3939,7 +3939,7 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangePasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4033,7 +4033,7 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareDeleteAccountValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4131,7 +4131,7 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLoginValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4218,7 +4218,7 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLogoutValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4306,7 +4306,7 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareRegisterValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4403,7 +4403,7 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -4457,7 +4457,7 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
