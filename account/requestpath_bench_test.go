@@ -24,7 +24,7 @@ func benchServices(b *testing.B, fn func(b *testing.B, s *Service)) {
 			if _, err := models.Migrate(ctx, db); err != nil {
 				b.Fatal(err)
 			}
-			s, err := New(db, Config{Secret: []byte("0123456789abcdef0123456789abcdef"), MaxCodeAttempts: 1 << 30,
+			s, err := New(db, Config{Secret: []byte("bench-test-secret-4Jd8Qw2Ez6Rt0Yu3Io7Pa5Sx"), MaxCodeAttempts: 1 << 30,
 				Hasher: password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})})
 			if err != nil {
 				b.Fatal(err)
@@ -82,7 +82,7 @@ func benchUser(b *testing.B, s *Service, email string) string {
 	b.Helper()
 	now := time.Now().UTC()
 	u := models.User{ID: models.NewID(), Status: models.StatusActive, CreatedAt: now, UpdatedAt: now}
-	e := models.Email{ID: models.NewID(), UserID: u.ID, Address: email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+	e := models.Email{ID: models.NewID(), UserID: u.ID, Address: email, AddressKey: mustKey(email), IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 	if err := s.db.Create(&u).Error; err != nil {
 		b.Fatal(err)
 	}
