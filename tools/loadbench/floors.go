@@ -157,7 +157,9 @@ func pgLatencies(glob string) (p50, p99 time.Duration, err error) {
 		return 0, 0, fmt.Errorf("pgbench wrote no transaction log (%s)", glob)
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	at := func(q float64) time.Duration { return time.Duration(lat[int(q*float64(len(lat)-1))]) * time.Microsecond }
+	at := func(q float64) time.Duration {
+		return time.Duration(lat[int(q*float64(len(lat)-1))]) * time.Microsecond
+	}
 	return at(0.50), at(0.99), nil
 }
 

@@ -24,10 +24,10 @@ type flow struct {
 	ctype        string
 	body         string            // templates (path too): {fresh}, {1}, {2}, ... (see flow.lua)
 	headers      map[string]string // header templates
-	rows         string // rows file
-	once         bool   // each row once (single-use codes)
-	conns        int    // 0: the default concurrency
-	plain        bool   // a plain GET through plain.lua (no per-request Lua)
+	rows         string            // rows file
+	once         bool              // each row once (single-use codes)
+	conns        int               // 0: the default concurrency
+	plain        bool              // a plain GET through plain.lua (no per-request Lua)
 	// prepare, when set, runs just before the flow (rows that earlier flows would spoil).
 	prepare func(context.Context) error
 }
@@ -35,12 +35,12 @@ type flow struct {
 // benchEnv is what seeding needs: the server, its environment for operator commands, a place
 // for rows files.
 type benchEnv struct {
-	o      *options
-	env    []string // the server's ACCOUNTD_* settings, for operator commands
-	base   string
-	work   string
-	stamp  string
-	smtp   *mailtest.Standalone
+	o     *options
+	env   []string // the server's ACCOUNTD_* settings, for operator commands
+	base  string
+	work  string
+	stamp string
+	smtp  *mailtest.Standalone
 }
 
 const benchPassword = "correct-horse-battery-staple"
