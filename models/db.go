@@ -36,7 +36,11 @@ type DB struct {
 // Open opens ACCOUNTD_DATABASE_URL: postgres:// or postgresql:// URLs use PostgreSQL; anything
 // else is an SQLite file path (default accountd.db). It checks that the database answers.
 func Open(ctx context.Context, databaseURL string) (*DB, error) {
-	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() }}
+	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() },
+		// A lone Create/Update/Delete is one statement, atomic by itself; GORM's default wraps
+		// each in BEGIN ... COMMIT, three round trips for one (our models have no associations
+		// or hooks that would write more). Several writes that belong together use Transaction.
+		SkipDefaultTransaction: true}
 	if IsPostgresURL(databaseURL) {
 		gdb, err := gorm.Open(postgres.Open(databaseURL), cfg)
 		if err != nil {
