@@ -134,6 +134,9 @@ func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) (
 		// the per-account cooldown and hourly cap would otherwise turn the runs into 429s.
 		"ACCOUNTD_CODE_COOLDOWN=1ms",
 		"ACCOUNTD_CODES_PER_HOUR=1000000000",
+		// Development mode only lets recaptcha go unchecked (no siteverify call per request),
+		// as GoTrue's anchor ran with captcha off; mail still goes over SMTP.
+		"ACCOUNTD_DEV=true",
 	}
 	env = append(env, o.serverEnv...)
 	if _, err := operator(ctx, o.accountd, env, "migrate"); err != nil {
