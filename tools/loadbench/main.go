@@ -39,6 +39,8 @@ type options struct {
 	users      int
 	quick      bool
 	serverEnv  []string
+	soak       time.Duration
+	soakFlow   *regexp.Regexp
 }
 
 func main() {
@@ -62,11 +64,15 @@ func main() {
 	flag.IntVar(&o.resetConns, "reset-c", 512, "connections for the reset flows (each answer takes at least 250 ms)")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.IntVar(&o.users, "users", 128, "accounts per vendor")
+	var soakFlow string
+	flag.DurationVar(&o.soak, "soak", 0, "after the flow matching -soak-flow, run it this long sampling the server's RSS (0: no soak)")
+	flag.StringVar(&soakFlow, "soak-flow", "Payway request_email_change", "the flow to soak (regexp on \"vendor name\")")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: 1 s warm-up, 2 s per flow, 16 accounts per vendor (CI)")
 	flag.Parse()
 	if o.quick {
 		o.warmup, o.duration, o.users, o.resetConns = time.Second, 2*time.Second, 16, 64
 	}
+	o.soakFlow = regexp.MustCompile(soakFlow)
 	if flows != "" {
 		o.flows = regexp.MustCompile(flows)
 	}

@@ -31,6 +31,7 @@ type report struct {
 	rows                  []result
 	idleRSSKB             int64
 	missing               []string // vendors the build under test does not serve
+	soak                  *soakResult
 }
 
 // machineInfo describes the machine and the versions, for results.md.
@@ -167,6 +168,18 @@ func (r *report) markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s%s | %.0f | %s | %s | %d%s | %s | %.0f%% | %d MB | %s | **%.2f** |\n", x.flow.vendor, x.flow.name, conns,
 			x.rps, ms(x.p50), ms(x.p99), x.errors, statusList(x.statuses), ms(x.cpuPerReq), 100*x.machine, x.peakRSSKB/1024, x.flow.floor, x.ratio)
+	}
+	if sk := r.soak; sk != nil && len(sk.samples) > 0 {
+		first, last, max := sk.samples[0], sk.samples[len(sk.samples)-1], int64(0)
+		var parts []string
+		for _, v := range sk.samples {
+			if v > max {
+				max = v
+			}
+			parts = append(parts, fmt.Sprint(v/1024))
+		}
+		fmt.Fprintf(&b, "\nSoak: %s %s for %s at %.0f rps (%d errors): server RSS every %s, MB: %s (first %d, last %d, max %d).\n",
+			sk.flow.vendor, sk.flow.name, r.o.soak, sk.rps, sk.errors, soakEvery, strings.Join(parts, " "), first/1024, last/1024, max/1024)
 	}
 	return b.String()
 }
