@@ -43,6 +43,7 @@ const (
 	CodeThrottled          = "throttled"
 	CodeNotFound           = "not_found"
 	CodeInvalidRole        = "invalid_role"
+	CodeNotPermitted       = "not_permitted" // the caller may not act on this user (role rules)
 )
 
 // Generic field names used in Error.Field; vendors rename them to their request fields.
