@@ -38,13 +38,6 @@ func primaryOf(t *testing.T, s *Service, userID string) string {
 	return acct.primary.Address
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if e := AsError(err); err == nil || e.Code != code {
-		t.Fatalf("got %v, want %s", err, code)
-	}
-}
-
 func TestEmailChangeCodes(t *testing.T) {
 	ctx := context.Background()
 	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
