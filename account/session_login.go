@@ -86,3 +86,19 @@ func (s *Service) PrimaryEmail(ctx context.Context, userID string) (string, erro
 	}
 	return acct.primary.Address, nil
 }
+
+// AuthenticateSessionWithSecret resolves an access token as AuthenticateSession does and also
+// requires the session's secret (a CSRF token), compared in constant time.
+func (s *Service) AuthenticateSessionWithSecret(ctx context.Context, accessToken, secret string) (SessionPrincipal, error) {
+	p, err := s.AuthenticateSession(ctx, accessToken)
+	if err != nil {
+		return p, err
+	}
+	if err := s.CheckSessionSecret(ctx, p.SessionID, secret); err != nil {
+		if AsError(err).Kind == KindInternal {
+			return SessionPrincipal{}, err
+		}
+		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidSessionSecret}
+	}
+	return p, nil
+}

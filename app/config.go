@@ -17,20 +17,23 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string // ACCOUNTD_MAIL_FROM
-	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
-	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
-	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
-	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	Addr               string        // ACCOUNTD_ADDR, default :8080
+	DatabaseURL        string        // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret             string        // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL            string        // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom           string        // ACCOUNTD_MAIL_FROM
+	PublicURL          string        // ACCOUNTD_PUBLIC_URL: base of links in mails
+	RecaptchaSecret    string        // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
+	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
+	TrustedProxies     string        // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	AkanaTenant        string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
+	AkanaSessionTTL    time.Duration // ACCOUNTD_AKANA_SESSION_TTL: Akana session cookie lifetime (default 30m)
 
 	Logger *slog.Logger
 
@@ -61,6 +64,9 @@ func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.AkanaTenant == "" {
+		c.AkanaTenant = akana.DefaultTenant
+	}
 }
 
 // FromEnv reads the ACCOUNTD_* variables.
@@ -75,7 +81,23 @@ func FromEnv() Config {
 		RecaptchaSecret:    os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL: os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:     os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
+		AkanaTenant:        envOr("ACCOUNTD_AKANA_TENANT", akana.DefaultTenant),
+		AkanaSessionTTL:    envDuration("ACCOUNTD_AKANA_SESSION_TTL"),
 	}
+}
+
+// envDuration reads a Go duration ("30m"); an unparsable value is kept as -1 so that the
+// server refuses to start with it instead of silently using the default.
+func envDuration(key string) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return -1
+	}
+	return d
 }
 
 func envOr(key, def string) string {

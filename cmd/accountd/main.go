@@ -23,6 +23,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/app"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
@@ -79,6 +80,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant (fedmember) id: cookie and header names, userFDNs (ACCOUNTD_AKANA_TENANT)")
+	fs.DurationVar(&cfg.AkanaSessionTTL, "akana-session-ttl", cfg.AkanaSessionTTL, "Akana session cookie lifetime, e.g. 30m (ACCOUNTD_AKANA_SESSION_TTL; default 30m)")
 	return fs, &cfg
 }
 
@@ -150,7 +153,11 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return json.NewEncoder(out).Encode(u)
+		// Akana names users by userFDN; operators need it for Akana's /api/users/{UserID}/... calls.
+		return json.NewEncoder(out).Encode(struct {
+			account.CreatedUser
+			UserFDN string `json:"user_fdn"`
+		}{u, akana.UserFDN(u.UserID, cfg.AkanaTenant)})
 	})
 }
 

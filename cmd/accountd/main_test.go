@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/testkit"
 )
 
@@ -45,6 +46,9 @@ func TestOperatorCommands(t *testing.T) {
 	u := runJSON(t, "users", "create", db, "--email", "ops@example.com", "--password", "a-long-passphrase", "--verified", "--org", orgID, "--role", "site_admin")
 	if u["user_id"] == "" || u["organization_id"] != orgID || u["role"] != "site_admin" {
 		t.Fatalf("user: %v", u)
+	}
+	if id, _ := u["user_id"].(string); u["user_fdn"] != akana.UserFDN(id, akana.DefaultTenant) {
+		t.Fatalf("user_fdn: %v", u)
 	}
 
 	failures := []struct {
