@@ -39,7 +39,7 @@ func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targ
 		return err
 	}
 	if strings.EqualFold(newEmail, acct.primary.Address) {
-		return invalid(CodeEmailUnchanged, FieldEmail, "This is already the account's email address.")
+		return invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if taken, err := emailInUse(tx, newEmail); err != nil {

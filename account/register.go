@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -19,13 +18,17 @@ type RegisterInput struct {
 	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
 	Activation Delivery
+	// LoginExisting: when the address already has an account and the password is that
+	// account's, log it in instead of failing with email_taken (RegisterResult.ExistingUser).
+	// Wrong passwords then count towards the failed-login limits.
+	LoginExisting bool
 }
 
 // RegisterResult is the new (or existing) account's first credential.
 type RegisterResult struct {
 	Session
-	// ExistingUser is true when the address already had an account with this password, which
-	// is then logged in instead of created (Webshare's "logged_in_existing_user").
+	// ExistingUser is true when, with LoginExisting, the address already had an account with
+	// this password, which is then logged in instead of created.
 	ExistingUser bool
 }
 
@@ -37,11 +40,14 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return RegisterResult{}, err
 	}
 	if !in.TOSAccepted {
-		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS, "You must accept the terms of service.")
+		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS)
 	}
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
 	if err != nil {
 		return RegisterResult{}, internal(err)
+	}
+	if exists && !in.LoginExisting {
+		return RegisterResult{}, errEmailTaken()
 	}
 	if exists {
 		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
@@ -53,8 +59,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		}
 		return RegisterResult{Session: sess, ExistingUser: true}, nil
 	}
-	if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
-		return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+		return RegisterResult{}, err
 	}
 	hash, err := s.cfg.Hasher.Hash(in.Password)
 	if err != nil {
@@ -122,7 +128,7 @@ func (s *Service) loginWith(ctx context.Context, acct account, exists bool, emai
 		if err := s.loginFailed(ctx, email, client); err != nil {
 			return err
 		}
-		return invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+		return invalid(CodeInvalidCredentials, "")
 	}
 	if err := acct.usable(); err != nil {
 		return err

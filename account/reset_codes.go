@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -53,8 +52,8 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, email, code, next s
 	if err := acct.usable(); err != nil {
 		return SessionTokens{}, err
 	}
-	if msgs := password.Validate(next, map[string]string{"email": acct.primary.Address}); len(msgs) > 0 {
-		return SessionTokens{}, invalid(CodeWeakPassword, FieldNewPassword, msgs...)
+	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
+		return SessionTokens{}, err
 	}
 	hash, err := s.cfg.Hasher.Hash(next)
 	if err != nil {

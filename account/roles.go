@@ -37,5 +37,5 @@ func mayManage(db *gorm.DB, actorID, targetID string) error {
 }
 
 func errNotPermitted() *Error {
-	return forbidden(CodeNotPermitted, "You may not change this user's account.")
+	return forbidden(CodeNotPermitted)
 }

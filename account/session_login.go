@@ -75,7 +75,7 @@ func (s *Service) endOtherSessions(tx *gorm.DB, userID, keep string) error {
 }
 
 func errSessionGone() *Error {
-	return &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken, Messages: []string{"Invalid token."}}
+	return &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
 }
 
 // PrimaryEmail returns the user's primary address, for answers that name the logged-in user.

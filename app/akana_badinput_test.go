@@ -65,8 +65,8 @@ func TestAkanaBadInput(t *testing.T) {
 		form := "application/x-www-form-urlencoded"
 		cases := []struct {
 			name, method, path, contentType, body string
-			headers                                []string
-			status                                 int
+			headers                               []string
+			status                                int
 		}{
 			{"login: no body", "POST", "/api/login", "application/json", "", nil, 400},
 			{"login: malformed JSON", "POST", "/api/login", "application/json", `{"email":`, nil, 400},

@@ -110,11 +110,11 @@ func TestAkanaChangePassword(t *testing.T) {
 			return r.StatusCode(), string(r.Body)
 		}
 		for _, c := range []struct {
-			name      string
-			b         *akanaUser
-			fdn, old  string
-			next      string
-			status    int
+			name     string
+			b        *akanaUser
+			fdn, old string
+			next     string
+			status   int
 		}{
 			{"a site admin on a member", admin, jane.fdn, goodPassword, "staple-lantern-orbit", http.StatusForbidden},
 			{"no such user", jane, "nobody", goodPassword, "staple-lantern-orbit", http.StatusNotFound},

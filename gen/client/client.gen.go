@@ -6432,7 +6432,7 @@ type WebshareCompleteActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareCompleteActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6453,7 +6453,7 @@ func (r WebshareCompleteActivationResponse) GetJSON200() *WebshareTokenResponse 
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareCompleteActivationValidationError {
 	return r.JSON400
 }
 
@@ -6527,7 +6527,7 @@ type WebshareResendActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareActivationStatus
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResendActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6552,7 +6552,7 @@ func (r WebshareResendActivationResponse) GetJSON200() *WebshareActivationStatus
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResendActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResendActivationResponse) GetJSON400() *WebshareResendActivationValidationError {
 	return r.JSON400
 }
 
@@ -6629,7 +6629,7 @@ type WebshareChangeEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6649,7 +6649,7 @@ type WebshareChangeEmailResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailResponse) GetJSON400() *WebshareChangeEmailValidationError {
 	return r.JSON400
 }
 
@@ -6721,7 +6721,7 @@ type WebshareChangeEmailCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailCompleteValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6737,7 +6737,7 @@ type WebshareChangeEmailCompleteResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareChangeEmailCompleteValidationError {
 	return r.JSON400
 }
 
@@ -6804,7 +6804,7 @@ type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangePasswordValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6820,7 +6820,7 @@ type WebshareChangePasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangePasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangePasswordResponse) GetJSON400() *WebshareChangePasswordValidationError {
 	return r.JSON400
 }
 
@@ -6887,7 +6887,7 @@ type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareDeleteAccountValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -6903,7 +6903,7 @@ type WebshareDeleteAccountResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareDeleteAccountValidationError {
 	return r.JSON400
 }
 
@@ -6972,7 +6972,7 @@ type WebshareLoginResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLoginValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -6993,7 +6993,7 @@ func (r WebshareLoginResponse) GetJSON200() *WebshareTokenResponse {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLoginResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLoginResponse) GetJSON400() *WebshareLoginValidationError {
 	return r.JSON400
 }
 
@@ -7060,7 +7060,7 @@ type WebshareLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLogoutValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -7076,7 +7076,7 @@ type WebshareLogoutResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLogoutResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLogoutResponse) GetJSON400() *WebshareLogoutValidationError {
 	return r.JSON400
 }
 
@@ -7147,7 +7147,7 @@ type WebshareRegisterResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *WebshareRegistration
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareRegisterValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -7173,7 +7173,7 @@ func (r WebshareRegisterResponse) GetJSON201() *WebshareRegistration {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareRegisterResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareRegisterResponse) GetJSON400() *WebshareRegisterValidationError {
 	return r.JSON400
 }
 
@@ -7235,7 +7235,7 @@ type WebshareResetPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -7245,7 +7245,7 @@ type WebshareResetPasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordResponse) GetJSON400() *WebshareResetPasswordValidationError {
 	return r.JSON400
 }
 
@@ -7299,7 +7299,7 @@ type WebshareResetPasswordCompleteResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordCompleteValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -7314,7 +7314,7 @@ func (r WebshareResetPasswordCompleteResponse) GetJSON200() *WebshareTokenRespon
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareResetPasswordCompleteValidationError {
 	return r.JSON400
 }
 
@@ -10991,7 +10991,7 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareCompleteActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11072,7 +11072,7 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResendActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11166,7 +11166,7 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11260,7 +11260,7 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11337,7 +11337,7 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangePasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11414,7 +11414,7 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareDeleteAccountValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11495,7 +11495,7 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLoginValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11572,7 +11572,7 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLogoutValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11660,7 +11660,7 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareRegisterValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11737,7 +11737,7 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -11791,7 +11791,7 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -2,25 +2,46 @@ package akana
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/handlers/httpapi"
 )
 
 // DefaultSessionTTL is how long a session cookie lives without renewal (Akana's default).
 const DefaultSessionTTL = 30 * time.Minute
 
-// Config configures the Akana API.
-type Config struct {
-	Core *account.Service
+// Settings are Akana's own configuration.
+type Settings struct {
 	// Tenant is the fedmember id (ACCOUNTD_AKANA_TENANT); it is part of the cookie and header
 	// names and of every userFDN. Default DefaultTenant.
 	Tenant string
 	// SessionTTL is the session cookie's lifetime, renewed by renewToken
 	// (ACCOUNTD_AKANA_SESSION_TTL). Default DefaultSessionTTL.
 	SessionTTL time.Duration
-	// SecureCookies marks the cookies Secure; set when the public URL is https.
-	SecureCookies bool
+}
+
+func (s Settings) withDefaults() Settings {
+	if s.Tenant == "" {
+		s.Tenant = DefaultTenant
+	}
+	if s.SessionTTL == 0 {
+		s.SessionTTL = DefaultSessionTTL
+	}
+	return s
+}
+
+// Check refuses settings the server must not start with.
+func (s Settings) Check() error {
+	s = s.withDefaults()
+	if !ValidTenant(s.Tenant) {
+		return fmt.Errorf("ACCOUNTD_AKANA_TENANT %q: use 1 to 63 letters, digits and hyphens", s.Tenant)
+	}
+	if s.SessionTTL < time.Minute {
+		return fmt.Errorf("ACCOUNTD_AKANA_SESSION_TTL must be a duration of at least a minute (e.g. 30m)")
+	}
+	return nil
 }
 
 // API implements the Akana operations of openapi.yaml.
@@ -28,30 +49,20 @@ type API struct {
 	core   *account.Service
 	tenant string
 	ttl    time.Duration
+	// secure marks the cookies Secure: the server is reached over https (ACCOUNTD_PUBLIC_URL).
 	secure bool
 	// The names that carry the tenant.
 	sessionCookieName, csrfCookieName, csrfHeaderName string
 }
 
-// New builds the Akana API.
-func New(cfg Config) (*API, error) {
-	if cfg.Tenant == "" {
-		cfg.Tenant = DefaultTenant
+// New builds the Akana API; s must have passed Check.
+func New(d httpapi.Deps, s Settings) *API {
+	s = s.withDefaults()
+	return &API{core: d.Core, tenant: s.Tenant, ttl: s.SessionTTL, secure: strings.HasPrefix(d.PublicURL, "https://"),
+		sessionCookieName: "AtmoAuthToken_" + s.Tenant,
+		csrfCookieName:    "Csrf-Token_" + s.Tenant,
+		csrfHeaderName:    "X-Csrf-Token_" + s.Tenant,
 	}
-	if !ValidTenant(cfg.Tenant) {
-		return nil, fmt.Errorf("akana tenant %q: use letters, digits and hyphens (1 to 63)", cfg.Tenant)
-	}
-	if cfg.SessionTTL == 0 {
-		cfg.SessionTTL = DefaultSessionTTL
-	}
-	if cfg.SessionTTL < time.Minute {
-		return nil, fmt.Errorf("akana session lifetime %v is shorter than a minute", cfg.SessionTTL)
-	}
-	return &API{core: cfg.Core, tenant: cfg.Tenant, ttl: cfg.SessionTTL, secure: cfg.SecureCookies,
-		sessionCookieName: "AtmoAuthToken_" + cfg.Tenant,
-		csrfCookieName:    "Csrf-Token_" + cfg.Tenant,
-		csrfHeaderName:    "X-Csrf-Token_" + cfg.Tenant,
-	}, nil
 }
 
 // sessionSpec is what an Akana login opens: a session whose cookie lives ttl (renewable) and

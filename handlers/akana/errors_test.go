@@ -13,10 +13,7 @@ import (
 // Every failure renders as Akana's {code, message} body; the golden bodies are the contract
 // with Akana's clients, so they are spelled out here in full.
 func TestRender(t *testing.T) {
-	a, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := New(httpapi.Deps{}, Settings{})
 	core := func(e *account.Error, field string) httpapi.Failure {
 		return httpapi.Failure{Kind: httpapi.FailCore, Core: e, Field: field}
 	}

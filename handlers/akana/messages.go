@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
@@ -51,8 +52,10 @@ func coreMessage(e *account.Error, field string) string {
 	}
 	msg = strings.ReplaceAll(msg, "{field}", field)
 	// The password policy's own rules say what to fix.
-	if e.Code == account.CodeWeakPassword && len(e.Messages) > 0 {
-		msg += " " + strings.Join(e.Messages, " ")
+	if e.Code == account.CodeWeakPassword {
+		for _, r := range e.Reasons {
+			msg += " " + password.ParseProblem(r).Message()
+		}
 	}
 	return msg
 }
