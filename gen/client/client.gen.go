@@ -5391,16 +5391,6 @@ type AkanaValidateEmailChangeCodeResponse struct {
 	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *AkanaForbiddenApplicationJSON
-	// ApplicationvndSoaV71JSON403 the response for an HTTP 403 `application/vnd.soa.v71+json` response
-	ApplicationvndSoaV71JSON403 *AkanaForbiddenApplicationVndSoaV71PlusJSON
-	// ApplicationvndSoaV72JSON403 the response for an HTTP 403 `application/vnd.soa.v72+json` response
-	ApplicationvndSoaV72JSON403 *AkanaForbiddenApplicationVndSoaV72PlusJSON
-	// ApplicationvndSoaV80JSON403 the response for an HTTP 403 `application/vnd.soa.v80+json` response
-	ApplicationvndSoaV80JSON403 *AkanaForbiddenApplicationVndSoaV80PlusJSON
-	// ApplicationvndSoaV81JSON403 the response for an HTTP 403 `application/vnd.soa.v81+json` response
-	ApplicationvndSoaV81JSON403 *AkanaForbiddenApplicationVndSoaV81PlusJSON
 	// JSON406 the response for an HTTP 406 `application/json` response
 	JSON406 *AkanaNotAcceptable
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -5493,31 +5483,6 @@ func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON401() *
 // GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
 func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
 	return r.ApplicationvndSoaV81JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r AkanaValidateEmailChangeCodeResponse) GetJSON403() *AkanaForbiddenApplicationJSON {
-	return r.JSON403
-}
-
-// GetApplicationvndSoaV71JSON403 returns the response for an HTTP 403 `application/vnd.soa.v71+json` response
-func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON403() *AkanaForbiddenApplicationVndSoaV71PlusJSON {
-	return r.ApplicationvndSoaV71JSON403
-}
-
-// GetApplicationvndSoaV72JSON403 returns the response for an HTTP 403 `application/vnd.soa.v72+json` response
-func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON403() *AkanaForbiddenApplicationVndSoaV72PlusJSON {
-	return r.ApplicationvndSoaV72JSON403
-}
-
-// GetApplicationvndSoaV80JSON403 returns the response for an HTTP 403 `application/vnd.soa.v80+json` response
-func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON403() *AkanaForbiddenApplicationVndSoaV80PlusJSON {
-	return r.ApplicationvndSoaV80JSON403
-}
-
-// GetApplicationvndSoaV81JSON403 returns the response for an HTTP 403 `application/vnd.soa.v81+json` response
-func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON403() *AkanaForbiddenApplicationVndSoaV81PlusJSON {
-	return r.ApplicationvndSoaV81JSON403
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -10035,41 +10000,6 @@ func ParseAkanaValidateEmailChangeCodeResponse(rsp *http.Response) (*AkanaValida
 			return nil, err
 		}
 		response.ApplicationvndSoaV81JSON401 = &dest
-
-	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 403:
-		var dest AkanaForbiddenApplicationJSON
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 403:
-		var dest AkanaForbiddenApplicationVndSoaV71PlusJSON
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationvndSoaV71JSON403 = &dest
-
-	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 403:
-		var dest AkanaForbiddenApplicationVndSoaV72PlusJSON
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationvndSoaV72JSON403 = &dest
-
-	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 403:
-		var dest AkanaForbiddenApplicationVndSoaV80PlusJSON
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationvndSoaV80JSON403 = &dest
-
-	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 403:
-		var dest AkanaForbiddenApplicationVndSoaV81PlusJSON
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.ApplicationvndSoaV81JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
 		var dest AkanaNotAcceptable
