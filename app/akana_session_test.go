@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -189,3 +190,44 @@ func TestAkanaSessionLifecycle(t *testing.T) {
 		})
 	})
 }
+
+// The tenant is configuration: it names the cookies, the CSRF header and every userFDN.
+func TestAkanaConfiguredTenant(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		e := newAkanaEnv(t, dsn, func(c *app.Config) { c.AkanaTenant = "globex-eu" })
+		if _, err := e.app.Core.CreateUser(ctx, accountInput("jane@a.example")); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := e.raw("POST", "/api/login", "application/json", `{"email":"jane@a.example","password":"`+goodPassword+`"}`)
+		got := setCookies(resp.Header)
+		var info models.AkanaLoginInfo
+		if resp.StatusCode != http.StatusOK || got["AtmoAuthToken_globex-eu"] == "" || got["Csrf-Token_globex-eu"] == "" ||
+			jsonDecode(body, &info) != nil || !strings.HasSuffix(*info.UserFDN, ".globex-eu") || *info.LoginDomainId != "globex-eu" {
+			t.Fatalf("login: %d %v %s", resp.StatusCode, resp.Header.Values("Set-Cookie"), body)
+		}
+		session := strings.TrimPrefix(strings.Split(got["AtmoAuthToken_globex-eu"], ";")[0], "AtmoAuthToken_globex-eu=")
+		csrf := strings.TrimPrefix(strings.Split(got["Csrf-Token_globex-eu"], ";")[0], "Csrf-Token_globex-eu=")
+		send := func(cookieName, headerName, fdn string) int {
+			resp, body := e.raw("POST", "/api/users/"+fdn+"/sendEmailChangeCode", "application/x-www-form-urlencoded",
+				"newEmailAddress=j2%40a.example", "Cookie", cookieName+"="+session, headerName, csrf)
+			akanaErrorOf(t, []byte(body), resp.StatusCode)
+			return resp.StatusCode
+		}
+		defaultFDN := strings.TrimSuffix(*info.UserFDN, "globex-eu") + akanaTenant
+		for _, c := range []struct {
+			name, cookie, header, fdn string
+			status                    int
+		}{
+			{"the default tenant's cookie", akanaSession, "X-Csrf-Token_globex-eu", *info.UserFDN, 401},
+			{"the default tenant's header", "AtmoAuthToken_globex-eu", akanaCSRFHeader, *info.UserFDN, 401},
+			{"the default tenant's userFDN", "AtmoAuthToken_globex-eu", "X-Csrf-Token_globex-eu", defaultFDN, 404},
+			{"this tenant's names", "AtmoAuthToken_globex-eu", "X-Csrf-Token_globex-eu", *info.UserFDN, 200},
+		} {
+			if got := send(c.cookie, c.header, c.fdn); got != c.status {
+				t.Errorf("%s: %d, want %d", c.name, got, c.status)
+			}
+		}
+	})
+}
+
+func jsonDecode(body string, v any) error { return json.Unmarshal([]byte(body), v) }

@@ -19,10 +19,10 @@ func (a *API) AkanaLogin(ctx context.Context, req server.AkanaLoginRequestObject
 	if err != nil {
 		return nil, err
 	}
-	b := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
+	b, err := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
 		req.ApplicationVndSoaV80PlusJSONBody, req.ApplicationVndSoaV81PlusJSONBody)
-	if b == nil {
-		return nil, errNoBody
+	if err != nil {
+		return nil, err
 	}
 	tok, err := a.core.LoginSession(ctx, b.Email, b.Password, httpapi.InfoFrom(ctx).ClientIP, a.sessionSpec())
 	if err != nil {
@@ -86,16 +86,9 @@ func (a *API) endSession(ctx context.Context) (loginReply, error) {
 }
 
 func (a *API) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSendEmailChangeCodeRequestObject) (server.AkanaSendEmailChangeCodeResponseObject, error) {
-	if _, err := mediaType(ctx); err != nil {
-		return nil, err
-	}
-	p, err := sessionOf(ctx)
+	p, target, err := a.onUser(ctx, req.UserID)
 	if err != nil {
 		return nil, err
-	}
-	target, ok := userIDFromFDN(req.UserID, a.tenant)
-	if !ok {
-		return nil, errNoSuchUser
 	}
 	if req.Body == nil {
 		return nil, errNoBody
@@ -114,10 +107,10 @@ func (a *API) AkanaValidateEmailChangeCode(ctx context.Context, req server.Akana
 	if err != nil {
 		return nil, err
 	}
-	b := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
+	b, err := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
 		req.ApplicationVndSoaV80PlusJSONBody, req.ApplicationVndSoaV81PlusJSONBody)
-	if b == nil {
-		return nil, errNoBody
+	if err != nil {
+		return nil, err
 	}
 	if err := a.core.ApplyEmailChangeCode(ctx, p.Principal, b.ChangeCode, b.NewEmailAddress); err != nil {
 		return nil, err
@@ -151,10 +144,10 @@ func (a *API) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, req se
 	if err != nil {
 		return nil, err
 	}
-	b := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
+	b, err := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
 		req.ApplicationVndSoaV80PlusJSONBody, req.ApplicationVndSoaV81PlusJSONBody)
-	if b == nil {
-		return nil, errNoBody
+	if err != nil {
+		return nil, err
 	}
 	tok, err := a.core.ResetPasswordWithCode(ctx, b.EmailAddress, b.PasswordResetCode, b.NewPassword, a.sessionSpec())
 	if err != nil {
@@ -164,26 +157,35 @@ func (a *API) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, req se
 }
 
 func (a *API) AkanaChangePassword(ctx context.Context, req server.AkanaChangePasswordRequestObject) (server.AkanaChangePasswordResponseObject, error) {
-	if _, err := mediaType(ctx); err != nil {
-		return nil, err
-	}
-	p, err := sessionOf(ctx)
+	p, target, err := a.onUser(ctx, req.UserID)
 	if err != nil {
 		return nil, err
 	}
-	target, ok := userIDFromFDN(req.UserID, a.tenant)
-	if !ok {
-		return nil, errNoSuchUser
-	}
-	b := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
+	b, err := firstBody(req.JSONBody, req.ApplicationVndSoaV71PlusJSONBody, req.ApplicationVndSoaV72PlusJSONBody,
 		req.ApplicationVndSoaV80PlusJSONBody, req.ApplicationVndSoaV81PlusJSONBody)
-	if b == nil {
-		return nil, errNoBody
+	if err != nil {
+		return nil, err
 	}
 	if err := a.core.ChangeOwnPassword(ctx, p, target, b.OldPassword, b.NewPassword); err != nil {
 		return nil, err
 	}
 	return server.AkanaChangePassword200Response{}, nil
+}
+
+// onUser begins an operation of a logged-in caller on the user named by userFDN: the
+// response media type must be acceptable, and the userFDN must name a user of this tenant.
+func (a *API) onUser(ctx context.Context, userFDN string) (p account.SessionPrincipal, targetID string, err error) {
+	if _, err = mediaType(ctx); err != nil {
+		return p, "", err
+	}
+	if p, err = sessionOf(ctx); err != nil {
+		return p, "", err
+	}
+	targetID, ok := userIDFromFDN(userFDN, a.tenant)
+	if !ok {
+		return p, "", errNoSuchUser
+	}
+	return p, targetID, nil
 }
 
 // loggedIn answers a login, renewal or reset with the login body and the session cookie, and
@@ -213,13 +215,13 @@ func (a *API) loginInfo(ctx context.Context, userID string, validUntil time.Time
 
 // firstBody returns whichever of the operation's media-type bodies was sent; they are all the
 // same schema.
-func firstBody[T any](bodies ...*T) *T {
+func firstBody[T any](bodies ...*T) (*T, error) {
 	for _, b := range bodies {
 		if b != nil {
-			return b
+			return b, nil
 		}
 	}
-	return nil
+	return nil, errNoBody
 }
 
 func ptr[T any](v T) *T { return &v }
