@@ -10,14 +10,15 @@ import (
 
 // Mail kinds, also the outbox row's kind.
 const (
-	MailActivation   = "activation"
-	MailEmailChange  = "email_change"
-	MailEmailChanged = "email_changed"
+	MailActivation     = "activation"
+	MailEmailChange    = "email_change"
+	MailEmailChanged   = "email_changed"
+	MailPasswordReset  = "password_reset"
+	MailPasswordChange = "password_changed"
+	MailAccountDeleted = "account_deleted"
+
 	// MailEmailChangeRequested tells the current address that a change to another was asked for.
 	MailEmailChangeRequested = "email_change_requested"
-	MailPasswordReset        = "password_reset"
-	MailPasswordChange       = "password_changed"
-	MailAccountDeleted       = "account_deleted"
 )
 
 type mailTemplate struct {

@@ -23,17 +23,19 @@ import (
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string        // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string        // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string        // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string        // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string        // ACCOUNTD_MAIL_FROM
-	PublicURL          string        // ACCOUNTD_PUBLIC_URL: base of links in mails
-	RecaptchaSecret    string        // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
-	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
-	TrustedProxies     string        // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
-	AkanaTenant        string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
-	AkanaSessionTTL    time.Duration // ACCOUNTD_AKANA_SESSION_TTL: Akana session cookie lifetime (default 30m)
+	Addr               string // ACCOUNTD_ADDR, default :8080
+	DatabaseURL        string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret             string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL            string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom           string // ACCOUNTD_MAIL_FROM
+	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
+	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
+	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
+	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+
+	// Akana's settings (handlers/akana).
+	AkanaTenant     string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
+	AkanaSessionTTL time.Duration // ACCOUNTD_AKANA_SESSION_TTL: Akana session cookie lifetime (default 30m)
 
 	Logger *slog.Logger
 
