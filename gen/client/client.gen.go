@@ -452,7 +452,18 @@ type ClientInterface interface {
 	//
 	// Who may change whose address: a user their own; a site admin of an organisation a
 	// member of that organisation, but not another site admin's or a business admin's address
-	// (403). Anyone else, including a user of another organisation, gets 403.
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -467,7 +478,18 @@ type ClientInterface interface {
 	//
 	// Who may change whose address: a user their own; a site admin of an organisation a
 	// member of that organisation, but not another site admin's or a business admin's address
-	// (403). Anyone else, including a user of another organisation, gets 403.
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -1405,7 +1427,18 @@ func (c *Client) AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody(ctx con
 //
 // Who may change whose address: a user their own; a site admin of an organisation a
 // member of that organisation, but not another site admin's or a business admin's address
-// (403). Anyone else, including a user of another organisation, gets 403.
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
 //
 // Takes any type of body and a specified content type.
 //
@@ -1430,7 +1463,18 @@ func (c *Client) AkanaSendEmailChangeCodeWithBody(ctx context.Context, userID Ak
 //
 // Who may change whose address: a user their own; a site admin of an organisation a
 // member of that organisation, but not another site admin's or a business admin's address
-// (403). Anyone else, including a user of another organisation, gets 403.
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -3575,7 +3619,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Who may change whose address: a user their own; a site admin of an organisation a
 	// member of that organisation, but not another site admin's or a business admin's address
-	// (403). Anyone else, including a user of another organisation, gets 403.
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3590,7 +3645,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Who may change whose address: a user their own; a site admin of an organisation a
 	// member of that organisation, but not another site admin's or a business admin's address
-	// (403). Anyone else, including a user of another organisation, gets 403.
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -8029,7 +8095,18 @@ func (c *ClientWithResponses) AkanaChangePasswordWithApplicationVndSoaV81PlusJSO
 //
 // Who may change whose address: a user their own; a site admin of an organisation a
 // member of that organisation, but not another site admin's or a business admin's address
-// (403). Anyone else, including a user of another organisation, gets 403.
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8050,7 +8127,18 @@ func (c *ClientWithResponses) AkanaSendEmailChangeCodeWithBodyWithResponse(ctx c
 //
 // Who may change whose address: a user their own; a site admin of an organisation a
 // member of that organisation, but not another site admin's or a business admin's address
-// (403). Anyone else, including a user of another organisation, gets 403.
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //
