@@ -4,6 +4,7 @@ import (
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/payway"
 	"github.com/accountd/accountd/handlers/service"
 	"github.com/accountd/accountd/handlers/webshare"
 )
@@ -15,7 +16,8 @@ import (
 type API struct {
 	*service.Service
 	*webshare.Webshare
-	*akana.API
+	*payway.Payway
+	*akana.Akana
 }
 
 // The generated interface lists every operation of openapi.yaml: a vendor left out, or an
@@ -28,7 +30,8 @@ func compose(d httpapi.Deps, ak akana.Settings) (*API, []httpapi.Vendor) {
 	api := &API{
 		Service:  service.New(d),
 		Webshare: webshare.New(d),
-		API:      akana.New(d, ak),
+		Payway:   payway.New(d),
+		Akana:    akana.New(d, ak),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare, api.API}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Akana}
 }

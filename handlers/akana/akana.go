@@ -14,7 +14,7 @@ import (
 // Akana's handlers decode the request, call the core and encode the answer; rules live in the
 // core, and errors go back as the core's errors (see errors.go).
 
-func (a *API) AkanaLogin(ctx context.Context, req server.AkanaLoginRequestObject) (server.AkanaLoginResponseObject, error) {
+func (a *Akana) AkanaLogin(ctx context.Context, req server.AkanaLoginRequestObject) (server.AkanaLoginResponseObject, error) {
 	mt, err := mediaType(ctx)
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (a *API) AkanaLogin(ctx context.Context, req server.AkanaLoginRequestObject
 	return a.loggedIn(ctx, mt, tok, true)
 }
 
-func (a *API) AkanaGetLoginStatus(ctx context.Context, _ server.AkanaGetLoginStatusRequestObject) (server.AkanaGetLoginStatusResponseObject, error) {
+func (a *Akana) AkanaGetLoginStatus(ctx context.Context, _ server.AkanaGetLoginStatusRequestObject) (server.AkanaGetLoginStatusResponseObject, error) {
 	mt, err := mediaType(ctx)
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func (a *API) AkanaGetLoginStatus(ctx context.Context, _ server.AkanaGetLoginSta
 	return loginReply{mediaType: mt, body: body}, nil
 }
 
-func (a *API) AkanaRenewToken(ctx context.Context, _ server.AkanaRenewTokenRequestObject) (server.AkanaRenewTokenResponseObject, error) {
+func (a *Akana) AkanaRenewToken(ctx context.Context, _ server.AkanaRenewTokenRequestObject) (server.AkanaRenewTokenResponseObject, error) {
 	mt, err := mediaType(ctx)
 	if err != nil {
 		return nil, err
@@ -64,16 +64,16 @@ func (a *API) AkanaRenewToken(ctx context.Context, _ server.AkanaRenewTokenReque
 	return a.loggedIn(ctx, mt, tok, false)
 }
 
-func (a *API) AkanaLogout(ctx context.Context, _ server.AkanaLogoutRequestObject) (server.AkanaLogoutResponseObject, error) {
+func (a *Akana) AkanaLogout(ctx context.Context, _ server.AkanaLogoutRequestObject) (server.AkanaLogoutResponseObject, error) {
 	return a.endSession(ctx)
 }
 
-func (a *API) AkanaEndSession(ctx context.Context, _ server.AkanaEndSessionRequestObject) (server.AkanaEndSessionResponseObject, error) {
+func (a *Akana) AkanaEndSession(ctx context.Context, _ server.AkanaEndSessionRequestObject) (server.AkanaEndSessionResponseObject, error) {
 	return a.endSession(ctx)
 }
 
 // endSession ends the caller's session, if there is one, and expires both cookies.
-func (a *API) endSession(ctx context.Context) (loginReply, error) {
+func (a *Akana) endSession(ctx context.Context) (loginReply, error) {
 	if _, err := mediaType(ctx); err != nil {
 		return loginReply{}, err
 	}
@@ -85,7 +85,7 @@ func (a *API) endSession(ctx context.Context) (loginReply, error) {
 	return loginReply{cookies: a.expiredCookies()}, nil
 }
 
-func (a *API) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSendEmailChangeCodeRequestObject) (server.AkanaSendEmailChangeCodeResponseObject, error) {
+func (a *Akana) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSendEmailChangeCodeRequestObject) (server.AkanaSendEmailChangeCodeResponseObject, error) {
 	p, target, err := a.onUser(ctx, req.UserID)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (a *API) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSend
 	return server.AkanaSendEmailChangeCode200Response{}, nil
 }
 
-func (a *API) AkanaValidateEmailChangeCode(ctx context.Context, req server.AkanaValidateEmailChangeCodeRequestObject) (server.AkanaValidateEmailChangeCodeResponseObject, error) {
+func (a *Akana) AkanaValidateEmailChangeCode(ctx context.Context, req server.AkanaValidateEmailChangeCodeRequestObject) (server.AkanaValidateEmailChangeCodeResponseObject, error) {
 	if _, err := mediaType(ctx); err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (a *API) AkanaValidateEmailChangeCode(ctx context.Context, req server.Akana
 	return server.AkanaValidateEmailChangeCode200Response{}, nil
 }
 
-func (a *API) AkanaSendPasswordResetCode(ctx context.Context, req server.AkanaSendPasswordResetCodeRequestObject) (server.AkanaSendPasswordResetCodeResponseObject, error) {
+func (a *Akana) AkanaSendPasswordResetCode(ctx context.Context, req server.AkanaSendPasswordResetCodeRequestObject) (server.AkanaSendPasswordResetCodeResponseObject, error) {
 	if _, err := mediaType(ctx); err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (a *API) AkanaSendPasswordResetCode(ctx context.Context, req server.AkanaSe
 	return server.AkanaSendPasswordResetCode200Response{}, nil
 }
 
-func (a *API) AkanaValidatePasswordResetCode(ctx context.Context, req server.AkanaValidatePasswordResetCodeRequestObject) (server.AkanaValidatePasswordResetCodeResponseObject, error) {
+func (a *Akana) AkanaValidatePasswordResetCode(ctx context.Context, req server.AkanaValidatePasswordResetCodeRequestObject) (server.AkanaValidatePasswordResetCodeResponseObject, error) {
 	if _, err := mediaType(ctx); err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (a *API) AkanaValidatePasswordResetCode(ctx context.Context, req server.Aka
 	return server.AkanaValidatePasswordResetCode200Response{}, nil
 }
 
-func (a *API) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, req server.AkanaAuthenticateWithPasswordResetCodeRequestObject) (server.AkanaAuthenticateWithPasswordResetCodeResponseObject, error) {
+func (a *Akana) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, req server.AkanaAuthenticateWithPasswordResetCodeRequestObject) (server.AkanaAuthenticateWithPasswordResetCodeResponseObject, error) {
 	mt, err := mediaType(ctx)
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func (a *API) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, req se
 	return a.loggedIn(ctx, mt, tok, true)
 }
 
-func (a *API) AkanaChangePassword(ctx context.Context, req server.AkanaChangePasswordRequestObject) (server.AkanaChangePasswordResponseObject, error) {
+func (a *Akana) AkanaChangePassword(ctx context.Context, req server.AkanaChangePasswordRequestObject) (server.AkanaChangePasswordResponseObject, error) {
 	p, target, err := a.onUser(ctx, req.UserID)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (a *API) AkanaChangePassword(ctx context.Context, req server.AkanaChangePas
 
 // onUser begins an operation of a logged-in caller on the user named by userFDN: the
 // response media type must be acceptable, and the userFDN must name a user of this tenant.
-func (a *API) onUser(ctx context.Context, userFDN string) (p account.SessionPrincipal, targetID string, err error) {
+func (a *Akana) onUser(ctx context.Context, userFDN string) (p account.SessionPrincipal, targetID string, err error) {
 	if _, err = mediaType(ctx); err != nil {
 		return p, "", err
 	}
@@ -190,7 +190,7 @@ func (a *API) onUser(ctx context.Context, userFDN string) (p account.SessionPrin
 
 // loggedIn answers a login, renewal or reset with the login body and the session cookie, and
 // the CSRF cookie when the session is new (its secret is known only then).
-func (a *API) loggedIn(ctx context.Context, mt string, tok account.SessionTokens, newSession bool) (loginReply, error) {
+func (a *Akana) loggedIn(ctx context.Context, mt string, tok account.SessionTokens, newSession bool) (loginReply, error) {
 	body, err := a.loginInfo(ctx, tok.UserID, tok.AccessExpiresAt)
 	if err != nil {
 		return loginReply{}, err
@@ -202,7 +202,7 @@ func (a *API) loggedIn(ctx context.Context, mt string, tok account.SessionTokens
 	return loginReply{mediaType: mt, cookies: cookies, body: body}, nil
 }
 
-func (a *API) loginInfo(ctx context.Context, userID string, validUntil time.Time) (*models.AkanaLoginInfo, error) {
+func (a *Akana) loginInfo(ctx context.Context, userID string, validUntil time.Time) (*models.AkanaLoginInfo, error) {
 	email, err := a.core.PrimaryEmail(ctx, userID)
 	if err != nil {
 		return nil, err

@@ -44,8 +44,8 @@ func (s Settings) Check() error {
 	return nil
 }
 
-// API implements the Akana operations of openapi.yaml.
-type API struct {
+// Akana implements the Akana operations of openapi.yaml.
+type Akana struct {
 	core   *account.Service
 	tenant string
 	ttl    time.Duration
@@ -56,9 +56,9 @@ type API struct {
 }
 
 // New builds the Akana API; s must have passed Check.
-func New(d httpapi.Deps, s Settings) *API {
+func New(d httpapi.Deps, s Settings) *Akana {
 	s = s.withDefaults()
-	return &API{core: d.Core, tenant: s.Tenant, ttl: s.SessionTTL, secure: strings.HasPrefix(d.PublicURL, "https://"),
+	return &Akana{core: d.Core, tenant: s.Tenant, ttl: s.SessionTTL, secure: strings.HasPrefix(d.PublicURL, "https://"),
 		sessionCookieName: "AtmoAuthToken_" + s.Tenant,
 		csrfCookieName:    "Csrf-Token_" + s.Tenant,
 		csrfHeaderName:    "X-Csrf-Token_" + s.Tenant,
@@ -67,6 +67,6 @@ func New(d httpapi.Deps, s Settings) *API {
 
 // sessionSpec is what an Akana login opens: a session whose cookie lives ttl (renewable) and
 // whose per-session secret is the CSRF token.
-func (a *API) sessionSpec() account.SessionSpec {
+func (a *Akana) sessionSpec() account.SessionSpec {
 	return account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: a.ttl}, WithSecret: true}
 }

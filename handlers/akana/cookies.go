@@ -14,17 +14,17 @@ import (
 //     browser-session cookie (no Max-Age) and outlives no session that matters, since it is
 //     worthless without the session cookie.
 
-func (a *API) sessionCookie(value string) *http.Cookie {
+func (a *Akana) sessionCookie(value string) *http.Cookie {
 	return &http.Cookie{Name: a.sessionCookieName, Value: value, Path: "/", MaxAge: int(a.ttl / time.Second), HttpOnly: true,
 		Secure: a.secure, SameSite: http.SameSiteLaxMode}
 }
 
-func (a *API) csrfCookie(value string) *http.Cookie {
+func (a *Akana) csrfCookie(value string) *http.Cookie {
 	return &http.Cookie{Name: a.csrfCookieName, Value: value, Path: "/", Secure: a.secure, SameSite: http.SameSiteLaxMode}
 }
 
 // expiredCookies tell the browser to drop both cookies (Max-Age=0).
-func (a *API) expiredCookies() []*http.Cookie {
+func (a *Akana) expiredCookies() []*http.Cookie {
 	return []*http.Cookie{
 		{Name: a.sessionCookieName, Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode},
 		{Name: a.csrfCookieName, Path: "/", MaxAge: -1, Secure: a.secure, SameSite: http.SameSiteLaxMode},

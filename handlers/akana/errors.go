@@ -33,7 +33,7 @@ var (
 
 // Render turns any failure of an Akana operation, or of a request under Akana's paths, into
 // Akana's body.
-func (a *API) Render(f httpapi.Failure) *httpapi.Reply {
+func (a *Akana) Render(f httpapi.Failure) *httpapi.Reply {
 	switch f.Kind {
 	case httpapi.FailValidation:
 		return reply(f, http.StatusBadRequest, issuesMessage(f.Issues))

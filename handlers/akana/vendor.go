@@ -8,10 +8,10 @@ import (
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-var _ httpapi.Vendor = (*API)(nil)
+var _ httpapi.Vendor = (*Akana)(nil)
 
 // Name is Akana's tag in openapi.yaml.
-func (a *API) Name() string { return "Akana" }
+func (a *Akana) Name() string { return "Akana" }
 
 // Schemes: AkanaAuthCookie is the session cookie AtmoAuthToken_{tenant}; AkanaCsrfHeader is
 // the header X-Csrf-Token_{tenant}, which must equal the session's CSRF token. The spec spells
@@ -19,7 +19,7 @@ func (a *API) Name() string { return "Akana" }
 // Operations that require the header require the cookie in the same requirement, and the
 // header's scheme authenticates the session itself, so it never depends on the order in which
 // the schemes are checked.
-func (a *API) Schemes() map[string]httpapi.Scheme {
+func (a *Akana) Schemes() map[string]httpapi.Scheme {
 	return map[string]httpapi.Scheme{
 		"AkanaAuthCookie": func(ctx context.Context, in httpapi.SchemeInput) (httpapi.Auth, error) {
 			token, ok := a.sessionToken(in.Request)
@@ -39,7 +39,7 @@ func (a *API) Schemes() map[string]httpapi.Scheme {
 	}
 }
 
-func (a *API) sessionToken(r *http.Request) (string, bool) {
+func (a *Akana) sessionToken(r *http.Request) (string, bool) {
 	c, err := r.Cookie(a.sessionCookieName)
 	if err != nil || c.Value == "" {
 		return "", false
@@ -100,4 +100,4 @@ var fields = httpapi.FieldTable{
 }
 
 // Fields returns Akana's field table.
-func (a *API) Fields() httpapi.FieldTable { return fields }
+func (a *Akana) Fields() httpapi.FieldTable { return fields }
