@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -38,7 +37,7 @@ func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targ
 	if err := s.tx(ctx, func(tx *gorm.DB) error { return s.allowEmailChangeSend(tx, targetUserID) }); err != nil {
 		return err
 	}
-	if strings.EqualFold(newEmail, acct.primary.Address) {
+	if mustKey(newEmail) == mustKey(acct.primary.Address) {
 		return invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -100,7 +99,7 @@ func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, co
 	if err := s.countAttempt(db, row.ID); err != nil {
 		return err
 	}
-	if !strings.EqualFold(row.Email, newEmail) {
+	if mustKey(row.Email) != mustKey(newEmail) {
 		return errInvalidCode(FieldCode)
 	}
 	if err := mayManage(db, caller.UserID, row.UserID); err != nil {
@@ -142,7 +141,7 @@ func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 	}
 	now := s.now()
 	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-		Updates(map[string]any{"address": newEmail, "verified_at": now, "updated_at": now}).Error; err != nil {
+		Updates(map[string]any{"address": newEmail, "address_key": mustKey(newEmail), "verified_at": now, "updated_at": now}).Error; err != nil {
 		return err
 	}
 	// Codes mailed to the old address (activation, reset) must not act on the new one.

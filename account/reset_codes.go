@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"strings"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -31,7 +30,7 @@ func (s *Service) resetCodeFor(ctx context.Context, email, code string) (models.
 	if err := s.countAttempt(s.db.WithContext(ctx), row.ID); err != nil {
 		return row, err
 	}
-	if !strings.EqualFold(row.Email, email) {
+	if mustKey(row.Email) != mustKey(email) {
 		return row, errInvalidCode(FieldCode)
 	}
 	return row, nil
@@ -55,9 +54,9 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, email, code, next s
 	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
 		return SessionTokens{}, err
 	}
-	hash, err := s.cfg.Hasher.Hash(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return SessionTokens{}, internal(err)
+		return SessionTokens{}, err
 	}
 	var out SessionTokens
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -65,14 +64,14 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, email, code, next s
 			return err
 		}
 		now := s.now()
-		if err := tx.Model(&models.User{}).Where("id = ?", row.UserID).
-			Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
+		if err := s.setPassword(tx, row.UserID, hash); err != nil {
 			return err
 		}
 		if err := s.endOtherSessions(tx, row.UserID, ""); err != nil {
 			return err
 		}
-		if err := revokeCodes(tx, now, row.UserID, models.PurposePasswordReset); err != nil {
+		// Every outstanding code (reset, activation, email change) dies with the old password.
+		if err := revokeCodes(tx, now, row.UserID); err != nil {
 			return err
 		}
 		var err error

@@ -57,6 +57,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
 	registerFormats()
+	registerStrictJSON()
 
 	if err := cfg.Akana.Check(); err != nil {
 		return nil, err

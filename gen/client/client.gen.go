@@ -609,7 +609,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -620,7 +623,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -652,7 +658,9 @@ type ClientInterface interface {
 	// WebshareChangePasswordWithBody Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -662,7 +670,9 @@ type ClientInterface interface {
 	// WebshareChangePassword Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -671,7 +681,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccountWithBody Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -682,7 +693,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccount Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -695,8 +707,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -707,8 +720,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -739,7 +753,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -752,7 +766,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1938,7 +1952,10 @@ func (c *Client) WebshareResendActivation(ctx context.Context, body WebshareRese
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1959,7 +1976,10 @@ func (c *Client) WebshareChangeEmailWithBody(ctx context.Context, contentType st
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2021,7 +2041,9 @@ func (c *Client) WebshareChangeEmailComplete(ctx context.Context, body WebshareC
 // WebshareChangePasswordWithBody Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2041,7 +2063,9 @@ func (c *Client) WebshareChangePasswordWithBody(ctx context.Context, contentType
 // WebshareChangePassword Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2060,7 +2084,8 @@ func (c *Client) WebshareChangePassword(ctx context.Context, body WebshareChange
 
 // WebshareDeleteAccountWithBody Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -2081,7 +2106,8 @@ func (c *Client) WebshareDeleteAccountWithBody(ctx context.Context, contentType 
 
 // WebshareDeleteAccount Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -2104,8 +2130,9 @@ func (c *Client) WebshareDeleteAccount(ctx context.Context, body WebshareDeleteA
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2126,8 +2153,9 @@ func (c *Client) WebshareLoginWithBody(ctx context.Context, contentType string, 
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2188,7 +2216,7 @@ func (c *Client) WebshareLogout(ctx context.Context, body WebshareLogoutJSONRequ
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2211,7 +2239,7 @@ func (c *Client) WebshareRegisterWithBody(ctx context.Context, contentType strin
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4943,7 +4971,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4954,7 +4985,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4986,7 +5020,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithBodyWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4996,7 +5032,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5005,7 +5043,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithBodyWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -5016,7 +5055,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -5029,8 +5069,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5041,8 +5082,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5073,7 +5115,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -5086,7 +5128,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7975,6 +8017,11 @@ func (r WebshareGetActivationResponse) ContentType() string {
 	return ""
 }
 
+// WebshareCompleteActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareCompleteActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse401Headers struct {
 	WWWAuthenticate string
@@ -7997,6 +8044,8 @@ type WebshareCompleteActivationResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareCompleteActivationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareCompleteActivationResponse401Headers
 }
@@ -8354,6 +8403,11 @@ type WebshareChangePasswordResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for WebshareChangePassword
+type WebshareChangePasswordResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8367,10 +8421,14 @@ type WebshareChangePasswordResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangePasswordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareChangePasswordResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8396,6 +8454,11 @@ func (r WebshareChangePasswordResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareChangePasswordResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareChangePasswordResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8437,6 +8500,11 @@ type WebshareDeleteAccountResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareDeleteAccountResponse429Headers the declared response headers of an HTTP 429 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8450,10 +8518,14 @@ type WebshareDeleteAccountResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareDeleteAccountResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareDeleteAccountResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8479,6 +8551,11 @@ func (r WebshareDeleteAccountResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareDeleteAccountResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareDeleteAccountResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -8515,6 +8592,11 @@ func (r WebshareDeleteAccountResponse) ContentType() string {
 	return ""
 }
 
+// WebshareLoginResponse200Headers the declared response headers of an HTTP 200 response for WebshareLogin
+type WebshareLoginResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareLoginResponse429Headers the declared response headers of an HTTP 429 response for WebshareLogin
 type WebshareLoginResponse429Headers struct {
 	RetryAfter int
@@ -8537,6 +8619,8 @@ type WebshareLoginResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareLoginResponse429Headers
 }
@@ -8688,6 +8772,16 @@ func (r WebshareLogoutResponse) ContentType() string {
 	return ""
 }
 
+// WebshareRegisterResponse200Headers the declared response headers of an HTTP 200 response for WebshareRegister
+type WebshareRegisterResponse200Headers struct {
+	CacheControl string
+}
+
+// WebshareRegisterResponse201Headers the declared response headers of an HTTP 201 response for WebshareRegister
+type WebshareRegisterResponse201Headers struct {
+	CacheControl string
+}
+
 // WebshareRegisterResponse429Headers the declared response headers of an HTTP 429 response for WebshareRegister
 type WebshareRegisterResponse429Headers struct {
 	RetryAfter int
@@ -8712,6 +8806,10 @@ type WebshareRegisterResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareRegisterResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *WebshareRegisterResponse201Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareRegisterResponse429Headers
 }
@@ -8847,6 +8945,11 @@ func (r WebshareResetPasswordResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResetPasswordCompleteResponse200Headers the declared response headers of an HTTP 200 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse200Headers struct {
+	CacheControl string
+}
+
 type WebshareResetPasswordCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8860,6 +8963,8 @@ type WebshareResetPasswordCompleteResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareResetPasswordCompleteResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10773,7 +10878,10 @@ func (c *ClientWithResponses) WebshareResendActivationWithResponse(ctx context.C
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10790,7 +10898,10 @@ func (c *ClientWithResponses) WebshareChangeEmailWithBodyWithResponse(ctx contex
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10840,7 +10951,9 @@ func (c *ClientWithResponses) WebshareChangeEmailCompleteWithResponse(ctx contex
 // WebshareChangePasswordWithBodyWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10856,7 +10969,9 @@ func (c *ClientWithResponses) WebshareChangePasswordWithBodyWithResponse(ctx con
 // WebshareChangePasswordWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10871,7 +10986,8 @@ func (c *ClientWithResponses) WebshareChangePasswordWithResponse(ctx context.Con
 
 // WebshareDeleteAccountWithBodyWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -10888,7 +11004,8 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithBodyWithResponse(ctx cont
 
 // WebshareDeleteAccountWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -10907,8 +11024,9 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10925,8 +11043,9 @@ func (c *ClientWithResponses) WebshareLoginWithBodyWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10975,7 +11094,7 @@ func (c *ClientWithResponses) WebshareLogoutWithResponse(ctx context.Context, bo
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10994,7 +11113,7 @@ func (c *ClientWithResponses) WebshareRegisterWithBodyWithResponse(ctx context.C
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -13993,6 +14112,16 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareCompleteActivationResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareCompleteActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -14329,6 +14458,13 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14349,6 +14485,16 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareChangePasswordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -14406,6 +14552,13 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14426,6 +14579,16 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareDeleteAccountResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -14497,6 +14660,16 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareLoginResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14662,6 +14835,26 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareRegisterResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers WebshareRegisterResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -14776,6 +14969,19 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareResetPasswordCompleteResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
