@@ -86,6 +86,9 @@ type SessionPrincipal struct {
 	Principal
 	SessionID string
 	ClientID  string // "" when the session has no client
+	// Client is the session's API client, read in the same query as the token (nil when the
+	// session has none, or when it has been revoked).
+	Client    *Client
 	ExpiresAt time.Time
 }
 
@@ -313,11 +316,17 @@ func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (
 		ID, UserID, Scopes, SessionID, Status string
 		ClientID                              *string
 		ExpiresAt                             *time.Time
+		// The client, when the session has a live one: one round trip for a bearer request.
+		LiveClientID, ClientOrg, ClientName, ClientScopes *string
+		ClientOwnMail                                     *bool
 	}
 	err := s.db.WithContext(ctx).Table("credentials").
-		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status").
+		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status, " +
+			"api_clients.id AS live_client_id, api_clients.organization_id AS client_org, api_clients.name AS client_name, " +
+			"api_clients.scopes AS client_scopes, api_clients.sends_own_mail AS client_own_mail").
 		Joins("JOIN sessions ON sessions.id = credentials.session_id").
 		Joins("JOIN users ON users.id = credentials.user_id").
+		Joins("LEFT JOIN api_clients ON api_clients.id = sessions.client_id AND api_clients.revoked_at IS NULL").
 		Where("credentials.token_hash = ? AND credentials.kind = ? AND credentials.revoked_at IS NULL AND sessions.revoked_at IS NULL",
 			tokenHash(accessToken), models.CredentialAccessToken).
 		Take(&row).Error
@@ -334,6 +343,10 @@ func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (
 		Scopes: strings.Fields(row.Scopes)}, SessionID: row.SessionID, ExpiresAt: *row.ExpiresAt}
 	if row.ClientID != nil {
 		p.ClientID = *row.ClientID
+	}
+	if row.LiveClientID != nil {
+		p.Client = &Client{ID: *row.LiveClientID, OrganizationID: deref(row.ClientOrg), Name: deref(row.ClientName),
+			Scopes: strings.Fields(deref(row.ClientScopes)), SendsOwnMail: row.ClientOwnMail != nil && *row.ClientOwnMail}
 	}
 	return p, nil
 }
@@ -358,4 +371,11 @@ func errInvalidRefreshToken() *Error {
 
 func errRefreshTokenReused() *Error {
 	return invalid(CodeRefreshTokenReused, "")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -44,10 +44,10 @@ func (p *Payway) userScheme(ctx context.Context, in httpapi.SchemeInput) (httpap
 		// A session of another API (no client): not a Payway token.
 		return httpapi.Auth{}, &account.Error{Kind: account.KindUnauthenticated, Code: account.CodeInvalidToken}
 	}
-	client, err := p.core.ClientByID(ctx, sp.ClientID)
-	if err != nil {
-		return httpapi.Auth{}, err
+	if sp.Client == nil { // revoked since the session began (read with the token, one query)
+		return httpapi.Auth{}, &account.Error{Kind: account.KindUnauthenticated, Code: account.CodeInvalidClient}
 	}
+	client := *sp.Client
 	if missing := missingScope(sp.Scopes, in.Scopes); missing != "" {
 		return httpapi.Auth{}, &forbidden{scope: missing}
 	}
