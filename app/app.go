@@ -91,7 +91,7 @@ func (a *App) Close() error { return a.DB.Close() }
 // Serve answers HTTP on l and dispatches mail until ctx ends, then shuts down gracefully:
 // in-flight requests get up to 15 s to finish.
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
-	srv := &http.Server{Handler: a.HTTP, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: liveness(a.HTTP), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	dispatchDone := make(chan struct{})
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))

@@ -135,3 +135,16 @@ func TestSQLiteSecretIsGeneratedOnceAndKept(t *testing.T) {
 		t.Fatal("the secret changed between two starts: every code and sealed mail would be lost")
 	}
 }
+
+// GET /healthz is answered before the API stack (app/liveness.go); the answer must stay the
+// one the generated handler gives, so both are compared byte for byte.
+func TestLivenessFastPathMatchesTheHandler(t *testing.T) {
+	e := newEnv(t, t.TempDir()+"/a.db")
+	fast, fastBody := e.raw("GET", "/healthz", "", "")
+	rec := httptest.NewRecorder()
+	e.app.HTTP.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if fast.StatusCode != rec.Code || fastBody != rec.Body.String() || fast.Header.Get("Content-Type") != rec.Header().Get("Content-Type") {
+		t.Fatalf("fast path %d %q %q, handler %d %q %q", fast.StatusCode, fast.Header.Get("Content-Type"), fastBody,
+			rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+	}
+}
