@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -42,19 +41,6 @@ type AccountView struct {
 	Email         string
 	EmailVerified bool
 	CreatedAt     time.Time
-}
-
-// orgMember loads the usable account userID and checks that it is a member of orgID; an
-// unknown, deleted or suspended account is not found (reported under field).
-func orgMember(db *gorm.DB, orgID, userID, field string) (account, error) {
-	acct, err := loadAccount(db, userID)
-	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {
-		return acct, errAccountNotFound(field)
-	}
-	if err != nil {
-		return acct, internal(err)
-	}
-	return acct, requireMember(db, orgID, userID)
 }
 
 // OrgAccount returns a member account of orgID.
