@@ -321,8 +321,8 @@ func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (
 		ClientOwnMail                                     *bool
 	}
 	err := s.db.WithContext(ctx).Table("credentials").
-		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status, " +
-			"api_clients.id AS live_client_id, api_clients.organization_id AS client_org, api_clients.name AS client_name, " +
+		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status, "+
+			"api_clients.id AS live_client_id, api_clients.organization_id AS client_org, api_clients.name AS client_name, "+
 			"api_clients.scopes AS client_scopes, api_clients.sends_own_mail AS client_own_mail").
 		Joins("JOIN sessions ON sessions.id = credentials.session_id").
 		Joins("JOIN users ON users.id = credentials.user_id").
