@@ -47,3 +47,9 @@ func (s *Service) countEach(db *gorm.DB, ws ...window) ([]int, error) {
 	}
 	return hits, nil
 }
+
+// windowRest is the time left in the current fixed window of length (a refusal's Retry-After).
+func (s *Service) windowRest(length time.Duration) time.Duration {
+	now := s.now()
+	return now.Truncate(length).Add(length).Sub(now)
+}

@@ -109,15 +109,17 @@ func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, new
 	out := EmailChangeCode{CurrentEmail: acct.primary.Address, NewEmail: newEmail}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if opts.Mail {
-			if ok, wait, err := s.allow(tx, s.keys.limitKey("email-change-minute", userID), s.cfg.ResendCooldown, 1); err != nil {
+			// Both limits in one statement; a refusal rolls both hits back with the transaction.
+			hits, err := s.countEach(tx, window{s.keys.limitKey("email-change-minute", userID), s.cfg.ResendCooldown},
+				window{s.keys.limitKey("email-change", userID), time.Hour})
+			if err != nil {
 				return err
-			} else if !ok {
-				return throttled(wait)
 			}
-			if ok, wait, err := s.allow(tx, s.keys.limitKey("email-change", userID), time.Hour, s.cfg.SendsPerHour); err != nil {
-				return err
-			} else if !ok {
-				return throttled(wait)
+			if hits[0] > 1 {
+				return throttled(s.windowRest(s.cfg.ResendCooldown))
+			}
+			if hits[1] > s.cfg.SendsPerHour {
+				return throttled(s.windowRest(time.Hour))
 			}
 		}
 		d := Delivery{UUID: true, Link: opts.Link}
