@@ -73,11 +73,15 @@ func rixlPendingChanges(ctx context.Context, e *benchEnv, accounts [][]string, f
 	if err != nil {
 		return err
 	}
+	want := map[string]bool{}
+	for _, a := range addrs {
+		want[a] = true
+	}
 	codes := map[string]string{}
 	deadline := time.Now().Add(time.Minute)
 	for len(codes) < len(addrs) {
 		for _, m := range e.smtp.All() {
-			if c := sixDigits.FindStringSubmatch(m.Text); c != nil && len(m.To) == 1 {
+			if c := sixDigits.FindStringSubmatch(m.Text); c != nil && len(m.To) == 1 && want[strings.ToLower(m.To[0])] {
 				codes[strings.ToLower(m.To[0])] = c[1]
 			}
 		}
