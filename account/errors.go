@@ -43,17 +43,20 @@ const (
 	CodeThrottled          = "throttled"
 	CodeNotFound           = "not_found"
 	CodeInvalidRole        = "invalid_role"
+	CodeLastAdmin          = "last_admin" // the last business_admin of an organisation cannot leave it
 )
 
 // Generic field names used in Error.Field; vendors rename them to their request fields.
 const (
-	FieldEmail       = "email"
-	FieldPassword    = "password"
-	FieldNewPassword = "new_password"
-	FieldCode        = "code"
-	FieldTOS         = "tos_accepted"
-	FieldRole        = "role"
-	FieldName        = "name"
+	FieldEmail          = "email"
+	FieldPassword       = "password"
+	FieldNewPassword    = "new_password"
+	FieldCode           = "code"
+	FieldTOS            = "tos_accepted"
+	FieldRole           = "role"
+	FieldName           = "name"
+	FieldVerificationID = "verification_id"
+	FieldOrganization   = "org_id"
 )
 
 // Error is the core's error. Messages are safe to show to the caller; the cause is not.

@@ -19,6 +19,9 @@ type RegisterInput struct {
 	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
 	Activation Delivery
+	// NoCredential: create the account without handing out a credential (the vendor signs the
+	// user in once the address is verified).
+	NoCredential bool
 }
 
 // RegisterResult is the new (or existing) account's first credential.
@@ -27,6 +30,9 @@ type RegisterResult struct {
 	// ExistingUser is true when the address already had an account with this password, which
 	// is then logged in instead of created (Webshare's "logged_in_existing_user").
 	ExistingUser bool
+	// Activation identifies the activation code mailed to a new account (its id is the
+	// verification id of code-based vendors).
+	Activation EmailChangeTicket
 }
 
 // Register creates an account with an unverified primary address, mails an activation code,
@@ -42,6 +48,16 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
 	if err != nil {
 		return RegisterResult{}, internal(err)
+	}
+	if in.NoCredential {
+		// Without the sign-in-the-owner rule the password is checked first, so a taken address
+		// is told only to a request that would otherwise have created an account.
+		if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
+			return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+		}
+		if exists {
+			return RegisterResult{}, errEmailTaken()
+		}
 	}
 	if exists {
 		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
@@ -72,14 +88,16 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}
-		if err := s.sendActivation(tx, u.ID, e, in.Activation); err != nil {
-			return err
-		}
-		sess, err := s.issueCredential(tx, u.ID, in.Credential)
+		code, err := s.sendActivation(tx, u.ID, e, in.Activation)
 		if err != nil {
 			return err
 		}
-		res.Session = sess
+		res.Activation = EmailChangeTicket{ID: code.ID, NewEmail: e.Address, CanResendAt: code.ResendAt}
+		if in.NoCredential {
+			res.Session = Session{UserID: u.ID}
+		} else if res.Session, err = s.issueCredential(tx, u.ID, in.Credential); err != nil {
+			return err
+		}
 		return s.audit(tx, u.ID, "user_registered", "")
 	})
 	return res, err
