@@ -133,6 +133,9 @@ func (s *Service) completePasswordReset(ctx context.Context, code, next string, 
 		if err := revokeCredentials(tx, now, "user_id = ?", row.UserID); err != nil {
 			return err
 		}
+		if err := s.revokeUserSessions(tx, now, row.UserID); err != nil {
+			return err
+		}
 		if err := revokeCodes(tx, now, row.UserID, models.PurposePasswordReset); err != nil {
 			return err
 		}

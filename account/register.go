@@ -115,39 +115,47 @@ func (s *Service) Login(ctx context.Context, email, plain, client string, spec C
 }
 
 func (s *Service) login(ctx context.Context, acct account, exists bool, email, plain, client string, spec CredentialSpec) (Session, error) {
+	var sess Session
+	err := s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
+		sess, err = s.issueCredential(tx, acct.user.ID, spec)
+		return err
+	})
+	return sess, err
+}
+
+// loginWith checks a login and, in the login's transaction, calls mint to hand out the
+// vendor's credential (a token, a session).
+func (s *Service) loginWith(ctx context.Context, acct account, exists bool, email, plain, client string, mint func(tx *gorm.DB) error) error {
 	if err := s.checkLoginLimits(ctx, email, client); err != nil {
-		return Session{}, err
+		return err
 	}
 	var ok bool
 	var err error
 	if !exists || acct.user.PasswordHash == nil {
 		s.cfg.Hasher.VerifyAgainstDummy(plain)
 	} else if ok, err = s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash); err != nil {
-		return Session{}, internal(err)
+		return internal(err)
 	}
 	if !ok {
 		if err := s.loginFailed(ctx, email, client); err != nil {
-			return Session{}, err
+			return err
 		}
-		return Session{}, invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+		return invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
 	}
 	if err := acct.usable(); err != nil {
-		return Session{}, err
+		return err
 	}
-	var sess Session
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
 		if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
 			if err := s.setPassword(tx, acct.user.ID, plain); err != nil {
 				return err
 			}
 		}
-		sess, err = s.issueCredential(tx, acct.user.ID, spec)
-		if err != nil {
+		if err := mint(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "login", "")
 	})
-	return sess, err
 }
 
 // setPassword stores a new hash for a password the caller has already checked against policy.

@@ -31,6 +31,8 @@ type Verified struct {
 	UserID string
 	Email  string
 	Kind   VerificationKind
+	// Session is the session a sign-up verification opened (VerifyEmail's signIn), else nil.
+	Session *SessionTokens
 }
 
 // StartEmailChange mails a code to newEmail; the caller's primary address becomes newEmail when
@@ -118,7 +120,10 @@ func (s *Service) mailVerificationCode(tx *gorm.DB, purpose, address, code strin
 // unknown id is not_found, a wrong, expired, used or dead one invalid_code. The address is then
 // claimed under the unique index on addresses: when another account took it meanwhile (a
 // pending verification reserves nothing), this fails with email_taken and nothing changes.
-func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string) (Verified, error) {
+//
+// With signIn, a sign-up verification also opens a session of that spec in the same
+// transaction (the code proves control of the address the account was made with).
+func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, signIn *SessionSpec) (Verified, error) {
 	db := s.db.WithContext(ctx)
 	var row models.OneTimeCode
 	err := db.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes).Take(&row).Error
@@ -151,7 +156,12 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string) 
 		}
 		switch row.Purpose {
 		case models.PurposeActivation:
-			return s.applySignupVerification(tx, row)
+			if err := s.applySignupVerification(tx, row); err != nil || signIn == nil {
+				return err
+			}
+			sess, err := s.startSession(tx, row.UserID, *signIn)
+			out.Session = &sess
+			return err
 		case models.PurposeEmailChange:
 			return s.applyEmailChange(tx, acct, row)
 		default:

@@ -173,9 +173,9 @@ func TestVerifyEmailChange(t *testing.T) {
 		if primaryOf(t, s, uid).Address != "old@example.com" {
 			t.Fatal("the address changed before verification")
 		}
-		_, err = s.VerifyEmail(ctx, "nope", code)
+		_, err = s.VerifyEmail(ctx, "nope", code, nil)
 		wantKind(t, err, KindNotFound, CodeNotFound)
-		got, err := s.VerifyEmail(ctx, tk.ID, code)
+		got, err := s.VerifyEmail(ctx, tk.ID, code, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestVerifyEmailChange(t *testing.T) {
 		if told != 1 {
 			t.Fatal("the old address was not told")
 		}
-		_, err = s.VerifyEmail(ctx, tk.ID, code)
+		_, err = s.VerifyEmail(ctx, tk.ID, code, nil)
 		wantKind(t, err, KindInvalid, CodeInvalidCode) // used
 	})
 }
@@ -209,13 +209,13 @@ func TestVerifyEmailAttemptsAndExpiry(t *testing.T) {
 		}
 		// 20 parallel wrong guesses: the attempts are counted before comparing, so at most 5
 		// are ever compared and the code is dead afterwards, even for the right value.
-		parallel(20, func() error { _, err := s.VerifyEmail(ctx, tk.ID, wrong); return err })
+		parallel(20, func() error { _, err := s.VerifyEmail(ctx, tk.ID, wrong, nil); return err })
 		var row models.OneTimeCode
 		s.db.Take(&row, "id = ?", tk.ID)
 		if row.Attempts != 5 {
 			t.Fatalf("attempts %d after 20 parallel guesses", row.Attempts)
 		}
-		_, err = s.VerifyEmail(ctx, tk.ID, code)
+		_, err = s.VerifyEmail(ctx, tk.ID, code, nil)
 		wantKind(t, err, KindInvalid, CodeInvalidCode)
 
 		clk.Advance(time.Hour)
@@ -225,7 +225,7 @@ func TestVerifyEmailAttemptsAndExpiry(t *testing.T) {
 		}
 		code = mailedCode(t, s, "tries3@example.com")
 		clk.Advance(15*time.Minute + time.Second)
-		_, err = s.VerifyEmail(ctx, tk.ID, code)
+		_, err = s.VerifyEmail(ctx, tk.ID, code, nil)
 		wantKind(t, err, KindInvalid, CodeInvalidCode) // expired
 	})
 }
@@ -237,7 +237,7 @@ func TestVerifyEmailAddsAnAddress(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.VerifyEmail(ctx, tk.ID, mailedCode(t, s, "second@example.com")); err != nil {
+		if _, err := s.VerifyEmail(ctx, tk.ID, mailedCode(t, s, "second@example.com"), nil); err != nil {
 			t.Fatal(err)
 		}
 		var emails []models.Email
@@ -275,7 +275,7 @@ func TestVerifyEmailAddressRace(t *testing.T) {
 			for i := range 2 {
 				go func() {
 					<-start
-					_, err := s.VerifyEmail(ctx, ids[i], codes[i])
+					_, err := s.VerifyEmail(ctx, ids[i], codes[i], nil)
 					errs <- err
 				}()
 			}
@@ -301,10 +301,10 @@ func TestVerifyEmailAddressRace(t *testing.T) {
 		clk.Advance(time.Second)
 		tb, _ := s.StartEmailChange(ctx, Principal{UserID: b}, "seq@example.com")
 		cb := mailedCode(t, s, "seq@example.com")
-		if _, err := s.VerifyEmail(ctx, tb.ID, cb); err != nil {
+		if _, err := s.VerifyEmail(ctx, tb.ID, cb, nil); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.VerifyEmail(ctx, ta.ID, ca)
+		_, err := s.VerifyEmail(ctx, ta.ID, ca, nil)
 		wantKind(t, err, KindConflict, CodeEmailTaken)
 		if primaryOf(t, s, a).Address != "seqa@example.com" {
 			t.Fatal("the loser's address changed")
@@ -334,11 +334,11 @@ func TestResendVerification(t *testing.T) {
 		}
 		second := mailedCode(t, s, "resend2@example.com")
 		if first != second {
-			if _, err := s.VerifyEmail(ctx, tk.ID, first); err == nil {
+			if _, err := s.VerifyEmail(ctx, tk.ID, first, nil); err == nil {
 				t.Fatal("the superseded code still works")
 			}
 		}
-		if _, err := s.VerifyEmail(ctx, tk.ID, second); err != nil {
+		if _, err := s.VerifyEmail(ctx, tk.ID, second, nil); err != nil {
 			t.Fatalf("the resent code under the same id: %v", err)
 		}
 		// Unknown and non-pending addresses: the same nil, nothing mailed.
@@ -450,4 +450,53 @@ func TestVerificationCodesAreUniform(t *testing.T) {
 	if chi2 > 27.88 {
 		t.Fatalf("chi-square %.1f over digit counts %v", chi2, counts)
 	}
+}
+
+func TestSignupVerificationAndSessionLogin(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		spec := SessionSpec{Lifetimes: TokenLifetimes{Access: 15 * time.Minute, Refresh: 24 * time.Hour}}
+		reg, err := s.Register(ctx, RegisterInput{Email: "signup@example.com", Password: "correct-horse-battery",
+			TOSAccepted: true, NoCredential: true, Activation: Delivery{Digits: VerificationCodeDigits}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reg.Token != "" || reg.Activation.ID == "" {
+			t.Fatalf("register %+v", reg)
+		}
+		_, err = s.Register(ctx, RegisterInput{Email: "Signup@example.com", Password: "correct-horse-battery",
+			TOSAccepted: true, NoCredential: true})
+		wantKind(t, err, KindConflict, CodeEmailTaken)
+
+		login, err := s.LoginSession(ctx, "signup@example.com", "correct-horse-battery", "127.0.0.1", spec)
+		if err != nil || login.EmailVerified || login.Email != "signup@example.com" || login.RefreshToken == "" {
+			t.Fatalf("login before verification: %+v %v", login, err)
+		}
+		_, err = s.LoginSession(ctx, "signup@example.com", "wrong-password", "127.0.0.1", spec)
+		wantKind(t, err, KindInvalid, CodeInvalidCredentials)
+
+		v, err := s.VerifyEmail(ctx, reg.Activation.ID, mailedCode(t, s, "signup@example.com"), &spec)
+		if err != nil || v.Kind != VerifySignup || v.Session == nil || v.Session.AccessToken == "" {
+			t.Fatalf("verify: %+v %v", v, err)
+		}
+		if _, err := s.AuthenticateSession(ctx, v.Session.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+		login, err = s.LoginSession(ctx, "signup@example.com", "correct-horse-battery", "127.0.0.1", spec)
+		if err != nil || !login.EmailVerified {
+			t.Fatalf("login after verification: %+v %v", login, err)
+		}
+		// A password reset ends every session.
+		code, _ := makeCode(t, s, v.UserID, models.PurposePasswordReset, Delivery{})
+		if err := s.ConfirmPasswordReset(ctx, code, "another-long-passphrase"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{login.AccessToken, v.Session.AccessToken} {
+			_, err := s.AuthenticateSession(ctx, tok)
+			wantKind(t, err, KindUnauthenticated, CodeInvalidToken)
+		}
+		_, err = s.RefreshSession(ctx, login.RefreshToken, RefreshSpec{})
+		if err == nil {
+			t.Fatal("a refresh token survived the reset")
+		}
+	})
 }
