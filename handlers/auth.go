@@ -16,6 +16,7 @@ import (
 // Keys on the echo.Context. The validator calls authenticate mid-validation, where replacing
 // the request would lose the validated body, so the result waits here until attach.
 const (
+	sessionKey     = "accountd.session"
 	principalKey   = "accountd.principal"
 	authFailureKey = "accountd.authFailure"
 )
@@ -38,6 +39,20 @@ func (a *authenticator) authenticate(ctx context.Context, in *openapi3filter.Aut
 	case "WebshareToken":
 		token, presented = schemeToken(in.RequestValidationInput.Request.Header.Get("Authorization"), "Token")
 		kinds = []string{models.CredentialAPIToken}
+	case "RixlBearer":
+		token, presented = schemeToken(in.RequestValidationInput.Request.Header.Get("Authorization"), "Bearer")
+		if !presented {
+			_, err := a.core.Authenticate(ctx, "")
+			return &echo.HTTPError{Code: http.StatusUnauthorized, Internal: err}
+		}
+		sp, err := a.core.AuthenticateSession(ctx, token)
+		if err != nil {
+			ec.Set(authFailureKey, err)
+			return &echo.HTTPError{Code: http.StatusUnauthorized, Internal: err}
+		}
+		ec.Set(principalKey, sp.Principal)
+		ec.Set(sessionKey, sp.SessionID)
+		return nil
 	default:
 		return fmt.Errorf("unknown security scheme %q", in.SecuritySchemeName)
 	}
@@ -79,6 +94,7 @@ func (a *authenticator) attach(next echo.HandlerFunc) echo.HandlerFunc {
 			return &echo.HTTPError{Code: http.StatusUnauthorized, Internal: failure}
 		}
 		info := requestInfo{remoteIP: c.RealIP()}
+		info.sessionID, _ = c.Get(sessionKey).(string)
 		if ok {
 			info.principal = &p
 		}

@@ -35,6 +35,8 @@ func styleFor(path string) vendorStyle {
 	switch {
 	case strings.HasPrefix(path, "/api/v2/"):
 		return webshareReply
+	case strings.HasPrefix(path, "/auth/v1/"):
+		return rixlReply
 	default:
 		return webshareReply // the service endpoints share Django REST Framework's plain {"detail"} body
 	}

@@ -39,6 +39,7 @@ type Config struct {
 // API implements every operation of openapi.yaml.
 type API struct {
 	*Webshare
+	*Rixl
 	*Service
 }
 
@@ -93,6 +94,7 @@ func New(cfg Config) (*echo.Echo, error) {
 
 	api := &API{
 		Webshare: newWebshare(cfg.Core, cfg.Captcha, strings.TrimRight(cfg.PublicURL, "/")),
+		Rixl:     newRixl(cfg.Core, strings.TrimRight(cfg.PublicURL, "/")),
 		Service:  &Service{core: cfg.Core},
 	}
 	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
@@ -130,6 +132,7 @@ func registerFormats() {
 // requestInfo is what the handlers need from the HTTP request besides its body.
 type requestInfo struct {
 	principal *account.Principal
+	sessionID string // for credentials of a session (Rixl's Bearer tokens)
 	remoteIP  string
 }
 

@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/gen/models"
+	"github.com/accountd/accountd/gen/server"
+)
+
+// Rixl implements the Rixl auth API v1 operations: Bearer access tokens of sessions with
+// rotating refresh tokens, and 6-digit codes confirmed by verification id.
+type Rixl struct {
+	core  *account.Service
+	reset account.Delivery
+}
+
+// Rixl's tokens: a 15-minute access token and a refresh token that rotates on every use.
+const (
+	rixlAccessTTL  = 15 * time.Minute
+	rixlRefreshTTL = 30 * 24 * time.Hour
+)
+
+var rixlSession = account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: rixlAccessTTL, Refresh: rixlRefreshTTL}}
+
+func newRixl(core *account.Service, publicURL string) *Rixl {
+	return &Rixl{core: core, reset: account.Delivery{Link: publicURL + "/auth/reset-password?token={code}"}}
+}
+
+var noStore = "no-store"
+
+func rixlTokens(t account.SessionTokens, requiresAction bool, now time.Time) models.RixlTokens {
+	expiresIn := int(t.AccessExpiresAt.Sub(now).Round(time.Second).Seconds())
+	return models.RixlTokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, ExpiresIn: expiresIn,
+		RequiresAction: requiresAction, TokenType: models.RixlTokensTokenTypeBearer}
+}
+
+func rixlTicket(t account.EmailChangeTicket) models.RixlVerificationSentResponse {
+	return models.RixlVerificationSentResponse{CanResendAt: t.CanResendAt.UTC(), CodeSent: true,
+		Message: "Verification code sent", VerificationId: t.ID}
+}
+
+func (x *Rixl) RixlRegister(ctx context.Context, req server.RixlRegisterRequestObject) (server.RixlRegisterResponseObject, error) {
+	res, err := x.core.Register(ctx, account.RegisterInput{Email: req.Body.Email, Password: req.Body.Password,
+		TOSAccepted: true, NoCredential: true, Client: infoFrom(ctx).remoteIP,
+		Activation: account.Delivery{Digits: account.VerificationCodeDigits}})
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlRegister201JSONResponse(rixlTicket(res.Activation)), nil
+}
+
+func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWithPasswordRequestObject) (server.RixlLoginWithPasswordResponseObject, error) {
+	login, err := x.core.LoginSession(ctx, req.Body.Email, req.Body.Password, infoFrom(ctx).remoteIP, rixlSession)
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	status := models.RixlLoginResponseStatusOk
+	if !login.EmailVerified {
+		status = models.RixlLoginResponseStatusEmailNotVerified
+	}
+	return server.RixlLoginWithPassword200JSONResponse{Headers: server.RixlLoginWithPassword200ResponseHeaders{CacheControl: noStore},
+		Body: models.RixlLoginResponse{Email: login.Email, SessionId: login.SessionID, Status: status,
+			Tokens: rixlTokens(login.SessionTokens, !login.EmailVerified, x.core.Now())}}, nil
+}
+
+func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshTokenRequestObject) (server.RixlRefreshTokenResponseObject, error) {
+	t, err := x.core.RefreshSession(ctx, req.Body.RefreshToken, account.RefreshSpec{Lifetimes: rixlSession.Lifetimes})
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	st, err := x.core.GetEmailStatus(ctx, account.Principal{UserID: t.UserID})
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlRefreshToken200JSONResponse{Headers: server.RixlRefreshToken200ResponseHeaders{CacheControl: noStore},
+		Body: rixlTokens(t, !st.Verified, x.core.Now())}, nil
+}
+
+func (x *Rixl) RixlLogout(ctx context.Context, _ server.RixlLogoutRequestObject) (server.RixlLogoutResponseObject, error) {
+	if err := x.core.EndSession(ctx, infoFrom(ctx).sessionID); err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlLogout204Response{}, nil
+}
+
+func (x *Rixl) RixlChangeEmail(ctx context.Context, req server.RixlChangeEmailRequestObject) (server.RixlChangeEmailResponseObject, error) {
+	p, err := principalFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := x.core.StartEmailChange(ctx, p, req.Body.NewEmail)
+	if err != nil {
+		return nil, x.fail(err, account.FieldEmail, "new_email")
+	}
+	return server.RixlChangeEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(rixlTicket(t))}, nil
+}
+
+func (x *Rixl) RixlAddEmail(ctx context.Context, req server.RixlAddEmailRequestObject) (server.RixlAddEmailResponseObject, error) {
+	p, err := principalFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := x.core.StartAddEmail(ctx, p, req.Body.Email)
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlAddEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(rixlTicket(t))}, nil
+}
+
+func (x *Rixl) RixlGetEmailStatus(ctx context.Context, _ server.RixlGetEmailStatusRequestObject) (server.RixlGetEmailStatusResponseObject, error) {
+	p, err := principalFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := x.core.GetEmailStatus(ctx, p)
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlGetEmailStatus200JSONResponse{Email: st.Email, HasEmail: st.HasEmail, Verified: st.Verified}, nil
+}
+
+func (x *Rixl) RixlVerifyEmailCode(ctx context.Context, req server.RixlVerifyEmailCodeRequestObject) (server.RixlVerifyEmailCodeResponseObject, error) {
+	v, err := x.core.VerifyEmail(ctx, req.Body.VerificationId, req.Body.Code, &rixlSession)
+	if err != nil {
+		return nil, x.fail(err)
+	}
+	body := models.RixlVerifyEmailResponse{Email: v.Email, Message: "Email verified", Verified: true}
+	if v.Session != nil {
+		t := rixlTokens(*v.Session, false, x.core.Now())
+		body.Tokens = &t
+	}
+	return server.RixlVerifyEmailCode200JSONResponse{Headers: server.RixlVerifyEmailCode200ResponseHeaders{CacheControl: noStore}, Body: body}, nil
+}
+
+func (x *Rixl) RixlResendVerificationCode(ctx context.Context, req server.RixlResendVerificationCodeRequestObject) (server.RixlResendVerificationCodeResponseObject, error) {
+	if err := x.core.ResendVerification(ctx, req.Body.Email); err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlResendVerificationCode200JSONResponse{Message: "If this address awaits verification, a new code has been sent to it."}, nil
+}
+
+func (x *Rixl) RixlRequestPasswordReset(ctx context.Context, req server.RixlRequestPasswordResetRequestObject) (server.RixlRequestPasswordResetResponseObject, error) {
+	if err := x.core.RequestPasswordReset(ctx, req.Body.Email, x.reset); err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlRequestPasswordReset204Response{}, nil
+}
+
+func (x *Rixl) RixlConfirmPasswordReset(ctx context.Context, req server.RixlConfirmPasswordResetRequestObject) (server.RixlConfirmPasswordResetResponseObject, error) {
+	if err := x.core.ConfirmPasswordReset(ctx, req.Body.Token, req.Body.NewPassword); err != nil {
+		return nil, x.fail(err, account.FieldCode, "token", account.FieldPassword, "new_password")
+	}
+	return server.RixlConfirmPasswordReset204Response{}, nil
+}
+
+func (x *Rixl) RixlLeaveOrganization(ctx context.Context, req server.RixlLeaveOrganizationRequestObject) (server.RixlLeaveOrganizationResponseObject, error) {
+	p, err := principalFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := x.core.LeaveOrganization(ctx, p, req.OrgId); err != nil {
+		return nil, x.fail(err)
+	}
+	return server.RixlLeaveOrganization204Response{}, nil
+}
