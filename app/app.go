@@ -53,7 +53,11 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if _, err := models.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
-	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor}
+	if err := cfg.checkLimits(); err != nil {
+		return nil, err
+	}
+	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
+		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
 	if cfg.PasswordParams != nil {
 		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
 	}

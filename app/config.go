@@ -22,15 +22,19 @@ import (
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string // ACCOUNTD_MAIL_FROM
-	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
-	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
-	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
-	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	Addr               string        // ACCOUNTD_ADDR, default :8080
+	DatabaseURL        string        // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret             string        // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL            string        // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom           string        // ACCOUNTD_MAIL_FROM
+	PublicURL          string        // ACCOUNTD_PUBLIC_URL: base of links in mails
+	RecaptchaSecret    string        // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
+	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
+	TrustedProxies     string        // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	CodeCooldown       time.Duration // ACCOUNTD_CODE_COOLDOWN: least time between two mailed codes of one flow and account (default 60s)
+	CodesPerHour       int           // ACCOUNTD_CODES_PER_HOUR: mailed codes of one flow per account or address per hour (default 5)
+
+	envErr error // a malformed ACCOUNTD_* variable, reported by New
 
 	Logger *slog.Logger
 
@@ -65,7 +69,7 @@ func (c *Config) setDefaults() {
 
 // FromEnv reads the ACCOUNTD_* variables.
 func FromEnv() Config {
-	return Config{
+	cfg := Config{
 		Addr:               envOr("ACCOUNTD_ADDR", DefaultAddr),
 		DatabaseURL:        os.Getenv("ACCOUNTD_DATABASE_URL"),
 		Secret:             os.Getenv("ACCOUNTD_SECRET"),
@@ -76,6 +80,8 @@ func FromEnv() Config {
 		RecaptchaVerifyURL: os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:     os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 	}
+	cfg.readLimits()
+	return cfg
 }
 
 func envOr(key, def string) string {

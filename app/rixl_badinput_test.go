@@ -15,9 +15,9 @@ func TestRixlBadInput(t *testing.T) {
 		auth := []string{"Authorization", "Bearer " + tok}
 		for _, tc := range []struct {
 			name, method, path, ctype, body string
-			auth                             bool
-			status                           int
-			details                          string // must appear in details (or error)
+			auth                            bool
+			status                          int
+			details                         string // must appear in details (or error)
 		}{
 			{"register: no body", "POST", "/auth/v1/register", "application/json", "", false, 400, "email: is required"},
 			{"register: bad email", "POST", "/auth/v1/register", "application/json", `{"email":"nope","password":"x"}`, false, 400, "email: must be a valid email address"},

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accountd/accountd/app"
 	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/testkit"
 )
@@ -264,5 +265,50 @@ func TestRixlLimitsAreSharedByServers(t *testing.T) {
 	})
 	if got[http.StatusOK] != 1 || got[http.StatusTooManyRequests] != 9 {
 		t.Fatalf("statuses %v", got)
+	}
+}
+
+// The cooldown and the hourly cap are settings (ACCOUNTD_CODE_COOLDOWN, ACCOUNTD_CODES_PER_HOUR).
+func TestRixlCodeLimitsAreConfigurable(t *testing.T) {
+	e := newEnv(t, t.TempDir()+"/a.db", func(c *app.Config) { c.CodeCooldown, c.CodesPerHour = 10*time.Second, 2 })
+	tok := e.rixlSignup("conf@example.com").AccessToken
+	r := e.rixlChange(tok, "conf2@example.com")
+	if r.StatusCode() != http.StatusOK || !r.JSON200.CanResendAt.Equal(e.clock.Now().Add(10*time.Second)) {
+		t.Fatalf("change: %d %s", r.StatusCode(), r.Body)
+	}
+	r = e.rixlChange(tok, "conf2@example.com")
+	if rixlError(t, r.StatusCode(), r.Body, http.StatusTooManyRequests); r.HTTPResponse.Header.Get("Retry-After") != "10" {
+		t.Fatalf("Retry-After %q", r.HTTPResponse.Header.Get("Retry-After"))
+	}
+	e.clock.Advance(10 * time.Second)
+	if r = e.rixlChange(tok, "conf2@example.com"); r.StatusCode() != http.StatusOK {
+		t.Fatalf("after the cooldown: %d %s", r.StatusCode(), r.Body)
+	}
+	e.clock.Advance(10 * time.Second)
+	r = e.rixlChange(tok, "conf2@example.com")
+	rixlError(t, r.StatusCode(), r.Body, http.StatusTooManyRequests)
+	if s, _ := strconv.Atoi(r.HTTPResponse.Header.Get("Retry-After")); s <= 10 {
+		t.Fatalf("the hourly cap of 2: Retry-After %d", s)
+	}
+}
+
+func TestCodeLimitSettingsAreChecked(t *testing.T) {
+	for _, tc := range []struct{ key, value, want string }{
+		{"ACCOUNTD_CODE_COOLDOWN", "soon", "ACCOUNTD_CODE_COOLDOWN"},
+		{"ACCOUNTD_CODE_COOLDOWN", "-1s", "must not be negative"},
+		{"ACCOUNTD_CODES_PER_HOUR", "many", "ACCOUNTD_CODES_PER_HOUR"},
+	} {
+		t.Setenv(tc.key, tc.value)
+		cfg := app.FromEnv()
+		cfg.DatabaseURL = t.TempDir() + "/a.db"
+		a, err := app.New(ctx, cfg)
+		if err == nil {
+			a.Close()
+			t.Fatalf("%s=%s accepted", tc.key, tc.value)
+		}
+		if !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%s=%s: %v", tc.key, tc.value, err)
+		}
+		t.Setenv(tc.key, "")
 	}
 }

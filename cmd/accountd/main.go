@@ -79,6 +79,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
+	fs.DurationVar(&cfg.CodeCooldown, "code-cooldown", cfg.CodeCooldown, "least time between two mailed codes of one flow and account (ACCOUNTD_CODE_COOLDOWN; default 60s)")
+	fs.IntVar(&cfg.CodesPerHour, "codes-per-hour", cfg.CodesPerHour, "mailed codes of one flow per account or address per hour (ACCOUNTD_CODES_PER_HOUR; default 5)")
 	return fs, &cfg
 }
 
