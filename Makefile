@@ -13,10 +13,10 @@ run: ## Start the server on the embedded SQLite default (accountd.db in this fol
 build:
 	$(GO) build -o bin/accountd ./cmd/accountd
 
-generate: ## Regenerate gen/ from openapi.yaml (same as `go generate ./...`).
+generate: ## Bundle spec/*.yaml into openapi.yaml, then regenerate gen/ from it (same as `go generate ./gen/...`).
 	$(GO) generate ./gen/...
 
-check-generated: ## Fails when gen/ is stale against openapi.yaml.
+check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/ against openapi.yaml.
 	scripts/check-generated.sh
 
 vet:

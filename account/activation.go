@@ -43,7 +43,7 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 		return Activation{}, internal(err)
 	}
 	if acct.primary.VerifiedAt != nil {
-		return Activation{}, invalid(CodeAlreadyVerified, "", "This email address is already verified.")
+		return Activation{}, invalid(CodeAlreadyVerified, "")
 	}
 	if wait, err := s.resendWait(ctx, p.UserID, models.PurposeActivation); err != nil {
 		return Activation{}, internal(err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -14,7 +13,7 @@ import (
 func (s *Service) CreateOrganization(ctx context.Context, name string) (models.Organization, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
-		return models.Organization{}, invalid("invalid_name", FieldName, "The name must have 1 to 200 characters.")
+		return models.Organization{}, invalid(CodeInvalidName, FieldName)
 	}
 	now := s.now()
 	org := models.Organization{ID: models.NewID(), Name: name, CreatedAt: now, UpdatedAt: now}
@@ -43,8 +42,8 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 	if err := checkEmail(in.Email, FieldEmail); err != nil {
 		return CreatedUser{}, err
 	}
-	if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
-		return CreatedUser{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+		return CreatedUser{}, err
 	}
 	if in.OrgID != "" {
 		if in.Role == "" {
@@ -53,7 +52,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		switch in.Role {
 		case models.RoleMember, models.RoleSiteAdmin, models.RoleBusinessAdmin:
 		default:
-			return CreatedUser{}, invalid(CodeInvalidRole, FieldRole, "The role must be member, site_admin or business_admin.")
+			return CreatedUser{}, invalid(CodeInvalidRole, FieldRole)
 		}
 	}
 	hash, err := s.cfg.Hasher.Hash(in.Password)
@@ -78,7 +77,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		if in.OrgID != "" {
 			var org models.Organization
 			if err := tx.Take(&org, "id = ?", in.OrgID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-				return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org", Messages: []string{"No organisation has this id."}}
+				return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org"}
 			} else if err != nil {
 				return err
 			}

@@ -45,11 +45,10 @@ func (s *Service) issueCredential(tx *gorm.DB, userID string, spec CredentialSpe
 
 // Authenticate resolves a presented token of one of kinds. An unknown, revoked or expired token
 // is KindUnauthenticated; a token of a deleted or suspended account is KindForbidden, so the
-// caller learns why (Webshare answers 403 account_deleted).
+// caller learns why (a vendor may answer 403 account_deleted).
 func (s *Service) Authenticate(ctx context.Context, token string, kinds ...string) (Principal, error) {
 	if token == "" {
-		return Principal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials,
-			Messages: []string{"Authentication credentials were not provided."}}
+		return Principal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials}
 	}
 	// One query: the credential and its owner's status.
 	var c struct {
@@ -65,7 +64,7 @@ func (s *Service) Authenticate(ctx context.Context, token string, kinds ...strin
 	}
 	err := q.Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && c.ExpiresAt != nil && !c.ExpiresAt.After(s.now())) {
-		return Principal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken, Messages: []string{"Invalid token."}}
+		return Principal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
 	}
 	if err != nil {
 		return Principal{}, internal(err)

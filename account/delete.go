@@ -26,7 +26,7 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) 
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return forbidden(CodeAccountDeleted, "This account has been deleted.")
+			return forbidden(CodeAccountDeleted)
 		}
 		if err := revokeCodes(tx, now, p.UserID); err != nil {
 			return err

@@ -31,7 +31,7 @@ func ValidEmail(s string) bool {
 // checkEmail returns a field error unless address is valid.
 func checkEmail(address, field string) error {
 	if !ValidEmail(address) {
-		return invalid(CodeInvalidEmail, field, "Enter a valid email address.")
+		return invalid(CodeInvalidEmail, field)
 	}
 	return nil
 }

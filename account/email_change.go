@@ -32,7 +32,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPa
 		return EmailChangeTicket{}, err
 	}
 	if strings.EqualFold(newEmail, acct.primary.Address) {
-		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail, "This is already your email address.")
+		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	if taken, err := emailInUse(db, newEmail); err != nil {
 		return EmailChangeTicket{}, internal(err)

@@ -1,7 +1,9 @@
 // Package account is the account core shared by every vendor API: users, email addresses,
 // organisations, credentials, one-time codes, outbox mail, audit events and rate limits.
 // It knows nothing of HTTP or vendors: handlers translate requests into these calls and
-// translate *Error values into their vendor's error bodies.
+// translate *Error values into their vendor's error bodies. The core never words an error for
+// a person: it speaks in kinds, codes, fields and reasons, and each vendor's message catalogue
+// turns those into its own text.
 package account
 
 import (
@@ -9,6 +11,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/accountd/accountd/account/password"
 )
 
 // Kind says what sort of failure an Error is; vendors map kinds to status codes.
@@ -29,7 +33,7 @@ const (
 const (
 	CodeInvalidCredentials = "invalid_credentials" // login: wrong address or password (never says which)
 	CodeWrongPassword      = "wrong_password"      // the current password given to confirm an action is wrong
-	CodeWeakPassword       = "weak_password"       // Messages lists the policy rules that failed
+	CodeWeakPassword       = "weak_password"       // Reasons lists the policy rules that failed (password.Problem codes)
 	CodeInvalidEmail       = "invalid_email"
 	CodeEmailTaken         = "email_taken"
 	CodeEmailUnchanged     = "email_unchanged"
@@ -43,7 +47,9 @@ const (
 	CodeThrottled          = "throttled"
 	CodeNotFound           = "not_found"
 	CodeInvalidRole        = "invalid_role"
-	CodeLastAdmin          = "last_admin" // the last business_admin of an organisation cannot leave it
+	CodeInvalidName        = "invalid_name"
+	CodeInvalidCaptcha     = "invalid_captcha" // raised by vendor handlers that check a captcha
+	CodeLastAdmin          = "last_admin"      // the last business_admin of an organisation cannot leave it
 )
 
 // Generic field names used in Error.Field; vendors rename them to their request fields.
@@ -59,12 +65,14 @@ const (
 	FieldOrganization   = "org_id"
 )
 
-// Error is the core's error. Messages are safe to show to the caller; the cause is not.
+// Error is the core's error. Kind, Code, Field and Reasons are safe to show to the caller (each
+// vendor words them); the cause is not.
 type Error struct {
-	Kind       Kind
-	Code       string
-	Field      string
-	Messages   []string
+	Kind  Kind
+	Code  string
+	Field string
+	// Reasons are machine-readable details of Code, e.g. the password rules that failed.
+	Reasons    []string
 	RetryAfter time.Duration
 	cause      error
 }
@@ -75,8 +83,8 @@ func (e *Error) Error() string {
 	if e.Field != "" {
 		fmt.Fprintf(&b, " (%s)", e.Field)
 	}
-	if len(e.Messages) > 0 {
-		b.WriteString(": " + strings.Join(e.Messages, " "))
+	if len(e.Reasons) > 0 {
+		b.WriteString(": " + strings.Join(e.Reasons, ", "))
 	}
 	if e.cause != nil {
 		b.WriteString(": " + e.cause.Error())
@@ -95,38 +103,50 @@ func AsError(err error) *Error {
 	return &Error{Kind: KindInternal, Code: "internal", cause: err}
 }
 
-func invalid(code, field string, messages ...string) *Error {
-	return &Error{Kind: KindInvalid, Code: code, Field: field, Messages: messages}
+func invalid(code, field string, reasons ...string) *Error {
+	return &Error{Kind: KindInvalid, Code: code, Field: field, Reasons: reasons}
 }
 
-func conflict(code, field string, messages ...string) *Error {
-	return &Error{Kind: KindConflict, Code: code, Field: field, Messages: messages}
+func conflict(code, field string) *Error {
+	return &Error{Kind: KindConflict, Code: code, Field: field}
 }
 
-func forbidden(code string, messages ...string) *Error {
-	return &Error{Kind: KindForbidden, Code: code, Messages: messages}
+func forbidden(code string) *Error {
+	return &Error{Kind: KindForbidden, Code: code}
 }
 
 func throttled(retryAfter time.Duration) *Error {
 	if retryAfter < time.Second {
 		retryAfter = time.Second
 	}
-	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter.Round(time.Second),
-		Messages: []string{"Too many requests."}}
+	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter.Round(time.Second)}
 }
 
 func errInvalidCode(field string) *Error {
-	return invalid(CodeInvalidCode, field, "The code is invalid or has expired.")
+	return invalid(CodeInvalidCode, field)
 }
 
 func errEmailTaken() *Error {
-	return conflict(CodeEmailTaken, FieldEmail, "This email address is already in use.")
+	return conflict(CodeEmailTaken, FieldEmail)
 }
 
 func errWrongPassword() *Error {
-	return invalid(CodeWrongPassword, FieldPassword, "Invalid password.")
+	return invalid(CodeWrongPassword, FieldPassword)
 }
 
 func internal(err error) *Error {
 	return &Error{Kind: KindInternal, Code: "internal", cause: err}
+}
+
+// weakPassword checks a new password against the policy; the failed rules become Reasons.
+func weakPassword(plain, email, field string) error {
+	problems := password.Check(plain, map[string]string{"email": email})
+	if len(problems) == 0 {
+		return nil
+	}
+	reasons := make([]string, len(problems))
+	for i, p := range problems {
+		reasons[i] = p.String()
+	}
+	return invalid(CodeWeakPassword, field, reasons...)
 }

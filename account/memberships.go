@@ -24,8 +24,7 @@ func (s *Service) LeaveOrganization(ctx context.Context, p Principal, orgID stri
 		var m models.Membership
 		err := tx.Where("organization_id = ? AND user_id = ?", orgID, p.UserID).Take(&m).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldOrganization,
-				Messages: []string{"You are not a member of this organisation."}}
+			return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldOrganization}
 		}
 		if err != nil {
 			return err
@@ -37,7 +36,7 @@ func (s *Service) LeaveOrganization(ctx context.Context, p Principal, orgID stri
 				return err
 			}
 			if admins <= 1 {
-				return conflict(CodeLastAdmin, FieldOrganization, "The last business admin cannot leave the organisation.")
+				return conflict(CodeLastAdmin, FieldOrganization)
 			}
 		}
 		if err := tx.Where("organization_id = ? AND user_id = ?", orgID, p.UserID).Delete(&models.Membership{}).Error; err != nil {

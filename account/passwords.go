@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -20,8 +19,8 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err := s.verifyPassword(acct, current); err != nil {
 		return err
 	}
-	if msgs := password.Validate(next, map[string]string{"email": acct.primary.Address}); len(msgs) > 0 {
-		return invalid(CodeWeakPassword, FieldNewPassword, msgs...)
+	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.setPassword(tx, p.UserID, next); err != nil {
@@ -118,8 +117,8 @@ func (s *Service) completePasswordReset(ctx context.Context, code, next string, 
 	if err := acct.usable(); err != nil {
 		return Session{}, err
 	}
-	if msgs := password.Validate(next, map[string]string{"email": acct.primary.Address}); len(msgs) > 0 {
-		return Session{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
+		return Session{}, err
 	}
 	var sess Session
 	err = s.tx(ctx, func(tx *gorm.DB) error {

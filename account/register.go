@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 
-	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
@@ -19,6 +18,10 @@ type RegisterInput struct {
 	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
 	Activation Delivery
+	// LoginExisting: when the address already has an account and the password is that
+	// account's, log it in instead of failing with email_taken (RegisterResult.ExistingUser).
+	// Wrong passwords then count towards the failed-login limits.
+	LoginExisting bool
 	// NoCredential: create the account without handing out a credential (the vendor signs the
 	// user in once the address is verified).
 	NoCredential bool
@@ -27,8 +30,8 @@ type RegisterInput struct {
 // RegisterResult is the new (or existing) account's first credential.
 type RegisterResult struct {
 	Session
-	// ExistingUser is true when the address already had an account with this password, which
-	// is then logged in instead of created (Webshare's "logged_in_existing_user").
+	// ExistingUser is true when, with LoginExisting, the address already had an account with
+	// this password, which is then logged in instead of created.
 	ExistingUser bool
 	// Activation identifies the activation code mailed to a new account (its id is the
 	// verification id of code-based vendors).
@@ -43,21 +46,21 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return RegisterResult{}, err
 	}
 	if !in.TOSAccepted {
-		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS, "You must accept the terms of service.")
+		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS)
 	}
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
 	if err != nil {
 		return RegisterResult{}, internal(err)
 	}
-	if in.NoCredential {
-		// Without the sign-in-the-owner rule the password is checked first, so a taken address
-		// is told only to a request that would otherwise have created an account.
-		if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
-			return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if in.NoCredential && !in.LoginExisting {
+		// The password is checked first, so a taken address is told only to a request that
+		// would otherwise have created an account.
+		if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+			return RegisterResult{}, err
 		}
-		if exists {
-			return RegisterResult{}, errEmailTaken()
-		}
+	}
+	if exists && !in.LoginExisting {
+		return RegisterResult{}, errEmailTaken()
 	}
 	if exists {
 		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
@@ -69,8 +72,8 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		}
 		return RegisterResult{Session: sess, ExistingUser: true}, nil
 	}
-	if msgs := password.Validate(in.Password, map[string]string{"email": in.Email}); len(msgs) > 0 {
-		return RegisterResult{}, invalid(CodeWeakPassword, FieldPassword, msgs...)
+	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+		return RegisterResult{}, err
 	}
 	hash, err := s.cfg.Hasher.Hash(in.Password)
 	if err != nil {
@@ -140,7 +143,7 @@ func (s *Service) loginWith(ctx context.Context, acct account, exists bool, emai
 		if err := s.loginFailed(ctx, email, client); err != nil {
 			return err
 		}
-		return invalid(CodeInvalidCredentials, "", "Unable to log in with provided credentials.")
+		return invalid(CodeInvalidCredentials, "")
 	}
 	if err := acct.usable(); err != nil {
 		return err

@@ -212,7 +212,7 @@ func (s *Service) RefreshSession(ctx context.Context, refreshToken string, spec 
 	if len(spec.Scopes) > 0 {
 		for _, sc := range spec.Scopes {
 			if !slices.Contains(held, sc) {
-				return SessionTokens{}, invalid(CodeInvalidScope, FieldScope, "The requested scope exceeds the session's.")
+				return SessionTokens{}, invalid(CodeInvalidScope, FieldScope)
 			}
 		}
 		scopes = spec.Scopes
@@ -307,8 +307,7 @@ func (s *Service) revokeUserSessions(tx *gorm.DB, now time.Time, userID string) 
 // KindForbidden.
 func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (SessionPrincipal, error) {
 	if accessToken == "" {
-		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials,
-			Messages: []string{"Authentication credentials were not provided."}}
+		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials}
 	}
 	var row struct {
 		ID, UserID, Scopes, SessionID, Status string
@@ -323,7 +322,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (
 			tokenHash(accessToken), models.CredentialAccessToken).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (row.ExpiresAt == nil || !row.ExpiresAt.After(s.now()))) {
-		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken, Messages: []string{"Invalid token."}}
+		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
 	}
 	if err != nil {
 		return SessionPrincipal{}, internal(err)
@@ -348,15 +347,15 @@ func (s *Service) CheckSessionSecret(ctx context.Context, sessionID, secret stri
 		return internal(err)
 	}
 	if err != nil || secret == "" || len(sess.SecretHash) == 0 || !equalHashes(sess.SecretHash, tokenHash(secret)) {
-		return forbidden(CodeInvalidSessionSecret, "The session secret does not match.")
+		return forbidden(CodeInvalidSessionSecret)
 	}
 	return nil
 }
 
 func errInvalidRefreshToken() *Error {
-	return invalid(CodeInvalidRefreshToken, "", "The refresh token is invalid or has expired.")
+	return invalid(CodeInvalidRefreshToken, "")
 }
 
 func errRefreshTokenReused() *Error {
-	return invalid(CodeRefreshTokenReused, "", "The refresh token was already used; the session is revoked.")
+	return invalid(CodeRefreshTokenReused, "")
 }

@@ -46,9 +46,9 @@ func loadAccount(db *gorm.DB, userID string) (account, error) {
 func (a account) usable() error {
 	switch a.user.Status {
 	case models.StatusDeleted:
-		return forbidden(CodeAccountDeleted, "This account has been deleted.")
+		return forbidden(CodeAccountDeleted)
 	case models.StatusSuspended:
-		return forbidden(CodeAccountSuspended, "This account has been suspended.")
+		return forbidden(CodeAccountSuspended)
 	}
 	return nil
 }

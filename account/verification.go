@@ -72,7 +72,7 @@ func (s *Service) startVerification(ctx context.Context, p Principal, purpose, a
 			return err
 		}
 		if taken && owner.user.ID == p.UserID {
-			return invalid(CodeEmailUnchanged, FieldEmail, "This address is already on the account.")
+			return invalid(CodeEmailUnchanged, FieldEmail)
 		}
 		if taken {
 			return errEmailTaken()
@@ -128,8 +128,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	var row models.OneTimeCode
 	err := db.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Verified{}, &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldVerificationID,
-			Messages: []string{"No verification has this id."}}
+		return Verified{}, &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldVerificationID}
 	}
 	if err != nil {
 		return Verified{}, internal(err)

@@ -8,7 +8,7 @@ import (
 	"github.com/accountd/accountd/gen/models"
 )
 
-func (e *env) changeEmail(tok, pw, newEmail string) (int, *models.WebshareValidationError, []byte) {
+func (e *env) changeEmail(tok, pw, newEmail string) (int, *models.WebshareChangeEmailValidationError, []byte) {
 	e.t.Helper()
 	r, err := e.api.WebshareChangeEmailWithResponse(ctx, models.WebshareChangeEmailRequest{Password: pw, NewEmail: newEmail}, token(tok))
 	if err != nil {
@@ -26,7 +26,7 @@ func (e *env) startEmailChange(tok, newEmail string) string {
 	return e.lastLink(newEmail, "/changeemail/")
 }
 
-func (e *env) completeEmail(tok, code string) (int, *models.WebshareValidationError, []byte) {
+func (e *env) completeEmail(tok, code string) (int, *models.WebshareChangeEmailCompleteValidationError, []byte) {
 	e.t.Helper()
 	r, err := e.api.WebshareChangeEmailCompleteWithResponse(ctx, models.WebshareChangeEmailCompleteRequest{ConfirmationCode: code}, token(tok))
 	if err != nil {
@@ -158,7 +158,7 @@ func TestWebshareDeleteAccount(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		tok := e.register("gone@example.com", goodPassword)
-		del := func(pw string) (int, *models.WebshareValidationError, []byte) {
+		del := func(pw string) (int, *models.WebshareDeleteAccountValidationError, []byte) {
 			r, err := e.api.WebshareDeleteAccountWithResponse(ctx, models.WebshareDeleteAccountRequest{Password: pw, Recaptcha: "ok"}, token(tok))
 			if err != nil {
 				t.Fatal(err)

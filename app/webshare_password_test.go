@@ -14,7 +14,7 @@ func TestWebshareChangePassword(t *testing.T) {
 		e := newEnv(t, dsn)
 		tok := e.register("pw@example.com", goodPassword)
 		other := e.login("pw@example.com", goodPassword)
-		change := func(cur, next string) (int, *models.WebshareValidationError, []byte) {
+		change := func(cur, next string) (int, *models.WebshareChangePasswordValidationError, []byte) {
 			r, err := e.api.WebshareChangePasswordWithResponse(ctx, models.WebshareChangePasswordRequest{Password: cur, NewPassword: next}, token(tok))
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +61,7 @@ func TestWebshareResetPassword(t *testing.T) {
 				t.Fatalf("reset %s: %v %d %s", email, err, r.StatusCode(), r.Body)
 			}
 		}
-		complete := func(code, pw string) (int, *models.WebshareTokenResponse, *models.WebshareValidationError, []byte) {
+		complete := func(code, pw string) (int, *models.WebshareTokenResponse, *models.WebshareResetPasswordCompleteValidationError, []byte) {
 			t.Helper()
 			r, err := e.api.WebshareResetPasswordCompleteWithResponse(ctx, models.WebshareResetPasswordCompleteRequest{
 				Password: pw, PasswordResetToken: code, Recaptcha: "ok"})

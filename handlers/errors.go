@@ -4,67 +4,70 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
+	"github.com/accountd/accountd/gen/server"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// reply is a finished error response in one vendor's format.
-type reply struct {
-	status  int
-	body    any
-	headers map[string]string
-	cause   error // logged for 5xx, never sent
-}
+// The one error path: every error, from validation, authentication, a handler, the body limit,
+// the router or a recovered panic, is sorted by classify, its core field renamed through the
+// operation's field table, and rendered by the vendor of the operation (or of the path).
 
-func (r *reply) Error() string {
-	if r.cause != nil {
-		return http.StatusText(r.status) + ": " + r.cause.Error()
+// render turns err into the vendor's reply.
+func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
+	var r *httpapi.Reply
+	if errors.As(err, &r) {
+		return r // already rendered (by renderErrors, below)
 	}
-	return http.StatusText(r.status)
+	vendor, op := rt.vendorOf(c)
+	f := classify(err)
+	f.Operation = op
+	if f.Kind == httpapi.FailCore {
+		f.Field = vendor.Fields().Rename(op, f.Core.Field)
+	}
+	if r = vendor.Render(f); r == nil {
+		r = &httpapi.Reply{Status: http.StatusInternalServerError, Cause: err}
+	}
+	if r.Status >= 500 && r.Cause == nil {
+		r.Cause = err
+	}
+	return r
 }
 
-// vendorStyle renders failures as one vendor does.
-type vendorStyle func(failure) *reply
-
-// styleFor picks the error style by path prefix, so even requests that match no operation
-// (404, 405) are answered in the style of the API they were aimed at.
-func styleFor(path string) vendorStyle {
-	switch {
-	case strings.HasPrefix(path, "/api/v2/"):
-		return webshareReply
-	case strings.HasPrefix(path, "/auth/v1/"):
-		return rixlReply
-	default:
-		return webshareReply // the service endpoints share Django REST Framework's plain {"detail"} body
+// renderErrors is the strict middleware: an error a handler returns (a core error or the
+// vendor's own) leaves the operation already rendered in its vendor's body.
+func (rt *routes) renderErrors(f server.StrictHandlerFunc, _ string) server.StrictHandlerFunc {
+	return func(c echo.Context, request any) (any, error) {
+		response, err := f(c, request)
+		if err != nil {
+			return nil, rt.render(c, err)
+		}
+		return response, nil
 	}
 }
 
-// errorHandler is Echo's HTTPErrorHandler: every error, from validation, authentication, the
-// handlers, the body limit or a recovered panic, ends here and leaves in the vendor's body.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+// errorHandler is Echo's HTTPErrorHandler: it sends what render makes of any error.
+func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
-		var r *reply
-		if !errors.As(err, &r) {
-			r = styleFor(c.Request().URL.Path)(classify(err))
-		}
-		if r.status >= 500 {
+		r := rt.render(c, err)
+		if r.Status >= 500 {
 			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
-				"status", r.status, "err", err)
+				"status", r.Status, "err", r.Cause)
 		}
-		for k, v := range r.headers {
+		for k, v := range r.Headers {
 			c.Response().Header().Set(k, v)
 		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(r.status)
+		if c.Request().Method == http.MethodHead || r.Body == nil {
+			_ = c.NoContent(r.Status)
 			return
 		}
-		if werr := c.JSON(r.status, r.body); werr != nil {
+		if werr := c.JSON(r.Status, r.Body); werr != nil {
 			log.Error("writing error response", "err", werr)
 		}
 	}

@@ -8,84 +8,62 @@ import (
 	"strings"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 )
 
-// failureKind sorts every way a request can fail before or inside a handler. Each vendor turns
-// a failure into its own error body, so the sorting happens once, here.
-type failureKind int
-
-const (
-	failInternal   failureKind = iota
-	failValidation             // the request breaks openapi.yaml; issues says where
-	failParse                  // the body is not readable JSON
-	failMediaType              // the body's Content-Type is not one the operation takes
-	failTooLarge
-	failNotFound
-	failMethod
-	failCore // an *account.Error (includes authentication)
-)
-
-// issue is one validation problem with one field ("" for the request as a whole).
-type issue struct {
-	field string
-	rule  string // the schema keyword that failed: required, unsupported, type, maxLength, ...
-	// schema is the failing schema, for limits and types in messages.
-	schema *openapi3.Schema
-}
-
-type failure struct {
-	kind      failureKind
-	issues    []issue
-	mediaType string
-	detail    string // failParse: a short, safe reason
-	core      *account.Error
-	// renames maps core field names to the operation's request fields ("" = not a field).
-	renames map[string]string
-	cause   error
-}
-
 var propertyReason = regexp.MustCompile(`^property "([^"]+)" is (missing|unsupported)`)
 
-// classify sorts an error that reached the error handler.
-func classify(err error) failure {
+// classify sorts an error that reached the error path (from validation, authentication, a
+// handler, the body limit, the router or a recovered panic). Vendor and core errors are found
+// anywhere in the chain, e.g. inside the validator's authentication error.
+func classify(err error) httpapi.Failure {
+	var ve httpapi.VendorError
+	if errors.As(err, &ve) {
+		return httpapi.Failure{Kind: httpapi.FailVendor, Err: ve}
+	}
 	var ce *account.Error
 	if errors.As(err, &ce) {
 		if ce.Kind == account.KindInternal {
-			return failure{kind: failInternal, cause: err}
+			return httpapi.Failure{Kind: httpapi.FailInternal, Err: err}
 		}
-		return failure{kind: failCore, core: ce}
+		return httpapi.Failure{Kind: httpapi.FailCore, Core: ce, Field: ce.Field}
+	}
+	if errors.Is(err, httpapi.ErrNotAcceptable) {
+		return httpapi.Failure{Kind: httpapi.FailNotAcceptable}
 	}
 	var he *echo.HTTPError
 	if !errors.As(err, &he) {
-		return failure{kind: failInternal, cause: err}
+		return httpapi.Failure{Kind: httpapi.FailInternal, Err: err}
 	}
 	switch he.Code {
 	case http.StatusRequestEntityTooLarge:
-		return failure{kind: failTooLarge}
+		return httpapi.Failure{Kind: httpapi.FailTooLarge}
 	case http.StatusNotFound:
-		return failure{kind: failNotFound}
+		return httpapi.Failure{Kind: httpapi.FailNotFound}
 	case http.StatusMethodNotAllowed:
-		return failure{kind: failMethod}
+		return httpapi.Failure{Kind: httpapi.FailMethod}
+	case http.StatusNotAcceptable:
+		return httpapi.Failure{Kind: httpapi.FailNotAcceptable}
 	case http.StatusBadRequest, http.StatusUnsupportedMediaType:
 		if he.Internal == nil {
 			// Echo's own binders (should the validated body fail to bind) say only "bad request".
-			return failure{kind: failParse, detail: "malformed request body"}
+			return httpapi.Failure{Kind: httpapi.FailParse, Detail: "malformed request body"}
 		}
 		return classifyValidation(he.Internal)
 	}
 	if he.Internal != nil {
-		return failure{kind: failInternal, cause: he.Internal}
+		return httpapi.Failure{Kind: httpapi.FailInternal, Err: he.Internal}
 	}
-	return failure{kind: failInternal, cause: err}
+	return httpapi.Failure{Kind: httpapi.FailInternal, Err: err}
 }
 
 // classifyValidation walks kin-openapi's error tree (MultiError > RequestError > MultiError >
 // SchemaError) and collects field issues, or recognises the one non-field failure it holds.
-func classifyValidation(err error) failure {
-	f := failure{kind: failValidation}
+func classifyValidation(err error) httpapi.Failure {
+	f := httpapi.Failure{Kind: httpapi.FailValidation}
 	var walk func(error)
 	walk = func(err error) {
 		var me openapi3.MultiError
@@ -99,23 +77,23 @@ func classifyValidation(err error) failure {
 		if errors.As(err, &re) {
 			switch {
 			case strings.HasPrefix(re.Reason, "header Content-Type has unexpected value"):
-				f.kind = failMediaType
-				f.mediaType = re.Input.Request.Header.Get(echo.HeaderContentType)
+				f.Kind = httpapi.FailMediaType
+				f.MediaType = re.Input.Request.Header.Get(echo.HeaderContentType)
 				return
 			case re.RequestBody != nil && errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
 				// No body at all: like Django REST Framework, report each required field.
 				for _, name := range requiredFields(re.RequestBody) {
-					f.issues = append(f.issues, issue{field: name, rule: "required"})
+					f.Issues = append(f.Issues, httpapi.Issue{Field: name, Rule: "required"})
 				}
-				if len(f.issues) == 0 {
-					f.issues = append(f.issues, issue{rule: "required"})
+				if len(f.Issues) == 0 {
+					f.Issues = append(f.Issues, httpapi.Issue{Rule: "required"})
 				}
 				return
 			case re.Reason == "failed to decode request body":
-				f.kind, f.detail = failParse, parseDetail(re.Err)
+				f.Kind, f.Detail = httpapi.FailParse, parseDetail(re.Err)
 				return
 			case re.Parameter != nil:
-				f.issues = append(f.issues, issue{field: re.Parameter.Name, rule: "invalid"})
+				f.Issues = append(f.Issues, httpapi.Issue{Field: re.Parameter.Name, Rule: "invalid"})
 				return
 			}
 			if re.Err != nil {
@@ -125,14 +103,14 @@ func classifyValidation(err error) failure {
 		}
 		var se *openapi3.SchemaError
 		if errors.As(err, &se) {
-			f.issues = append(f.issues, schemaIssue(se))
+			f.Issues = append(f.Issues, schemaIssue(se))
 			return
 		}
-		f.issues = append(f.issues, issue{rule: "invalid"})
+		f.Issues = append(f.Issues, httpapi.Issue{Rule: "invalid"})
 	}
 	walk(err)
-	if f.kind == failValidation && len(f.issues) == 0 {
-		f.issues = append(f.issues, issue{rule: "invalid"})
+	if f.Kind == httpapi.FailValidation && len(f.Issues) == 0 {
+		f.Issues = append(f.Issues, httpapi.Issue{Rule: "invalid"})
 	}
 	return f
 }
@@ -142,18 +120,18 @@ func isSchemaError(err error) bool {
 	return ok
 }
 
-func schemaIssue(se *openapi3.SchemaError) issue {
+func schemaIssue(se *openapi3.SchemaError) httpapi.Issue {
 	path := se.JSONPointer()
-	is := issue{rule: se.SchemaField, schema: se.Schema}
+	is := httpapi.Issue{Rule: se.SchemaField, Schema: se.Schema}
 	if m := propertyReason.FindStringSubmatch(se.Reason); m != nil {
 		// "required" and "additionalProperties" fail on the object; the field is in the reason.
 		path = append(path, m[1])
-		is.rule = map[string]string{"missing": "required", "unsupported": "unsupported"}[m[2]]
+		is.Rule = map[string]string{"missing": "required", "unsupported": "unsupported"}[m[2]]
 	}
 	if len(path) > 0 {
-		is.field = path[0]
-	} else if is.rule == "type" || is.rule == "nullable" {
-		is.rule = "object" // the body itself is not a JSON object
+		is.Field = path[0]
+	} else if is.Rule == "type" || is.Rule == "nullable" {
+		is.Rule = "object" // the body itself is not a JSON object
 	}
 	return is
 }

@@ -1,10 +1,11 @@
 // Package handlers is the HTTP side of accountd: one Echo server that validates every request
-// against openapi.yaml, authenticates it, and hands it to the vendor handlers (one file per
-// vendor), which call the account core and render errors in their vendor's body.
+// against openapi.yaml, authenticates it with the security schemes of the operation's vendor,
+// and hands it to that vendor's handlers (one package per vendor under handlers/, composed in
+// compose.go), which call the account core. Every error leaves through one path (errors.go) in
+// the body of the operation's vendor, which is read from openapi.yaml (routes.go).
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"github.com/accountd/accountd/captcha"
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
@@ -36,15 +38,6 @@ type Config struct {
 	BodyLimit string
 }
 
-// API implements every operation of openapi.yaml.
-type API struct {
-	*Webshare
-	*Rixl
-	*Service
-}
-
-var _ server.StrictServerInterface = (*API)(nil)
-
 // New builds the HTTP server.
 func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Core == nil || cfg.Captcha == nil {
@@ -62,14 +55,20 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	registerFormats()
 
+	api, vendors := compose(httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha,
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger})
+	rt, err := newRoutes(doc, vendors)
+	if err != nil {
+		return nil, fmt.Errorf("openapi.yaml and the composed vendors disagree: %w", err)
+	}
+
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	if e.IPExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
-	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.HTTPErrorHandler = rt.errorHandler(cfg.Logger)
 
-	auth := &authenticator{core: cfg.Core}
 	e.Use(accessLog(cfg.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -78,10 +77,10 @@ func New(cfg Config) (*echo.Echo, error) {
 		}}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(doc, &echomiddleware.Options{
-		// Every failure goes to errorHandler, which answers in the vendor's body.
+		// Every failure goes to the error handler, which answers in the vendor's body.
 		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error { return err },
 		Options: openapi3filter.Options{
-			AuthenticationFunc: auth.authenticate,
+			AuthenticationFunc: rt.authenticate,
 			MultiError:         true,
 			// Bind exactly what was validated (closes the case-insensitive JSON key bypass).
 			KeepValidatedValue:      true,
@@ -90,14 +89,9 @@ func New(cfg Config) (*echo.Echo, error) {
 		SilenceServersWarning: true,
 		DoNotValidateServers:  true,
 	}))
-	e.Use(auth.attach)
+	e.Use(attach)
 
-	api := &API{
-		Webshare: newWebshare(cfg.Core, cfg.Captcha, strings.TrimRight(cfg.PublicURL, "/")),
-		Rixl:     newRixl(cfg.Core, strings.TrimRight(cfg.PublicURL, "/")),
-		Service:  &Service{core: cfg.Core},
-	}
-	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
+	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
 	return e, nil
 }
 
@@ -127,18 +121,4 @@ func registerFormats() {
 		}
 		return nil
 	}))
-}
-
-// requestInfo is what the handlers need from the HTTP request besides its body.
-type requestInfo struct {
-	principal *account.Principal
-	sessionID string // for credentials of a session (Rixl's Bearer tokens)
-	remoteIP  string
-}
-
-type requestInfoKey struct{}
-
-func infoFrom(ctx context.Context) requestInfo {
-	info, _ := ctx.Value(requestInfoKey{}).(requestInfo)
-	return info
 }

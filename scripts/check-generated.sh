@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fails when gen/ is stale against openapi.yaml: runs `make generate`, then
-#   - fails if that changed, added or removed any file under gen/ (work tree before vs after);
+# Fails when openapi.yaml is stale against spec/, or gen/ against openapi.yaml: runs
+# `make generate` (which bundles spec/*.yaml into openapi.yaml, then generates gen/), then
+#   - fails if that changed openapi.yaml, or changed, added or removed any file under gen/
+#     (work tree before vs after);
 #   - in CI (CI=true) or with CHECK_GENERATED_STRICT=1, also fails if
-#     `git status --porcelain -- gen` shows anything, i.e. gen/ differs from the commit
+#     `git status --porcelain -- gen openapi.yaml` shows anything, i.e. gen/ differs from the commit
 #     (a fresh clone has nothing else to differ).
 # Locally, uncommitted but up-to-date files in gen/ are only reported, so that
 # edit spec -> make generate -> make test works before committing.
@@ -29,11 +31,17 @@ if [[ -d gen ]]; then
 else
   mkdir "$snapshot/gen"
 fi
+[[ -f openapi.yaml ]] && cp openapi.yaml "$snapshot/openapi.yaml"
 
 echo "check-generated: $MAKE generate"
 "$MAKE" --no-print-directory generate
 
 fail=0
+
+if ! cmp -s "$snapshot/openapi.yaml" openapi.yaml; then
+  echo "check-generated: FAILED: \`make generate\` changed openapi.yaml; it was stale against spec/ (edit spec/*.yaml, not openapi.yaml)" >&2
+  fail=1
+fi
 
 if ! changed="$(diff -r -q "$snapshot/gen" gen 2>&1)"; then
   echo "check-generated: FAILED: \`make generate\` changed gen/; it was stale against openapi.yaml:" >&2
@@ -49,14 +57,14 @@ if ! changed="$(diff -r -q "$snapshot/gen" gen 2>&1)"; then
 fi
 
 if ((in_git)); then
-  status="$(git status --porcelain --untracked-files=all -- gen)"
+  status="$(git status --porcelain --untracked-files=all -- gen openapi.yaml)"
   if [[ -n "$status" ]]; then
     if ((strict)); then
-      echo "check-generated: FAILED: gen/ differs from the commit after \`make generate\`:" >&2
+      echo "check-generated: FAILED: gen/ or openapi.yaml differs from the commit after \`make generate\`:" >&2
       indent <<<"$status" >&2
       fail=1
     else
-      echo "check-generated: note: gen/ has uncommitted changes (up to date with openapi.yaml; commit them, CI checks this):"
+      echo "check-generated: note: gen/ or openapi.yaml has uncommitted changes (up to date with spec/; commit them, CI checks this):"
       indent <<<"$status"
     fi
   fi
@@ -66,7 +74,7 @@ elif ((strict)); then
 fi
 
 if ((fail)); then
-  echo "check-generated: run \`make generate\` and commit gen/ together with openapi.yaml." >&2
+  echo "check-generated: run \`make generate\` and commit spec/, openapi.yaml and gen/ together." >&2
   exit 1
 fi
-echo "check-generated: gen/ is up to date with openapi.yaml"
+echo "check-generated: openapi.yaml is up to date with spec/, gen/ with openapi.yaml"

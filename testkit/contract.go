@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -132,7 +133,11 @@ func (c *Contract) Checked() int {
 }
 
 // Transport returns an http.RoundTripper that sends requests through base (http.DefaultTransport
-// when nil) and checks every response with Check, reporting violations with t.Errorf. The test goes
+// when nil) and checks every response with Check, reporting violations with t.Errorf. A 5xx is
+// reported too, even where the contract declares it (every operation declares 500): in an
+// end-to-end test the server failing is a bug, and a client mistake is never a 5xx. The one
+// exception is a 5xx other than 500 that the operation declares explicitly, which is a designed
+// answer (503 from a health check whose database is gone). The test goes
 // on (a violation in one response should not hide what the rest of the test would find), and the
 // response is returned to the caller unchanged, its body still readable.
 //
@@ -168,8 +173,20 @@ func (rt *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
 	if err := rt.contract.Check(req, reqBody, resp, respBody); err != nil {
 		rt.t.Errorf("%v", err)
+	} else if resp.StatusCode >= 500 && !rt.contract.designedServerError(req, resp.StatusCode) {
+		rt.t.Errorf("server error: %s %s -> %d: a 5xx fails an end-to-end test (the server failed, or answered a client mistake as its own)\nresponse body: %s",
+			req.Method, req.URL.Path, resp.StatusCode, quoteBody(respBody))
 	}
 	return resp, nil
+}
+
+// designedServerError reports whether the operation declares status explicitly and it is not 500.
+func (c *Contract) designedServerError(req *http.Request, status int) bool {
+	route, _, err := c.router.FindRoute(req)
+	if err != nil || status == http.StatusInternalServerError {
+		return false
+	}
+	return route.Operation.Responses.Value(strconv.Itoa(status)) != nil
 }
 
 // captureRequestBody returns a copy of req's body and the request to send in req's place. When

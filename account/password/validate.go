@@ -30,6 +30,69 @@ func MsgTooSimilar(verboseName string) string {
 	return "The password is too similar to the " + verboseName + "."
 }
 
+// Problem codes: the rules a password can break, as the account core reports them
+// (account.Error.Reasons) for each vendor to word.
+const (
+	TooSimilar      = "password_too_similar" // Attribute says to which user attribute
+	TooShort        = "password_too_short"
+	TooCommon       = "password_too_common"
+	EntirelyNumeric = "password_entirely_numeric"
+)
+
+// Problem is one rule a password breaks.
+type Problem struct {
+	Code      string
+	Attribute string // TooSimilar: the attribute's key, e.g. "email"
+}
+
+// String is the problem as a reason code: "password_too_short", "password_too_similar:email".
+func (p Problem) String() string {
+	if p.Attribute != "" {
+		return p.Code + ":" + p.Attribute
+	}
+	return p.Code
+}
+
+// ParseProblem reads a reason code made by Problem.String.
+func ParseProblem(reason string) Problem {
+	code, attr, _ := strings.Cut(reason, ":")
+	return Problem{Code: code, Attribute: attr}
+}
+
+// Message is Django's English message for the problem (what Django-based vendors show).
+func (p Problem) Message() string {
+	switch p.Code {
+	case TooSimilar:
+		return MsgTooSimilar(strings.ReplaceAll(p.Attribute, "_", " "))
+	case TooShort:
+		return MsgTooShort
+	case TooCommon:
+		return MsgTooCommon
+	case EntirelyNumeric:
+		return MsgEntirelyNumeric
+	}
+	return "This password is not allowed."
+}
+
+// Check is Validate returning the problems instead of Django's messages, in the same order.
+func Check(plain string, userAttrs map[string]string) []Problem {
+	pw := []rune(plain)
+	var out []Problem
+	if name, similar := similarAttribute(pw, userAttrs); similar {
+		out = append(out, Problem{Code: TooSimilar, Attribute: name})
+	}
+	if len(pw) < MinLength {
+		out = append(out, Problem{Code: TooShort})
+	}
+	if isCommon(pw) {
+		out = append(out, Problem{Code: TooCommon})
+	}
+	if pyIsDigit(pw) {
+		out = append(out, Problem{Code: EntirelyNumeric})
+	}
+	return out
+}
+
 // Validate checks plain the way Django's validate_password does with the
 // validators of Django's default settings (django-admin startproject), and
 // returns the message of every validator that rejects it, in Django's order:
@@ -51,19 +114,9 @@ func MsgTooSimilar(verboseName string) string {
 // email_address), then any other keys in sorted order, and the first similar
 // one is reported. Empty values are skipped.
 func Validate(plain string, userAttrs map[string]string) []string {
-	pw := []rune(plain)
 	var msgs []string
-	if name, similar := similarAttribute(pw, userAttrs); similar {
-		msgs = append(msgs, MsgTooSimilar(strings.ReplaceAll(name, "_", " ")))
-	}
-	if len(pw) < MinLength {
-		msgs = append(msgs, MsgTooShort)
-	}
-	if isCommon(pw) {
-		msgs = append(msgs, MsgTooCommon)
-	}
-	if pyIsDigit(pw) {
-		msgs = append(msgs, MsgEntirelyNumeric)
+	for _, p := range Check(plain, userAttrs) {
+		msgs = append(msgs, p.Message())
 	}
 	return msgs
 }

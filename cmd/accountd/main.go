@@ -34,7 +34,7 @@ func main() {
 	if err != nil {
 		var e *account.Error
 		if errors.As(err, &e) && e.Kind != account.KindInternal {
-			fmt.Fprintf(os.Stderr, "accountd: %s\n", e.Error())
+			fmt.Fprintf(os.Stderr, "accountd: %s\n", err.Error())
 			os.Exit(1)
 		}
 		if !errors.Is(err, flag.ErrHelp) {
@@ -127,7 +127,7 @@ func createOrg(ctx context.Context, args []string, out io.Writer) error {
 	return withCore(ctx, cfg, func(core *account.Service) error {
 		org, err := core.CreateOrganization(ctx, *name)
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		return json.NewEncoder(out).Encode(map[string]string{"organization_id": org.ID, "name": org.Name})
 	})
@@ -150,7 +150,7 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 	return withCore(ctx, cfg, func(core *account.Service) error {
 		u, err := core.CreateUser(ctx, in)
 		if err != nil {
-			return err
+			return describe(err)
 		}
 		return json.NewEncoder(out).Encode(u)
 	})

@@ -3251,7 +3251,7 @@ type WebshareCompleteActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareCompleteActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3272,7 +3272,7 @@ func (r WebshareCompleteActivationResponse) GetJSON200() *WebshareTokenResponse 
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareCompleteActivationResponse) GetJSON400() *WebshareCompleteActivationValidationError {
 	return r.JSON400
 }
 
@@ -3346,7 +3346,7 @@ type WebshareResendActivationResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareActivationStatus
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResendActivationValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3371,7 +3371,7 @@ func (r WebshareResendActivationResponse) GetJSON200() *WebshareActivationStatus
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResendActivationResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResendActivationResponse) GetJSON400() *WebshareResendActivationValidationError {
 	return r.JSON400
 }
 
@@ -3448,7 +3448,7 @@ type WebshareChangeEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3468,7 +3468,7 @@ type WebshareChangeEmailResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailResponse) GetJSON400() *WebshareChangeEmailValidationError {
 	return r.JSON400
 }
 
@@ -3540,7 +3540,7 @@ type WebshareChangeEmailCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangeEmailCompleteValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3556,7 +3556,7 @@ type WebshareChangeEmailCompleteResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangeEmailCompleteResponse) GetJSON400() *WebshareChangeEmailCompleteValidationError {
 	return r.JSON400
 }
 
@@ -3623,7 +3623,7 @@ type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareChangePasswordValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3639,7 +3639,7 @@ type WebshareChangePasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareChangePasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareChangePasswordResponse) GetJSON400() *WebshareChangePasswordValidationError {
 	return r.JSON400
 }
 
@@ -3706,7 +3706,7 @@ type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareDeleteAccountValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3722,7 +3722,7 @@ type WebshareDeleteAccountResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareDeleteAccountResponse) GetJSON400() *WebshareDeleteAccountValidationError {
 	return r.JSON400
 }
 
@@ -3791,7 +3791,7 @@ type WebshareLoginResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLoginValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -3812,7 +3812,7 @@ func (r WebshareLoginResponse) GetJSON200() *WebshareTokenResponse {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLoginResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLoginResponse) GetJSON400() *WebshareLoginValidationError {
 	return r.JSON400
 }
 
@@ -3879,7 +3879,7 @@ type WebshareLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareLogoutValidationError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *WebshareUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3895,7 +3895,7 @@ type WebshareLogoutResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareLogoutResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareLogoutResponse) GetJSON400() *WebshareLogoutValidationError {
 	return r.JSON400
 }
 
@@ -3966,7 +3966,7 @@ type WebshareRegisterResponse struct {
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *WebshareRegistration
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareRegisterValidationError
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *WebshareForbidden
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -3992,7 +3992,7 @@ func (r WebshareRegisterResponse) GetJSON201() *WebshareRegistration {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareRegisterResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareRegisterResponse) GetJSON400() *WebshareRegisterValidationError {
 	return r.JSON400
 }
 
@@ -4054,7 +4054,7 @@ type WebshareResetPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4064,7 +4064,7 @@ type WebshareResetPasswordResponse struct {
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordResponse) GetJSON400() *WebshareResetPasswordValidationError {
 	return r.JSON400
 }
 
@@ -4118,7 +4118,7 @@ type WebshareResetPasswordCompleteResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *WebshareTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *WebshareBadRequest
+	JSON400 *WebshareResetPasswordCompleteValidationError
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -4133,7 +4133,7 @@ func (r WebshareResetPasswordCompleteResponse) GetJSON200() *WebshareTokenRespon
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareBadRequest {
+func (r WebshareResetPasswordCompleteResponse) GetJSON400() *WebshareResetPasswordCompleteValidationError {
 	return r.JSON400
 }
 
@@ -6256,7 +6256,7 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareCompleteActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6337,7 +6337,7 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResendActivationValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6431,7 +6431,7 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6525,7 +6525,7 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangeEmailCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6602,7 +6602,7 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareChangePasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6679,7 +6679,7 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareDeleteAccountValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6760,7 +6760,7 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLoginValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6837,7 +6837,7 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareLogoutValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -6925,7 +6925,7 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		response.JSON201 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareRegisterValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -7002,7 +7002,7 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -7056,7 +7056,7 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest WebshareBadRequest
+		var dest WebshareResetPasswordCompleteValidationError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

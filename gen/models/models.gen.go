@@ -4,8 +4,6 @@
 package models
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -259,6 +257,18 @@ type WebshareChangeEmailCompleteRequest struct {
 	ConfirmationCode WebshareOneTimeToken `json:"confirmation_code"`
 }
 
+// WebshareChangeEmailCompleteValidationError A Django REST Framework validation error of webshareChangeEmailComplete: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareChangeEmailCompleteValidationError struct {
+	// ConfirmationCode Example: ["This field is required."]
+	ConfirmationCode *WebshareMessages `json:"confirmation_code,omitempty"`
+	Detail           *string           `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+}
+
 // WebshareChangeEmailRequest defines model for WebshareChangeEmailRequest.
 type WebshareChangeEmailRequest struct {
 	// NewEmail Example: jane@example.com
@@ -266,6 +276,22 @@ type WebshareChangeEmailRequest struct {
 
 	// Password Example: correct-horse-battery
 	Password WebsharePassword `json:"password"`
+}
+
+// WebshareChangeEmailValidationError A Django REST Framework validation error of webshareChangeEmail: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareChangeEmailValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NewEmail Example: ["This field is required."]
+	NewEmail *WebshareMessages `json:"new_email,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
 }
 
 // WebshareChangePasswordRequest defines model for WebshareChangePasswordRequest.
@@ -277,10 +303,38 @@ type WebshareChangePasswordRequest struct {
 	Password WebsharePassword `json:"password"`
 }
 
+// WebshareChangePasswordValidationError A Django REST Framework validation error of webshareChangePassword: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareChangePasswordValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NewPassword Example: ["This field is required."]
+	NewPassword *WebshareMessages `json:"new_password,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
+}
+
 // WebshareCompleteActivationRequest defines model for WebshareCompleteActivationRequest.
 type WebshareCompleteActivationRequest struct {
 	// ActivationToken Example: 2Kz8wq0v7bX1mY3nD5pR9sT4uV6xZ8aC0eG2iK4mO6q
 	ActivationToken WebshareOneTimeToken `json:"activation_token"`
+}
+
+// WebshareCompleteActivationValidationError A Django REST Framework validation error of webshareCompleteActivation: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareCompleteActivationValidationError struct {
+	// ActivationToken Example: ["This field is required."]
+	ActivationToken *WebshareMessages `json:"activation_token,omitempty"`
+	Detail          *string           `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
 }
 
 // WebshareDeleteAccountRequest defines model for WebshareDeleteAccountRequest.
@@ -294,10 +348,26 @@ type WebshareDeleteAccountRequest struct {
 	Recaptcha WebshareRecaptcha `json:"recaptcha"`
 }
 
+// WebshareDeleteAccountValidationError A Django REST Framework validation error of webshareDeleteAccount: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareDeleteAccountValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
+
+	// Recaptcha Example: ["This field is required."]
+	Recaptcha *WebshareMessages `json:"recaptcha,omitempty"`
+}
+
 // WebshareEmail Example: jane@example.com
 type WebshareEmail = string
 
-// WebshareEmptyRequest An empty JSON object; the body may also be left out.
+// WebshareEmptyRequest A JSON object whose keys are ignored; the body may also be left out.
 type WebshareEmptyRequest = map[string]interface{}
 
 // WebshareError defines model for WebshareError.
@@ -324,6 +394,38 @@ type WebshareLoginRequest struct {
 	// Example: 03AGdBq24...
 	Recaptcha WebshareRecaptcha `json:"recaptcha"`
 }
+
+// WebshareLoginValidationError A Django REST Framework validation error of webshareLogin: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareLoginValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// Email Example: ["This field is required."]
+	Email *WebshareMessages `json:"email,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
+
+	// Recaptcha Example: ["This field is required."]
+	Recaptcha *WebshareMessages `json:"recaptcha,omitempty"`
+}
+
+// WebshareLogoutValidationError A Django REST Framework validation error of webshareLogout: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareLogoutValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+}
+
+// WebshareMessages Example: ["This field is required."]
+type WebshareMessages = []string
 
 // WebshareOneTimeToken Example: 2Kz8wq0v7bX1mY3nD5pR9sT4uV6xZ8aC0eG2iK4mO6q
 type WebshareOneTimeToken = string
@@ -356,6 +458,31 @@ type WebshareRegisterRequest struct {
 	TosAccepted bool `json:"tos_accepted"`
 }
 
+// WebshareRegisterValidationError A Django REST Framework validation error of webshareRegister: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareRegisterValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// Email Example: ["This field is required."]
+	Email *WebshareMessages `json:"email,omitempty"`
+
+	// MarketingEmailAccepted Example: ["This field is required."]
+	MarketingEmailAccepted *WebshareMessages `json:"marketing_email_accepted,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
+
+	// Recaptcha Example: ["This field is required."]
+	Recaptcha *WebshareMessages `json:"recaptcha,omitempty"`
+
+	// TosAccepted Example: ["This field is required."]
+	TosAccepted *WebshareMessages `json:"tos_accepted,omitempty"`
+}
+
 // WebshareRegistration defines model for WebshareRegistration.
 type WebshareRegistration struct {
 	// LoggedInExistingUser True when the address belonged to an account with this password.
@@ -363,6 +490,16 @@ type WebshareRegistration struct {
 
 	// Token Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b
 	Token string `json:"token"`
+}
+
+// WebshareResendActivationValidationError A Django REST Framework validation error of webshareResendActivation: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareResendActivationValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
 }
 
 // WebshareResetPasswordCompleteRequest defines model for WebshareResetPasswordCompleteRequest.
@@ -379,6 +516,25 @@ type WebshareResetPasswordCompleteRequest struct {
 	Recaptcha WebshareRecaptcha `json:"recaptcha"`
 }
 
+// WebshareResetPasswordCompleteValidationError A Django REST Framework validation error of webshareResetPasswordComplete: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareResetPasswordCompleteValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Password Example: ["This field is required."]
+	Password *WebshareMessages `json:"password,omitempty"`
+
+	// PasswordResetToken Example: ["This field is required."]
+	PasswordResetToken *WebshareMessages `json:"password_reset_token,omitempty"`
+
+	// Recaptcha Example: ["This field is required."]
+	Recaptcha *WebshareMessages `json:"recaptcha,omitempty"`
+}
+
 // WebshareResetPasswordRequest defines model for WebshareResetPasswordRequest.
 type WebshareResetPasswordRequest struct {
 	// Email Example: jane@example.com
@@ -390,23 +546,28 @@ type WebshareResetPasswordRequest struct {
 	Recaptcha WebshareRecaptcha `json:"recaptcha"`
 }
 
+// WebshareResetPasswordValidationError A Django REST Framework validation error of webshareResetPassword: each field maps to its messages,
+// `non_field_errors` holds errors about the request as a whole, and `detail` is set instead
+// when the body could not be read at all.
+type WebshareResetPasswordValidationError struct {
+	Detail *string `json:"detail,omitempty"`
+
+	// Email Example: ["This field is required."]
+	Email *WebshareMessages `json:"email,omitempty"`
+
+	// NonFieldErrors Example: ["This field is required."]
+	NonFieldErrors *WebshareMessages `json:"non_field_errors,omitempty"`
+
+	// Recaptcha Example: ["This field is required."]
+	Recaptcha *WebshareMessages `json:"recaptcha,omitempty"`
+}
+
 // WebshareTokenResponse defines model for WebshareTokenResponse.
 type WebshareTokenResponse struct {
 	// Token An API token, sent as `Authorization: Token <token>`.
 	//
 	// Example: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b
 	Token string `json:"token"`
-}
-
-// WebshareValidationError Django REST Framework validation errors: each request field maps to a list of messages;
-// `non_field_errors` holds errors about the request as a whole; `detail` is set instead
-// when the body could not be read at all.
-//
-// Example: {"new_email":["This email address is already in use."]}
-type WebshareValidationError struct {
-	Detail               *string             `json:"detail,omitempty"`
-	NonFieldErrors       *[]string           `json:"non_field_errors,omitempty"`
-	AdditionalProperties map[string][]string `json:"-"`
 }
 
 // RixlBadRequest Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
@@ -459,13 +620,6 @@ type RixlVerificationSent = RixlVerificationSentResponse
 
 // ServicePayloadTooLarge defines model for ServicePayloadTooLarge.
 type ServicePayloadTooLarge = ServiceError
-
-// WebshareBadRequest Django REST Framework validation errors: each request field maps to a list of messages;
-// `non_field_errors` holds errors about the request as a whole; `detail` is set instead
-// when the body could not be read at all.
-//
-// Example: {"new_email":["This email address is already in use."]}
-type WebshareBadRequest = WebshareValidationError
 
 // WebshareForbidden defines model for WebshareForbidden.
 type WebshareForbidden = WebshareError
@@ -544,86 +698,3 @@ type RixlAddEmailJSONRequestBody = RixlAddEmailRequest
 
 // RixlChangeEmailJSONRequestBody defines body for RixlChangeEmail for application/json ContentType.
 type RixlChangeEmailJSONRequestBody = RixlChangeEmailRequest
-
-// Getter for additional properties for WebshareValidationError. Returns the specified
-// element and whether it was found
-func (a WebshareValidationError) Get(fieldName string) (value []string, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for WebshareValidationError
-func (a *WebshareValidationError) Set(fieldName string, value []string) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string][]string)
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for WebshareValidationError to handle AdditionalProperties
-func (a *WebshareValidationError) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["detail"]; found {
-		err = json.Unmarshal(raw, &a.Detail)
-		if err != nil {
-			return fmt.Errorf("error reading 'detail': %w", err)
-		}
-		delete(object, "detail")
-	}
-
-	if raw, found := object["non_field_errors"]; found {
-		err = json.Unmarshal(raw, &a.NonFieldErrors)
-		if err != nil {
-			return fmt.Errorf("error reading 'non_field_errors': %w", err)
-		}
-		delete(object, "non_field_errors")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string][]string)
-		for fieldName, fieldBuf := range object {
-			var fieldVal []string
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for WebshareValidationError to handle AdditionalProperties
-func (a WebshareValidationError) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Detail != nil {
-		object["detail"], err = json.Marshal(a.Detail)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'detail': %w", err)
-		}
-	}
-
-	if a.NonFieldErrors != nil {
-		object["non_field_errors"], err = json.Marshal(a.NonFieldErrors)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'non_field_errors': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}

@@ -404,6 +404,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.GET(options.BaseURL+"/healthz", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
+	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIYAML, options.OperationMiddlewares["getOpenAPIYAML"]...)
+	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPIJSON, options.OperationMiddlewares["getOpenAPIJSON"]...)
 	router.POST(options.BaseURL+"/api/v2/register/", wrapper.WebshareRegister, options.OperationMiddlewares["webshareRegister"]...)
 	router.POST(options.BaseURL+"/api/v2/login/", wrapper.WebshareLogin, options.OperationMiddlewares["webshareLogin"]...)
 	router.POST(options.BaseURL+"/api/v2/logout/", wrapper.WebshareLogout, options.OperationMiddlewares["webshareLogout"]...)
@@ -416,9 +419,6 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/activation/resend/", wrapper.WebshareResendActivation, options.OperationMiddlewares["webshareResendActivation"]...)
 	router.POST(options.BaseURL+"/api/v2/activation/complete/", wrapper.WebshareCompleteActivation, options.OperationMiddlewares["webshareCompleteActivation"]...)
 	router.POST(options.BaseURL+"/api/v2/deleteaccount/", wrapper.WebshareDeleteAccount, options.OperationMiddlewares["webshareDeleteAccount"]...)
-	router.GET(options.BaseURL+"/healthz", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
-	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIYAML, options.OperationMiddlewares["getOpenAPIYAML"]...)
-	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPIJSON, options.OperationMiddlewares["getOpenAPIJSON"]...)
 	router.POST(options.BaseURL+"/auth/v1/register", wrapper.RixlRegister, options.OperationMiddlewares["rixlRegister"]...)
 	router.POST(options.BaseURL+"/auth/v1/login", wrapper.RixlLoginWithPassword, options.OperationMiddlewares["rixlLoginWithPassword"]...)
 	router.POST(options.BaseURL+"/auth/v1/token", wrapper.RixlRefreshToken, options.OperationMiddlewares["rixlRefreshToken"]...)
@@ -469,8 +469,6 @@ type RixlUnsupportedMediaTypeJSONResponse RixlError
 type RixlVerificationSentJSONResponse RixlVerificationSentResponse
 
 type ServicePayloadTooLargeJSONResponse ServiceError
-
-type WebshareBadRequestJSONResponse WebshareValidationError
 
 type WebshareForbiddenJSONResponse WebshareError
 
@@ -604,7 +602,7 @@ func (response WebshareCompleteActivation200JSONResponse) VisitWebshareCompleteA
 	return err
 }
 
-type WebshareCompleteActivation400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareCompleteActivation400JSONResponse WebshareCompleteActivationValidationError
 
 func (response WebshareCompleteActivation400JSONResponse) VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error {
 
@@ -719,7 +717,7 @@ func (response WebshareResendActivation200JSONResponse) VisitWebshareResendActiv
 	return err
 }
 
-type WebshareResendActivation400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareResendActivation400JSONResponse WebshareResendActivationValidationError
 
 func (response WebshareResendActivation400JSONResponse) VisitWebshareResendActivationResponse(w http.ResponseWriter) error {
 
@@ -845,7 +843,7 @@ func (response WebshareChangeEmail204Response) VisitWebshareChangeEmailResponse(
 	return nil
 }
 
-type WebshareChangeEmail400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareChangeEmail400JSONResponse WebshareChangeEmailValidationError
 
 func (response WebshareChangeEmail400JSONResponse) VisitWebshareChangeEmailResponse(w http.ResponseWriter) error {
 
@@ -971,7 +969,7 @@ func (response WebshareChangeEmailComplete204Response) VisitWebshareChangeEmailC
 	return nil
 }
 
-type WebshareChangeEmailComplete400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareChangeEmailComplete400JSONResponse WebshareChangeEmailCompleteValidationError
 
 func (response WebshareChangeEmailComplete400JSONResponse) VisitWebshareChangeEmailCompleteResponse(w http.ResponseWriter) error {
 
@@ -1080,7 +1078,7 @@ func (response WebshareChangePassword204Response) VisitWebshareChangePasswordRes
 	return nil
 }
 
-type WebshareChangePassword400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareChangePassword400JSONResponse WebshareChangePasswordValidationError
 
 func (response WebshareChangePassword400JSONResponse) VisitWebshareChangePasswordResponse(w http.ResponseWriter) error {
 
@@ -1189,7 +1187,7 @@ func (response WebshareDeleteAccount204Response) VisitWebshareDeleteAccountRespo
 	return nil
 }
 
-type WebshareDeleteAccount400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareDeleteAccount400JSONResponse WebshareDeleteAccountValidationError
 
 func (response WebshareDeleteAccount400JSONResponse) VisitWebshareDeleteAccountResponse(w http.ResponseWriter) error {
 
@@ -1304,7 +1302,7 @@ func (response WebshareLogin200JSONResponse) VisitWebshareLoginResponse(w http.R
 	return err
 }
 
-type WebshareLogin400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareLogin400JSONResponse WebshareLoginValidationError
 
 func (response WebshareLogin400JSONResponse) VisitWebshareLoginResponse(w http.ResponseWriter) error {
 
@@ -1413,7 +1411,7 @@ func (response WebshareLogout204Response) VisitWebshareLogoutResponse(w http.Res
 	return nil
 }
 
-type WebshareLogout400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareLogout400JSONResponse WebshareLogoutValidationError
 
 func (response WebshareLogout400JSONResponse) VisitWebshareLogoutResponse(w http.ResponseWriter) error {
 
@@ -1542,7 +1540,7 @@ func (response WebshareRegister201JSONResponse) VisitWebshareRegisterResponse(w 
 	return err
 }
 
-type WebshareRegister400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareRegister400JSONResponse WebshareRegisterValidationError
 
 func (response WebshareRegister400JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
 
@@ -1651,7 +1649,7 @@ func (response WebshareResetPassword204Response) VisitWebshareResetPasswordRespo
 	return nil
 }
 
-type WebshareResetPassword400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareResetPassword400JSONResponse WebshareResetPasswordValidationError
 
 func (response WebshareResetPassword400JSONResponse) VisitWebshareResetPasswordResponse(w http.ResponseWriter) error {
 
@@ -1735,7 +1733,7 @@ func (response WebshareResetPasswordComplete200JSONResponse) VisitWebshareResetP
 	return err
 }
 
-type WebshareResetPasswordComplete400JSONResponse struct{ WebshareBadRequestJSONResponse }
+type WebshareResetPasswordComplete400JSONResponse WebshareResetPasswordCompleteValidationError
 
 func (response WebshareResetPasswordComplete400JSONResponse) VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error {
 

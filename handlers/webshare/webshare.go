@@ -1,4 +1,9 @@
-package handlers
+// Package webshare implements Webshare's proxy API v2, "Registration and Login": the
+// operations tagged Webshare in openapi.yaml (spec/webshare.yaml), its security scheme
+// (Authorization: Token <token>), and its error bodies in Django REST Framework's shape and
+// wording (render.go, messages.go). Handlers call the account core and return its errors as
+// they are; the server renders them through Render with this package's field table.
+package webshare
 
 import (
 	"context"
@@ -6,13 +11,12 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/captcha"
-	dbmodels "github.com/accountd/accountd/models"
-
 	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/gen/server"
+	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-// Webshare implements the Webshare "Registration and Login" operations (proxy API v2).
+// Webshare implements the Webshare operations and is the Webshare vendor.
 type Webshare struct {
 	core    *account.Service
 	captcha captcha.Verifier
@@ -20,22 +24,23 @@ type Webshare struct {
 	activation, emailChange, reset account.Delivery
 }
 
-// webshareToken is what Webshare hands out: a revocable API token that does not expire.
-var webshareToken = account.CredentialSpec{Kind: dbmodels.CredentialAPIToken}
+// token is what Webshare hands out: a revocable API token that does not expire.
+var token = account.CredentialSpec{Kind: account.CredentialAPIToken}
 
-func newWebshare(core *account.Service, c captcha.Verifier, publicURL string) *Webshare {
-	return &Webshare{core: core, captcha: c,
-		activation:  account.Delivery{Link: publicURL + "/activation/{code}/confirm/"},
-		emailChange: account.Delivery{Link: publicURL + "/changeemail/{code}/confirm/"},
-		reset:       account.Delivery{Link: publicURL + "/resetpassword/{code}/confirm/"},
+// New builds the Webshare handlers; links in mails start with d.PublicURL.
+func New(d httpapi.Deps) *Webshare {
+	return &Webshare{core: d.Core, captcha: d.Captcha,
+		activation:  account.Delivery{Link: d.PublicURL + "/activation/{code}/confirm/"},
+		emailChange: account.Delivery{Link: d.PublicURL + "/changeemail/{code}/confirm/"},
+		reset:       account.Delivery{Link: d.PublicURL + "/resetpassword/{code}/confirm/"},
 	}
 }
 
 // checkCaptcha answers a rejected recaptcha as a field error and a failed check as a 500.
-func (w *Webshare) checkCaptcha(ctx context.Context, token string) error {
-	err := w.captcha.Verify(ctx, token, infoFrom(ctx).remoteIP)
+func (w *Webshare) checkCaptcha(ctx context.Context, recaptcha string) error {
+	err := w.captcha.Verify(ctx, recaptcha, httpapi.InfoFrom(ctx).ClientIP)
 	if errors.Is(err, captcha.ErrRejected) {
-		return webshareFieldErrors(map[string][]string{"recaptcha": {"Invalid recaptcha. Please try again."}})
+		return &account.Error{Kind: account.KindInvalid, Code: account.CodeInvalidCaptcha, Field: "recaptcha"}
 	}
 	return err
 }
@@ -47,9 +52,10 @@ func (w *Webshare) WebshareRegister(ctx context.Context, req server.WebshareRegi
 	}
 	res, err := w.core.Register(ctx, account.RegisterInput{Email: b.Email, Password: b.Password, TOSAccepted: b.TosAccepted,
 		MarketingEmailAccepted: b.MarketingEmailAccepted != nil && *b.MarketingEmailAccepted,
-		Client:                 infoFrom(ctx).remoteIP, Credential: webshareToken, Activation: w.activation})
+		Client:                 httpapi.InfoFrom(ctx).ClientIP, Credential: token, Activation: w.activation,
+		LoginExisting: true})
 	if err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	out := models.WebshareRegistration{Token: res.Token, LoggedInExistingUser: res.ExistingUser}
 	if res.ExistingUser {
@@ -62,31 +68,31 @@ func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRe
 	if err := w.checkCaptcha(ctx, req.Body.Recaptcha); err != nil {
 		return nil, err
 	}
-	sess, err := w.core.Login(ctx, req.Body.Email, req.Body.Password, infoFrom(ctx).remoteIP, webshareToken)
+	sess, err := w.core.Login(ctx, req.Body.Email, req.Body.Password, httpapi.InfoFrom(ctx).ClientIP, token)
 	if err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	return server.WebshareLogin200JSONResponse{Token: sess.Token}, nil
 }
 
 func (w *Webshare) WebshareLogout(ctx context.Context, _ server.WebshareLogoutRequestObject) (server.WebshareLogoutResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := w.core.Logout(ctx, p); err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	return server.WebshareLogout204Response{}, nil
 }
 
 func (w *Webshare) WebshareChangePassword(ctx context.Context, req server.WebshareChangePasswordRequestObject) (server.WebshareChangePasswordResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := w.core.ChangePassword(ctx, p, req.Body.Password, req.Body.NewPassword); err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	return server.WebshareChangePassword204Response{}, nil
 }
@@ -96,7 +102,7 @@ func (w *Webshare) WebshareResetPassword(ctx context.Context, req server.Webshar
 		return nil, err
 	}
 	if err := w.core.RequestPasswordReset(ctx, req.Body.Email, w.reset); err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	return server.WebshareResetPassword204Response{}, nil
 }
@@ -105,70 +111,69 @@ func (w *Webshare) WebshareResetPasswordComplete(ctx context.Context, req server
 	if err := w.checkCaptcha(ctx, req.Body.Recaptcha); err != nil {
 		return nil, err
 	}
-	sess, err := w.core.CompletePasswordReset(ctx, req.Body.PasswordResetToken, req.Body.Password, webshareToken)
+	sess, err := w.core.CompletePasswordReset(ctx, req.Body.PasswordResetToken, req.Body.Password, token)
 	if err != nil {
-		return nil, webshareFail(err, account.FieldCode, "password_reset_token")
+		return nil, err
 	}
 	return server.WebshareResetPasswordComplete200JSONResponse{Token: sess.Token}, nil
 }
 
 func (w *Webshare) WebshareChangeEmail(ctx context.Context, req server.WebshareChangeEmailRequestObject) (server.WebshareChangeEmailResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := w.core.RequestEmailChange(ctx, p, req.Body.Password, req.Body.NewEmail, w.emailChange); err != nil {
-		return nil, webshareFail(err, account.FieldEmail, "new_email")
+		return nil, err
 	}
 	return server.WebshareChangeEmail204Response{}, nil
 }
 
 func (w *Webshare) WebshareChangeEmailComplete(ctx context.Context, req server.WebshareChangeEmailCompleteRequestObject) (server.WebshareChangeEmailCompleteResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := w.core.CompleteEmailChange(ctx, p, req.Body.ConfirmationCode); err != nil {
-		// The new address is not a field of this request: a lost race for it is a non-field error.
-		return nil, webshareFail(err, account.FieldCode, "confirmation_code", account.FieldEmail, "")
+		return nil, err
 	}
 	return server.WebshareChangeEmailComplete204Response{}, nil
 }
 
 func (w *Webshare) WebshareGetActivation(ctx context.Context, _ server.WebshareGetActivationRequestObject) (server.WebshareGetActivationResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	a, err := w.core.ActivationStatus(ctx, p)
 	if err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
-	return server.WebshareGetActivation200JSONResponse(webshareActivation(a)), nil
+	return server.WebshareGetActivation200JSONResponse(activationStatus(a)), nil
 }
 
 func (w *Webshare) WebshareResendActivation(ctx context.Context, _ server.WebshareResendActivationRequestObject) (server.WebshareResendActivationResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	a, err := w.core.ResendActivation(ctx, p, w.activation)
 	if err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
-	return server.WebshareResendActivation200JSONResponse(webshareActivation(a)), nil
+	return server.WebshareResendActivation200JSONResponse(activationStatus(a)), nil
 }
 
 func (w *Webshare) WebshareCompleteActivation(ctx context.Context, req server.WebshareCompleteActivationRequestObject) (server.WebshareCompleteActivationResponseObject, error) {
-	sess, err := w.core.CompleteActivation(ctx, req.Body.ActivationToken, webshareToken)
+	sess, err := w.core.CompleteActivation(ctx, req.Body.ActivationToken, token)
 	if err != nil {
-		return nil, webshareFail(err, account.FieldCode, "activation_token")
+		return nil, err
 	}
 	return server.WebshareCompleteActivation200JSONResponse{Token: sess.Token}, nil
 }
 
 func (w *Webshare) WebshareDeleteAccount(ctx context.Context, req server.WebshareDeleteAccountRequestObject) (server.WebshareDeleteAccountResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -176,12 +181,12 @@ func (w *Webshare) WebshareDeleteAccount(ctx context.Context, req server.Webshar
 		return nil, err
 	}
 	if err := w.core.DeleteAccount(ctx, p, req.Body.Password); err != nil {
-		return nil, webshareFail(err)
+		return nil, err
 	}
 	return server.WebshareDeleteAccount204Response{}, nil
 }
 
-func webshareActivation(a account.Activation) models.WebshareActivationStatus {
+func activationStatus(a account.Activation) models.WebshareActivationStatus {
 	return models.WebshareActivationStatus{EmailIsVerified: a.Verified, LastTimeEmailVerificationEmailSent: a.LastSentAt,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }

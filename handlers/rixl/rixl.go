@@ -1,4 +1,9 @@
-package handlers
+// Package rixl implements Rixl's auth API v1: the operations tagged Rixl in openapi.yaml
+// (spec/rixl.yaml), its security scheme (Authorization: Bearer <access_token>, an access token
+// of a session with rotating refresh tokens), and its error body {"code", "details", "error"}
+// (render.go, messages.go). Handlers call the account core and return its errors as they are;
+// the server renders them through Render with this package's field table.
+package rixl
 
 import (
 	"context"
@@ -7,10 +12,11 @@ import (
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/gen/server"
+	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-// Rixl implements the Rixl auth API v1 operations: Bearer access tokens of sessions with
-// rotating refresh tokens, and 6-digit codes confirmed by verification id.
+// Rixl implements the Rixl operations and is the Rixl vendor: Bearer access tokens of sessions
+// with rotating refresh tokens, and 6-digit codes confirmed by verification id.
 type Rixl struct {
 	core  *account.Service
 	reset account.Delivery
@@ -22,39 +28,42 @@ const (
 	rixlRefreshTTL = 30 * 24 * time.Hour
 )
 
-var rixlSession = account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: rixlAccessTTL, Refresh: rixlRefreshTTL}}
+var session = account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: rixlAccessTTL, Refresh: rixlRefreshTTL}}
 
-func newRixl(core *account.Service, publicURL string) *Rixl {
-	return &Rixl{core: core, reset: account.Delivery{Link: publicURL + "/auth/reset-password?token={code}"}}
+// New builds the Rixl handlers; the reset link in mails starts with d.PublicURL.
+func New(d httpapi.Deps) *Rixl {
+	return &Rixl{core: d.Core, reset: account.Delivery{Link: d.PublicURL + "/auth/reset-password?token={code}"}}
 }
 
 var noStore = "no-store"
 
-func rixlTokens(t account.SessionTokens, requiresAction bool, now time.Time) models.RixlTokens {
+// tokens is Rixl's token object; expires_in counts from the core's clock.
+func tokens(t account.SessionTokens, requiresAction bool, now time.Time) models.RixlTokens {
 	expiresIn := int(t.AccessExpiresAt.Sub(now).Round(time.Second).Seconds())
 	return models.RixlTokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, ExpiresIn: expiresIn,
 		RequiresAction: requiresAction, TokenType: models.RixlTokensTokenTypeBearer}
 }
 
-func rixlTicket(t account.EmailChangeTicket) models.RixlVerificationSentResponse {
+// ticket is Rixl's VerificationSentResponse.
+func ticket(t account.EmailChangeTicket) models.RixlVerificationSentResponse {
 	return models.RixlVerificationSentResponse{CanResendAt: t.CanResendAt.UTC(), CodeSent: true,
 		Message: "Verification code sent", VerificationId: t.ID}
 }
 
 func (x *Rixl) RixlRegister(ctx context.Context, req server.RixlRegisterRequestObject) (server.RixlRegisterResponseObject, error) {
 	res, err := x.core.Register(ctx, account.RegisterInput{Email: req.Body.Email, Password: req.Body.Password,
-		TOSAccepted: true, NoCredential: true, Client: infoFrom(ctx).remoteIP,
+		TOSAccepted: true, NoCredential: true, Client: httpapi.InfoFrom(ctx).ClientIP,
 		Activation: account.Delivery{Digits: account.VerificationCodeDigits}})
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
-	return server.RixlRegister201JSONResponse(rixlTicket(res.Activation)), nil
+	return server.RixlRegister201JSONResponse(ticket(res.Activation)), nil
 }
 
 func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWithPasswordRequestObject) (server.RixlLoginWithPasswordResponseObject, error) {
-	login, err := x.core.LoginSession(ctx, req.Body.Email, req.Body.Password, infoFrom(ctx).remoteIP, rixlSession)
+	login, err := x.core.LoginSession(ctx, req.Body.Email, req.Body.Password, httpapi.InfoFrom(ctx).ClientIP, session)
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	status := models.RixlLoginResponseStatusOk
 	if !login.EmailVerified {
@@ -62,73 +71,74 @@ func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWi
 	}
 	return server.RixlLoginWithPassword200JSONResponse{Headers: server.RixlLoginWithPassword200ResponseHeaders{CacheControl: noStore},
 		Body: models.RixlLoginResponse{Email: login.Email, SessionId: login.SessionID, Status: status,
-			Tokens: rixlTokens(login.SessionTokens, !login.EmailVerified, x.core.Now())}}, nil
+			Tokens: tokens(login.SessionTokens, !login.EmailVerified, x.core.Now())}}, nil
 }
 
 func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshTokenRequestObject) (server.RixlRefreshTokenResponseObject, error) {
-	t, err := x.core.RefreshSession(ctx, req.Body.RefreshToken, account.RefreshSpec{Lifetimes: rixlSession.Lifetimes})
+	t, err := x.core.RefreshSession(ctx, req.Body.RefreshToken, account.RefreshSpec{Lifetimes: session.Lifetimes})
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	st, err := x.core.GetEmailStatus(ctx, account.Principal{UserID: t.UserID})
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	return server.RixlRefreshToken200JSONResponse{Headers: server.RixlRefreshToken200ResponseHeaders{CacheControl: noStore},
-		Body: rixlTokens(t, !st.Verified, x.core.Now())}, nil
+		Body: tokens(t, !st.Verified, x.core.Now())}, nil
 }
 
 func (x *Rixl) RixlLogout(ctx context.Context, _ server.RixlLogoutRequestObject) (server.RixlLogoutResponseObject, error) {
-	if err := x.core.EndSession(ctx, infoFrom(ctx).sessionID); err != nil {
-		return nil, x.fail(err)
+	sessionID, _ := httpapi.InfoFrom(ctx).Extra.(string) // set by the RixlBearer scheme
+	if err := x.core.EndSession(ctx, sessionID); err != nil {
+		return nil, err
 	}
 	return server.RixlLogout204Response{}, nil
 }
 
 func (x *Rixl) RixlChangeEmail(ctx context.Context, req server.RixlChangeEmailRequestObject) (server.RixlChangeEmailResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	t, err := x.core.StartEmailChange(ctx, p, req.Body.NewEmail)
 	if err != nil {
-		return nil, x.fail(err, account.FieldEmail, "new_email")
+		return nil, err
 	}
-	return server.RixlChangeEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(rixlTicket(t))}, nil
+	return server.RixlChangeEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(ticket(t))}, nil
 }
 
 func (x *Rixl) RixlAddEmail(ctx context.Context, req server.RixlAddEmailRequestObject) (server.RixlAddEmailResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	t, err := x.core.StartAddEmail(ctx, p, req.Body.Email)
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
-	return server.RixlAddEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(rixlTicket(t))}, nil
+	return server.RixlAddEmail200JSONResponse{RixlVerificationSentJSONResponse: server.RixlVerificationSentJSONResponse(ticket(t))}, nil
 }
 
 func (x *Rixl) RixlGetEmailStatus(ctx context.Context, _ server.RixlGetEmailStatusRequestObject) (server.RixlGetEmailStatusResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	st, err := x.core.GetEmailStatus(ctx, p)
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	return server.RixlGetEmailStatus200JSONResponse{Email: st.Email, HasEmail: st.HasEmail, Verified: st.Verified}, nil
 }
 
 func (x *Rixl) RixlVerifyEmailCode(ctx context.Context, req server.RixlVerifyEmailCodeRequestObject) (server.RixlVerifyEmailCodeResponseObject, error) {
-	v, err := x.core.VerifyEmail(ctx, req.Body.VerificationId, req.Body.Code, &rixlSession)
+	v, err := x.core.VerifyEmail(ctx, req.Body.VerificationId, req.Body.Code, &session)
 	if err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	body := models.RixlVerifyEmailResponse{Email: v.Email, Message: "Email verified", Verified: true}
 	if v.Session != nil {
-		t := rixlTokens(*v.Session, false, x.core.Now())
+		t := tokens(*v.Session, false, x.core.Now())
 		body.Tokens = &t
 	}
 	return server.RixlVerifyEmailCode200JSONResponse{Headers: server.RixlVerifyEmailCode200ResponseHeaders{CacheControl: noStore}, Body: body}, nil
@@ -136,32 +146,32 @@ func (x *Rixl) RixlVerifyEmailCode(ctx context.Context, req server.RixlVerifyEma
 
 func (x *Rixl) RixlResendVerificationCode(ctx context.Context, req server.RixlResendVerificationCodeRequestObject) (server.RixlResendVerificationCodeResponseObject, error) {
 	if err := x.core.ResendVerification(ctx, req.Body.Email); err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	return server.RixlResendVerificationCode200JSONResponse{Message: "If this address awaits verification, a new code has been sent to it."}, nil
 }
 
 func (x *Rixl) RixlRequestPasswordReset(ctx context.Context, req server.RixlRequestPasswordResetRequestObject) (server.RixlRequestPasswordResetResponseObject, error) {
 	if err := x.core.RequestPasswordReset(ctx, req.Body.Email, x.reset); err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	return server.RixlRequestPasswordReset204Response{}, nil
 }
 
 func (x *Rixl) RixlConfirmPasswordReset(ctx context.Context, req server.RixlConfirmPasswordResetRequestObject) (server.RixlConfirmPasswordResetResponseObject, error) {
 	if err := x.core.ConfirmPasswordReset(ctx, req.Body.Token, req.Body.NewPassword); err != nil {
-		return nil, x.fail(err, account.FieldCode, "token", account.FieldPassword, "new_password")
+		return nil, err
 	}
 	return server.RixlConfirmPasswordReset204Response{}, nil
 }
 
 func (x *Rixl) RixlLeaveOrganization(ctx context.Context, req server.RixlLeaveOrganizationRequestObject) (server.RixlLeaveOrganizationResponseObject, error) {
-	p, err := principalFrom(ctx)
+	p, err := httpapi.PrincipalFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := x.core.LeaveOrganization(ctx, p, req.OrgId); err != nil {
-		return nil, x.fail(err)
+		return nil, err
 	}
 	return server.RixlLeaveOrganization204Response{}, nil
 }

@@ -1,4 +1,7 @@
-package handlers
+// Package service implements the operations tagged Service in openapi.yaml, which belong to no
+// vendor: health and the API description itself. It also answers, with a plain {"detail"}
+// body, requests that fall under no vendor's paths.
+package service
 
 import (
 	"bytes"
@@ -10,12 +13,16 @@ import (
 	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-// Service implements the operations that belong to no vendor: health and the spec itself.
+// Service implements the Service operations and is the Service vendor.
 type Service struct {
 	core *account.Service
 }
+
+// New builds the Service handlers.
+func New(d httpapi.Deps) *Service { return &Service{core: d.Core} }
 
 func (s *Service) GetHealth(ctx context.Context, _ server.GetHealthRequestObject) (server.GetHealthResponseObject, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const base = `openapi: 3.0.3
+info: {title: t, version: "1"}
+tags:
+  - name: Service
+paths:
+  /healthz:
+    get: {operationId: getHealth, tags: [Service], responses: {'200': {description: ok}}}
+components:
+  schemas:
+    Health: {type: object}
+`
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBundle(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"base.yaml": base,
+		"webshare.yaml": "tags:\n  - name: Webshare\npaths:\n  /w:\n    get: {operationId: w, tags: [Webshare]}\ncomponents:\n  schemas:\n    WebshareX: {type: string}\n  headers:\n    H: {schema: {type: string}}\n",
+		"rixl.yaml":     "tags:\n  - name: Rixl\npaths:\n  /r:\n    get: {operationId: r, tags: [Rixl]}\n",
+	})
+	out, err := bundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	// base first, then the vendors in their fixed order; payway.yaml and akana.yaml are missing.
+	for _, order := range [][2]string{{"/healthz:", "/w:"}, {"/w:", "/r:"}, {"- name: Service", "- name: Webshare"}, {"- name: Webshare", "- name: Rixl"}, {"Health:", "WebshareX:"}} {
+		if i, j := strings.Index(s, order[0]), strings.Index(s, order[1]); i < 0 || j < 0 || i > j {
+			t.Errorf("%q should come before %q in\n%s", order[0], order[1], s)
+		}
+	}
+	if !strings.Contains(s, "  headers:\n    H:") {
+		t.Errorf("a components section missing from base is created:\n%s", s)
+	}
+	again, _ := bundle(dir)
+	if string(again) != s {
+		t.Error("two runs differ")
+	}
+}
+
+func TestBundleRefuses(t *testing.T) {
+	for name, vendor := range map[string]string{
+		"path defined twice":   "tags:\n  - name: Webshare\npaths:\n  /healthz:\n    get: {operationId: x}\n",
+		"schema defined twice": "tags:\n  - name: Webshare\ncomponents:\n  schemas:\n    Health: {type: string}\n",
+		"tag defined twice":    "tags:\n  - name: Service\n",
+		"two tags":             "tags:\n  - name: Webshare\n  - name: Payway\n",
+		"other top-level key":  "tags:\n  - name: Webshare\ninfo: {title: x}\n",
+		"other section":        "tags:\n  - name: Webshare\ncomponents:\n  links: {}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, map[string]string{"base.yaml": base, "webshare.yaml": vendor})
+			if _, err := bundle(dir); err == nil || !strings.Contains(err.Error(), "webshare.yaml") {
+				t.Fatalf("got %v, want an error naming webshare.yaml", err)
+			}
+		})
+	}
+}
