@@ -138,7 +138,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	if res.Error != nil {
 		return Verified{}, internal(res.Error)
 	}
-	if res.RowsAffected != 1 || !equalHashes(row.CodeHash, s.keys.codeHash(row.Purpose, strings.TrimSpace(code))) {
+	if res.RowsAffected != 1 || !s.keys.codeMatches(row, strings.TrimSpace(code)) {
 		return Verified{}, errInvalidCode(FieldCode)
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
@@ -269,7 +269,7 @@ func (s *Service) ResendVerification(ctx context.Context, address string) error 
 			return err
 		}
 		code := randomDigits(VerificationCodeDigits)
-		row.CodeHash, row.Attempts, row.ExpiresAt, row.ResendAt = s.keys.codeHash(row.Purpose, code), 0,
+		row.CodeHash, row.Attempts, row.ExpiresAt, row.ResendAt = s.keys.typedCodeHash(row.Purpose, row.ID, code), 0,
 			now.Add(s.cfg.CodeTTL), now.Add(s.cfg.ResendCooldown)
 		if err := tx.Model(&models.OneTimeCode{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"code_hash": row.CodeHash, "attempts": 0, "expires_at": row.ExpiresAt, "resend_at": row.ResendAt}).Error; err != nil {

@@ -500,3 +500,28 @@ func TestSignupVerificationAndSessionLogin(t *testing.T) {
 		}
 	})
 }
+
+// A typed code has a million values: it must not be findable by value (where nothing counts
+// attempts: Webshare's activation complete looks link tokens up that way), and two rows with
+// the same code must not collide in the unique index on code_hash.
+func TestTypedCodesAreBoundToTheirRow(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		uid := makeUser(t, s, "typed@example.com")
+		code, row := makeCode(t, s, uid, models.PurposeActivation, Delivery{Digits: VerificationCodeDigits})
+		if _, err := s.findCodeByValue(ctx, models.PurposeActivation, code); err == nil {
+			t.Fatal("a 6-digit code was found by its value alone")
+		}
+		if equalHashes(row.CodeHash, s.keys.codeHash(models.PurposeActivation, code)) {
+			t.Fatal("a typed code's stored hash does not depend on its row: equal codes collide")
+		}
+		// The row's own checks still accept it.
+		if _, err := s.checkUserCode(ctx, uid, models.PurposeActivation, code); err != nil {
+			t.Fatalf("checkUserCode: %v", err)
+		}
+		// Link tokens are still found by value.
+		link, _ := makeCode(t, s, uid, models.PurposePasswordReset, Delivery{})
+		if _, err := s.findCodeByValue(ctx, models.PurposePasswordReset, link); err != nil {
+			t.Fatalf("a link token: %v", err)
+		}
+	})
+}
