@@ -153,3 +153,31 @@ func TestRixlLogoutEndsTheSession(t *testing.T) {
 		}
 	})
 }
+
+// A suspended account: its tokens and its codes stop working, with 403 in Rixl's body.
+func TestRixlSuspendedAccount(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn)
+		tok := e.rixlSignup("sus@example.com").AccessToken
+		r := e.rixlChange(tok, "sus2@example.com")
+		if r.StatusCode() != http.StatusOK {
+			t.Fatalf("change: %d %s", r.StatusCode(), r.Body)
+		}
+		code := e.rixlCode("sus2@example.com")
+		if err := e.app.DB.Exec("UPDATE users SET status = 'suspended'").Error; err != nil {
+			t.Fatal(err)
+		}
+		l, err := e.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: "sus@example.com", Password: goodPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rixlErrorWith(t, l.StatusCode(), l.Body, http.StatusForbidden, "suspended")
+		s, err := e.api.RixlGetEmailStatusWithResponse(ctx, bearer(tok))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rixlError(t, s.StatusCode(), s.Body, http.StatusForbidden)
+		v := e.rixlVerify(r.JSON200.VerificationId, code)
+		rixlError(t, v.StatusCode(), v.Body, http.StatusForbidden)
+	})
+}

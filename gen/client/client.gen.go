@@ -4193,6 +4193,8 @@ type RixlVerifyEmailCodeResponse struct {
 	JSON200 *RixlVerifyEmailResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *RixlForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *RixlNotFound
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -4215,6 +4217,11 @@ func (r RixlVerifyEmailCodeResponse) GetJSON200() *RixlVerifyEmailResponse {
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
 func (r RixlVerifyEmailCodeResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RixlVerifyEmailCodeResponse) GetJSON403() *RixlForbidden {
+	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
@@ -7115,6 +7122,13 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 			return nil, err
 		}
 		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest RixlForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
 		var dest RixlNotFound

@@ -1839,6 +1839,20 @@ func (response RixlVerifyEmailCode400JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
+type RixlVerifyEmailCode403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlVerifyEmailCode403JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlVerifyEmailCode404JSONResponse struct{ RixlNotFoundJSONResponse }
 
 func (response RixlVerifyEmailCode404JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
