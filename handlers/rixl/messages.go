@@ -11,6 +11,13 @@ import (
 // use by another account", "Too many verification requests"); `details` says exactly what
 // went wrong.
 
+// Success messages.
+const (
+	msgCodeSent = "Verification code sent"
+	msgVerified = "Email verified"
+	msgResent   = "If this address awaits verification, a new code has been sent to it."
+)
+
 const (
 	msgMalformed      = "Malformed request"
 	msgMalformedEmail = "Malformed request or invalid email"

@@ -7,6 +7,7 @@ package rixl
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/accountd/accountd/account"
@@ -47,12 +48,13 @@ func tokens(t account.SessionTokens, requiresAction bool, now time.Time) models.
 // ticket is Rixl's VerificationSentResponse.
 func ticket(t account.EmailChangeTicket) models.RixlVerificationSentResponse {
 	return models.RixlVerificationSentResponse{CanResendAt: t.CanResendAt.UTC(), CodeSent: true,
-		Message: "Verification code sent", VerificationId: t.ID}
+		Message: msgCodeSent, VerificationId: t.ID}
 }
 
 func (x *Rixl) RixlRegister(ctx context.Context, req server.RixlRegisterRequestObject) (server.RixlRegisterResponseObject, error) {
 	res, err := x.core.Register(ctx, account.RegisterInput{Email: req.Body.Email, Password: req.Body.Password,
-		TOSAccepted: true, NoCredential: true, Client: httpapi.InfoFrom(ctx).ClientIP,
+		TOSAccepted:  true, // Rixl's sign-up has no terms field
+		NoCredential: true, Client: httpapi.InfoFrom(ctx).ClientIP,
 		Activation: account.Delivery{Digits: account.VerificationCodeDigits}})
 	if err != nil {
 		return nil, err
@@ -89,6 +91,9 @@ func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshToken
 
 func (x *Rixl) RixlLogout(ctx context.Context, _ server.RixlLogoutRequestObject) (server.RixlLogoutResponseObject, error) {
 	sessionID, _ := httpapi.InfoFrom(ctx).Extra.(string) // set by the RixlBearer scheme
+	if sessionID == "" {
+		return nil, errors.New("rixl: no session id on an authenticated logout")
+	}
 	if err := x.core.EndSession(ctx, sessionID); err != nil {
 		return nil, err
 	}
@@ -136,7 +141,7 @@ func (x *Rixl) RixlVerifyEmailCode(ctx context.Context, req server.RixlVerifyEma
 	if err != nil {
 		return nil, err
 	}
-	body := models.RixlVerifyEmailResponse{Email: v.Email, Message: "Email verified", Verified: true}
+	body := models.RixlVerifyEmailResponse{Email: v.Email, Message: msgVerified, Verified: true}
 	if v.Session != nil {
 		t := tokens(*v.Session, false, x.core.Now())
 		body.Tokens = &t
@@ -148,7 +153,7 @@ func (x *Rixl) RixlResendVerificationCode(ctx context.Context, req server.RixlRe
 	if err := x.core.ResendVerification(ctx, req.Body.Email); err != nil {
 		return nil, err
 	}
-	return server.RixlResendVerificationCode200JSONResponse{Message: "If this address awaits verification, a new code has been sent to it."}, nil
+	return server.RixlResendVerificationCode200JSONResponse{Message: msgResent}, nil
 }
 
 func (x *Rixl) RixlRequestPasswordReset(ctx context.Context, req server.RixlRequestPasswordResetRequestObject) (server.RixlRequestPasswordResetResponseObject, error) {
