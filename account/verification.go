@@ -97,7 +97,12 @@ func (s *Service) verificationLimits(tx *gorm.DB, userID, purpose string) error 
 	if ok, until, err := s.cooldown(tx, s.keys.limitKey("code-cooldown:"+purpose, userID), s.cfg.ResendCooldown); err != nil {
 		return err
 	} else if !ok {
-		return throttled(until.Sub(s.now()))
+		// Up to the whole second, so that a retry at now+Retry-After is never still refused.
+		wait := until.Sub(s.now())
+		if rest := wait % time.Second; rest > 0 {
+			wait += time.Second - rest
+		}
+		return throttled(wait)
 	}
 	if ok, wait, err := s.allow(tx, s.keys.limitKey("code-hour:"+purpose, userID), time.Hour, s.cfg.SendsPerHour); err != nil {
 		return err

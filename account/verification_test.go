@@ -105,6 +105,13 @@ func TestStartEmailChangeLimits(t *testing.T) {
 		if e := wantKind(t, err, KindRateLimited, CodeThrottled); e.RetryAfter != time.Minute {
 			t.Fatalf("retry after %v", e.RetryAfter)
 		}
+		// Rounded up to whole seconds: retrying after Retry-After is never too early.
+		clk.Advance(1500 * time.Millisecond)
+		_, err = s.StartEmailChange(ctx, p, "limits3@example.com")
+		if e := wantKind(t, err, KindRateLimited, CodeThrottled); e.RetryAfter != 59*time.Second {
+			t.Fatalf("1.5 s later: retry after %v", e.RetryAfter)
+		}
+		clk.Advance(-1500 * time.Millisecond)
 		// Other purposes and other accounts have their own limits.
 		if _, err := s.StartAddEmail(ctx, p, "limits4@example.com"); err != nil {
 			t.Fatal(err)

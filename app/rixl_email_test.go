@@ -44,7 +44,7 @@ func TestRixlChangeEmailAsTheVendorPageShows(t *testing.T) {
 		}
 
 		resp, raw = put(strings.Replace(rixlPageExample, `"string"`, `"page.other@example.com"`, 1))
-		body := rixlErrorWith(t, resp.StatusCode, []byte(raw), http.StatusTooManyRequests, "retry after "+canResend)
+		body := rixlErrorWith(t, resp.StatusCode, []byte(raw), http.StatusTooManyRequests, "retry after "+canResend, "Too many verification requests")
 		if resp.Header.Get("Retry-After") != "60" {
 			t.Fatalf("429 with Retry-After %q: %+v", resp.Header.Get("Retry-After"), body)
 		}

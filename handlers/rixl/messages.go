@@ -51,6 +51,12 @@ var catalogue = map[string]entry{
 	account.CodeThrottled:           {http.StatusTooManyRequests, "Too many requests", ""},
 }
 
+// throttledMessages word a 429 by operation, where Rixl's docs name the limit.
+var throttledMessages = map[string]string{
+	"rixlChangeEmail": "Too many verification requests",
+	"rixlAddEmail":    "Too many verification requests",
+}
+
 // notFoundDetails words a not_found by the field it is about.
 var notFoundDetails = map[string]string{
 	account.FieldVerificationID: "No verification has this id.",

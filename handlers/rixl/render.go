@@ -44,7 +44,7 @@ func render(f httpapi.Failure, now time.Time) *httpapi.Reply {
 	case httpapi.FailNotAcceptable:
 		return reply(notAcceptable)
 	case httpapi.FailCore:
-		if r := renderCore(f.Core, f.Field, now); r != nil {
+		if r := renderCore(f.Core, f.Field, f.Operation, now); r != nil {
 			return r
 		}
 		f.Err = f.Core
@@ -56,13 +56,16 @@ func render(f httpapi.Failure, now time.Time) *httpapi.Reply {
 
 // renderCore words a core error reported under the request field field ("" = not a field);
 // nil for a reason the catalogue does not know (a 500: the server must not guess).
-func renderCore(e *account.Error, field string, now time.Time) *httpapi.Reply {
+func renderCore(e *account.Error, field, operation string, now time.Time) *httpapi.Reply {
 	m, ok := catalogue[e.Code]
 	if !ok {
 		return nil
 	}
 	switch e.Code {
 	case account.CodeThrottled:
+		if msg, ok := throttledMessages[operation]; ok {
+			m.error = msg
+		}
 		return throttled(m, e.RetryAfter, now)
 	case account.CodeWeakPassword:
 		if len(e.Reasons) > 0 {

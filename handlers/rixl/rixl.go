@@ -47,7 +47,12 @@ func tokens(t account.SessionTokens, requiresAction bool, now time.Time) models.
 
 // ticket is Rixl's VerificationSentResponse.
 func ticket(t account.EmailChangeTicket) models.RixlVerificationSentResponse {
-	return models.RixlVerificationSentResponse{CanResendAt: t.CanResendAt.UTC(), CodeSent: true,
+	// Whole seconds, rounded up: a client that waits until can_resend_at is never refused.
+	at := t.CanResendAt.UTC()
+	if whole := at.Truncate(time.Second); whole.Before(at) {
+		at = whole.Add(time.Second)
+	}
+	return models.RixlVerificationSentResponse{CanResendAt: at, CodeSent: true,
 		Message: msgCodeSent, VerificationId: t.ID}
 }
 
