@@ -25,6 +25,8 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 	ttl := s.cfg.LinkTTL
 	if d.Digits > 0 {
 		code, ttl = randomDigits(d.Digits), s.cfg.CodeTTL
+	} else if d.UUID {
+		code = randomUUID()
 	} else {
 		code = randomToken(32)
 	}

@@ -46,6 +46,16 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 // or not), requests over the limit are dropped without a word, and the call takes at least
 // ResetFloor, so neither the answer nor its timing tells whether the address is registered.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Delivery) error {
+	return s.requestPasswordReset(ctx, email, "", d)
+}
+
+// RequestPasswordResetInOrg is RequestPasswordReset for the accounts of one organisation: an
+// address outside it is treated exactly like an unknown one.
+func (s *Service) RequestPasswordResetInOrg(ctx context.Context, orgID, email string, d Delivery) error {
+	return s.requestPasswordReset(ctx, email, orgID, d)
+}
+
+func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string, d Delivery) error {
 	if err := checkEmail(email, FieldEmail); err != nil {
 		return err
 	}
@@ -72,11 +82,17 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Deli
 		if err != nil {
 			return err
 		}
+		if exists && orgID != "" {
+			if exists, err = isMember(tx, orgID, acct.user.ID); err != nil {
+				return err
+			}
+		}
 		if !exists || acct.usable() != nil {
 			// Same shape of work as the known path: a code is drawn and an event is written.
 			_ = randomToken(32)
 			return s.audit(tx, "", "password_reset_unknown_email", "")
 		}
+		d.Link = strings.ReplaceAll(d.Link, "{user_id}", acct.user.ID) // links that name the account
 		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, acct.primary.Address, d)
 		if err != nil {
 			return err

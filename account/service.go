@@ -96,6 +96,8 @@ type Delivery struct {
 	// Digits > 0 makes a code of that many decimal digits, to be typed by hand (short-lived,
 	// attempt-limited). 0 makes a 256-bit URL-safe token, for links.
 	Digits int
+	// UUID makes the code a random (version 4) UUID, for APIs that document codes of that form.
+	UUID bool
 }
 
 // CredentialSpec says what credential a flow hands out; the vendor decides.

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -12,14 +11,6 @@ import (
 	"github.com/accountd/accountd/gen/client"
 	"github.com/accountd/accountd/gen/models"
 )
-
-// bearer authenticates a generated-client call with a Rixl access token.
-func bearer(tok string) client.RequestEditorFn {
-	return func(_ context.Context, r *http.Request) error {
-		r.Header.Set("Authorization", "Bearer "+tok)
-		return nil
-	}
-}
 
 var sixDigits = regexp.MustCompile(`code is: (\d{6})\b`)
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/payway"
 	"github.com/accountd/accountd/handlers/rixl"
 	"github.com/accountd/accountd/handlers/service"
 	"github.com/accountd/accountd/handlers/webshare"
@@ -15,6 +16,7 @@ import (
 type API struct {
 	*service.Service
 	*webshare.Webshare
+	*payway.Payway
 	*rixl.Rixl
 }
 
@@ -28,7 +30,8 @@ func compose(d httpapi.Deps) (*API, []httpapi.Vendor) {
 	api := &API{
 		Service:  service.New(d),
 		Webshare: webshare.New(d),
+		Payway:   payway.New(d),
 		Rixl:     rixl.New(d),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Rixl}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Rixl}
 }

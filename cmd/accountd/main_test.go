@@ -115,3 +115,34 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		t.Fatalf("serve returned %v after shutdown", err)
 	}
 }
+
+func TestClientsCreate(t *testing.T) {
+	db := "--database-url=" + t.TempDir() + "/accountd.db"
+	orgID, _ := runJSON(t, "orgs", "create", db, "--name", "Acme")["organization_id"].(string)
+	c := runJSON(t, "clients", "create", db, "--org", orgID, "--name", "site", "--scopes", "/external/me/r /external/me/w", "--own-mail")
+	id, _ := c["client_id"].(string)
+	secret, _ := c["client_secret"].(string)
+	if len(id) != 24 || len(secret) < 40 || c["own_mail"] != true || c["organization_id"] != orgID {
+		t.Fatalf("client: %v", c)
+	}
+	if sc, _ := c["scopes"].([]any); len(sc) != 2 || sc[0] != "/external/me/r" {
+		t.Fatalf("scopes: %v", c["scopes"])
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no org", []string{"clients", "create", db, "--name", "x"}, "--org is required"},
+		{"unknown org", []string{"clients", "create", db, "--org", "000000000000000000000000", "--name", "x"}, "organisation"},
+		{"no name", []string{"clients", "create", db, "--org", orgID}, "name"},
+		{"no subcommand", []string{"clients"}, "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, io.Discard, quiet())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
