@@ -106,6 +106,9 @@ func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) 
 	return q.Update("revoked_at", now).Error
 }
 
+// resendScope names the cooldown (gate) between two mails of one flow for one user.
+func resendScope(purpose string) string { return "resend-" + purpose }
+
 // resendWait is how long the user must wait before another code of purpose may be mailed
 // (0: now). It reads the newest code's resend_at, kept in the database so every replica agrees.
 func (s *Service) resendWait(ctx context.Context, userID, purpose string) (time.Duration, error) {

@@ -119,7 +119,11 @@ func throttled(retryAfter time.Duration) *Error {
 	if retryAfter < time.Second {
 		retryAfter = time.Second
 	}
-	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter.Round(time.Second)}
+	// Up to the whole second: a retry after Retry-After seconds is never refused for being early.
+	if rest := retryAfter % time.Second; rest > 0 {
+		retryAfter += time.Second - rest
+	}
+	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter}
 }
 
 func errInvalidCode(field string) *Error {
@@ -133,6 +137,10 @@ func errEmailTaken() *Error {
 func errWrongPassword() *Error {
 	return invalid(CodeWrongPassword, FieldPassword)
 }
+
+// hashError wraps a failure of the password hasher: the caller's context ending while it waited
+// for a hashing slot (the handler sees context.Canceled through Unwrap), or a corrupt stored hash.
+func hashError(err error) *Error { return internal(err) }
 
 func internal(err error) *Error {
 	return &Error{Kind: KindInternal, Code: "internal", cause: err}

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -113,7 +112,7 @@ func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, new
 	if err := checkEmail(newEmail, FieldEmail); err != nil {
 		return EmailChangeCode{}, err
 	}
-	if strings.EqualFold(newEmail, acct.primary.Address) {
+	if mustKey(newEmail) == mustKey(acct.primary.Address) {
 		return EmailChangeCode{}, conflict(CodeEmailUnchanged, FieldEmail)
 	}
 	if taken, err := emailInUse(db, newEmail); err != nil {
@@ -212,9 +211,9 @@ func (s *Service) CompletePasswordResetByID(ctx context.Context, orgID, userID, 
 	if err != nil {
 		return err
 	}
-	hash, err := s.cfg.Hasher.Hash(next)
+	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return internal(err)
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.consumeCode(tx, row.ID); err != nil {

@@ -32,7 +32,7 @@ type AttemptStatus struct {
 }
 
 func (s *Service) freezeKey(email string) string {
-	return s.keys.limitKey("auth-fail", strings.ToLower(strings.TrimSpace(email)))
+	return s.keys.limitKey("auth-fail", mustKey(strings.TrimSpace(email))) // one counter however the address is written
 }
 
 // attemptStatus reads the counter of email without counting.
@@ -139,9 +139,12 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 	}
 	ok := false
 	if !exists || acct.user.PasswordHash == nil {
-		s.cfg.Hasher.VerifyAgainstDummy(in.Password)
-	} else if ok, err = s.cfg.Hasher.Verify(in.Password, *acct.user.PasswordHash); err != nil {
-		return SessionTokens{}, internal(err)
+		err = s.cfg.Hasher.VerifyAgainstDummyContext(ctx, in.Password)
+	} else {
+		ok, err = s.cfg.Hasher.VerifyContext(ctx, in.Password, *acct.user.PasswordHash)
+	}
+	if err != nil {
+		return SessionTokens{}, hashError(err)
 	}
 	if ok && in.OrganizationID != in.Client.OrganizationID {
 		ok = false
@@ -160,8 +163,8 @@ func (s *Service) LoginToOrganization(ctx context.Context, in OrgLogin) (Session
 	}
 	var rehash string
 	if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
-		if rehash, err = s.cfg.Hasher.Hash(in.Password); err != nil {
-			return SessionTokens{}, internal(err)
+		if rehash, err = s.hashPassword(ctx, in.Password); err != nil {
+			return SessionTokens{}, err
 		}
 	}
 	spec := in.Session

@@ -16,22 +16,27 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err != nil {
 		return internal(err)
 	}
-	if err := s.verifyPassword(acct, current); err != nil {
+	if err := s.verifyPassword(ctx, acct, current); err != nil {
 		return err
 	}
 	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
 		return err
 	}
+	hash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.setPassword(tx, p.UserID, next); err != nil {
+		if err := s.setPassword(tx, p.UserID, hash); err != nil {
 			return err
 		}
 		now := s.now()
 		if err := revokeCredentials(tx, now, "user_id = ? AND id <> ?", p.UserID, p.CredentialID); err != nil {
 			return err
 		}
-		// A reset link mailed before the change must not undo it.
-		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset); err != nil {
+		// Codes mailed before the change must not act after it: a reset link would undo it, and
+		// an activation or email-change link would mint a credential or move the account.
+		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset, models.PurposeActivation, models.PurposeEmailChange); err != nil {
 			return err
 		}
 		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
@@ -70,8 +75,8 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 		}()
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		// One bucket per address however it is capitalised.
-		subject := strings.ToLower(email)
+		// One bucket per address however it is written (see AddressKey).
+		subject := mustKey(email)
 		if ok, _, err := s.allow(tx, s.keys.limitKey("reset-minute", subject), s.cfg.ResendCooldown, 1); err != nil || !ok {
 			return err
 		}
@@ -88,7 +93,8 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 			}
 		}
 		if !exists || acct.usable() != nil {
-			// Same shape of work as the known path: a code is drawn and an event is written.
+			// Same shape of work as the known path: a code is drawn and an event is written
+			// (anonymous events are swept after AnonymousAuditRetention).
 			_ = randomToken(32)
 			return s.audit(tx, "", "password_reset_unknown_email", "")
 		}
@@ -136,12 +142,16 @@ func (s *Service) completePasswordReset(ctx context.Context, code, next string, 
 	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
 		return Session{}, err
 	}
+	hash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return Session{}, err
+	}
 	var sess Session
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		if err := s.setPassword(tx, row.UserID, next); err != nil {
+		if err := s.setPassword(tx, row.UserID, hash); err != nil {
 			return err
 		}
 		now := s.now()
@@ -151,7 +161,8 @@ func (s *Service) completePasswordReset(ctx context.Context, code, next string, 
 		if err := s.revokeUserSessions(tx, now, row.UserID); err != nil {
 			return err
 		}
-		if err := revokeCodes(tx, now, row.UserID, models.PurposePasswordReset); err != nil {
+		// Every outstanding code (reset, activation, email change) dies with the old password.
+		if err := revokeCodes(tx, now, row.UserID); err != nil {
 			return err
 		}
 		if spec != nil {

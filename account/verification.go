@@ -94,23 +94,23 @@ func (s *Service) startVerification(ctx context.Context, p Principal, purpose, a
 // ResendCooldown and SendsPerHour per hour, in the database. Call it inside the transaction
 // that makes the code, so that parallel requests cannot both pass.
 func (s *Service) verificationLimits(tx *gorm.DB, userID, purpose string) error {
-	if ok, until, err := s.cooldown(tx, s.keys.limitKey("code-cooldown:"+purpose, userID), s.cfg.ResendCooldown); err != nil {
+	// The cooldown is the one every flow of this purpose shares (resendScope), so Rixl's and
+	// other vendors' resends of one account's code keep one clock.
+	if err := s.gate(tx, resendScope(purpose), userID, s.cfg.ResendCooldown); err != nil {
 		return err
-	} else if !ok {
-		// Up to the whole second, so that a retry at now+Retry-After is never still refused.
-		wait := until.Sub(s.now())
-		if rest := wait % time.Second; rest > 0 {
-			wait += time.Second - rest
-		}
-		return throttled(wait)
 	}
-	if ok, wait, err := s.allow(tx, s.keys.limitKey("code-hour:"+purpose, userID), time.Hour, s.cfg.SendsPerHour); err != nil {
+	if ok, wait, err := s.allow(tx, s.keys.limitKey(hourlyScope[purpose], userID), time.Hour, s.cfg.SendsPerHour); err != nil {
 		return err
 	} else if !ok {
 		return throttled(wait)
 	}
 	return nil
 }
+
+// hourlyScope names each purpose's hourly budget of mails, the same keys the other flows of
+// that purpose spend (ResendActivation, RequestEmailChange), so one account has one budget.
+var hourlyScope = map[string]string{models.PurposeActivation: "activation", models.PurposeEmailChange: "email-change",
+	models.PurposeAddEmail: "add-email"}
 
 // mailVerificationCode mails a typed code for purpose to address.
 func (s *Service) mailVerificationCode(tx *gorm.DB, purpose, address, code string, row models.OneTimeCode) error {
@@ -179,7 +179,7 @@ func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) e
 	now := s.now()
 	// The code proves control of the address it was sent to; if that address has left the
 	// account since, there is nothing to verify.
-	res := tx.Model(&models.Email{}).Where("user_id = ? AND lower(address) = lower(?)", row.UserID, row.Email).
+	res := tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, mustKey(row.Email)).
 		Updates(map[string]any{"verified_at": now, "updated_at": now})
 	if res.Error != nil {
 		return res.Error
@@ -196,7 +196,7 @@ func (s *Service) applyEmailChange(tx *gorm.DB, acct account, row models.OneTime
 	}
 	now := s.now()
 	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-		Updates(map[string]any{"address": row.Email, "verified_at": now, "updated_at": now}).Error; err != nil {
+		Updates(map[string]any{"address": row.Email, "address_key": mustKey(row.Email), "verified_at": now, "updated_at": now}).Error; err != nil {
 		return err
 	}
 	// Codes mailed to the old address (activation, reset) must not act on the new one.
@@ -216,7 +216,7 @@ func (s *Service) applyAddEmail(tx *gorm.DB, row models.OneTimeCode) error {
 		return err
 	}
 	now := s.now()
-	e := models.Email{ID: models.NewID(), UserID: row.UserID, Address: row.Email, VerifiedAt: &now,
+	e := models.Email{ID: models.NewID(), UserID: row.UserID, Address: row.Email, AddressKey: mustKey(row.Email), VerifiedAt: &now,
 		VerificationSentAt: &row.CreatedAt, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(&e).Error; err != nil {
 		return err
@@ -246,7 +246,7 @@ func (s *Service) ResendVerification(ctx context.Context, address string) error 
 	}
 	defer s.floor(ctx)()
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		subject := strings.ToLower(address)
+		subject := mustKey(address)
 		if ok, _, err := s.allow(tx, s.keys.limitKey("resend-minute", subject), s.cfg.ResendCooldown, 1); err != nil || !ok {
 			return err
 		}

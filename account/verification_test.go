@@ -50,47 +50,6 @@ func primaryOf(t *testing.T, s *Service, userID string) models.Email {
 	return acct.primary
 }
 
-func TestCooldownGrantsOncePerPeriod(t *testing.T) {
-	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
-		hit := func() (bool, time.Time) {
-			t.Helper()
-			var ok bool
-			var until time.Time
-			if err := s.db.Transaction(func(tx *gorm.DB) (err error) {
-				ok, until, err = s.cooldown(tx, "k", time.Minute)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			return ok, until
-		}
-		start := clk.Now()
-		if ok, until := hit(); !ok || !until.Equal(start.Add(time.Minute)) {
-			t.Fatalf("first: ok=%v until=%v", ok, until)
-		}
-		clk.Advance(59 * time.Second)
-		if ok, until := hit(); ok || !until.Equal(start.Add(time.Minute)) {
-			t.Fatalf("within the period: ok=%v until=%v", ok, until)
-		}
-		clk.Advance(time.Second)
-		if ok, until := hit(); !ok || !until.Equal(start.Add(2*time.Minute)) {
-			t.Fatalf("after the period: ok=%v until=%v", ok, until)
-		}
-		clk.Advance(time.Hour)
-		granted := parallel(20, func() error {
-			return s.db.Transaction(func(tx *gorm.DB) error {
-				if ok, _, err := s.cooldown(tx, "k", time.Minute); err != nil || !ok {
-					return errors.New("refused")
-				}
-				return nil
-			})
-		})
-		if granted != 1 {
-			t.Fatalf("20 parallel hits: %d granted", granted)
-		}
-	})
-}
-
 func TestStartEmailChangeLimits(t *testing.T) {
 	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
 		p := Principal{UserID: makeUser(t, s, "limits@example.com")}

@@ -295,7 +295,8 @@ func TestRixlCodeLimitsAreConfigurable(t *testing.T) {
 func TestCodeLimitSettingsAreChecked(t *testing.T) {
 	for _, tc := range []struct{ key, value, want string }{
 		{"ACCOUNTD_CODE_COOLDOWN", "soon", "ACCOUNTD_CODE_COOLDOWN"},
-		{"ACCOUNTD_CODE_COOLDOWN", "-1s", "must not be negative"},
+		{"ACCOUNTD_CODE_COOLDOWN", "-1s", "ACCOUNTD_CODE_COOLDOWN"},
+		{"ACCOUNTD_CODES_PER_HOUR", "-3", "ACCOUNTD_CODES_PER_HOUR"},
 		{"ACCOUNTD_CODES_PER_HOUR", "many", "ACCOUNTD_CODES_PER_HOUR"},
 	} {
 		t.Setenv(tc.key, tc.value)

@@ -86,6 +86,9 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.Dev, "dev", cfg.Dev, "development mode, true or false: accept any recaptcha and log mail when those are not configured (ACCOUNTD_DEV; default: on only for the embedded SQLite default)")
+	fs.DurationVar(&cfg.APITokenIdleTimeout, "api-token-idle-timeout", cfg.APITokenIdleTimeout, "refuse API tokens unused this long, e.g. 2160h (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT; default 0: never)")
+	fs.DurationVar(&cfg.APITokenLifetime, "api-token-lifetime", cfg.APITokenLifetime, "refuse API tokens this long after issue (ACCOUNTD_API_TOKEN_LIFETIME; default 0: never)")
 	fs.DurationVar(&cfg.CodeCooldown, "code-cooldown", cfg.CodeCooldown, "least time between two mailed codes of one flow and account (ACCOUNTD_CODE_COOLDOWN; default 60s)")
 	fs.IntVar(&cfg.CodesPerHour, "codes-per-hour", cfg.CodesPerHour, "mailed codes of one flow per account or address per hour (ACCOUNTD_CODES_PER_HOUR; default 5)")
 	return fs, &cfg
@@ -191,6 +194,7 @@ func createClient(ctx context.Context, args []string, out io.Writer) error {
 // stderr belong to the command's output.
 func withCore(ctx context.Context, cfg *app.Config, fn func(*account.Service) error) error {
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Offline = true // no requests served, no mail sent: development mode does not matter
 	a, err := app.New(ctx, *cfg)
 	if err != nil {
 		return err

@@ -206,7 +206,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -217,7 +220,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -249,7 +255,9 @@ type ClientInterface interface {
 	// WebshareChangePasswordWithBody Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -259,7 +267,9 @@ type ClientInterface interface {
 	// WebshareChangePassword Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -268,7 +278,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccountWithBody Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -279,7 +290,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccount Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -292,8 +304,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -304,8 +317,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -336,7 +350,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -349,7 +363,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1056,7 +1070,10 @@ func (c *Client) WebshareResendActivation(ctx context.Context, body WebshareRese
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1077,7 +1094,10 @@ func (c *Client) WebshareChangeEmailWithBody(ctx context.Context, contentType st
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1139,7 +1159,9 @@ func (c *Client) WebshareChangeEmailComplete(ctx context.Context, body WebshareC
 // WebshareChangePasswordWithBody Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1159,7 +1181,9 @@ func (c *Client) WebshareChangePasswordWithBody(ctx context.Context, contentType
 // WebshareChangePassword Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1178,7 +1202,8 @@ func (c *Client) WebshareChangePassword(ctx context.Context, body WebshareChange
 
 // WebshareDeleteAccountWithBody Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -1199,7 +1224,8 @@ func (c *Client) WebshareDeleteAccountWithBody(ctx context.Context, contentType 
 
 // WebshareDeleteAccount Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -1222,8 +1248,9 @@ func (c *Client) WebshareDeleteAccount(ctx context.Context, body WebshareDeleteA
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1244,8 +1271,9 @@ func (c *Client) WebshareLoginWithBody(ctx context.Context, contentType string, 
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1306,7 +1334,7 @@ func (c *Client) WebshareLogout(ctx context.Context, body WebshareLogoutJSONRequ
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type.
 //
@@ -1329,7 +1357,7 @@ func (c *Client) WebshareRegisterWithBody(ctx context.Context, contentType strin
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -3914,7 +3942,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3925,7 +3956,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3957,7 +3991,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithBodyWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3967,7 +4003,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -3976,7 +4014,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithBodyWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -3987,7 +4026,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -4000,8 +4040,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4012,8 +4053,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4044,7 +4086,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4057,7 +4099,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4763,6 +4805,11 @@ func (r WebshareGetActivationResponse) ContentType() string {
 	return ""
 }
 
+// WebshareCompleteActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareCompleteActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse401Headers struct {
 	WWWAuthenticate string
@@ -4785,6 +4832,8 @@ type WebshareCompleteActivationResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareCompleteActivationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareCompleteActivationResponse401Headers
 }
@@ -5142,6 +5191,11 @@ type WebshareChangePasswordResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for WebshareChangePassword
+type WebshareChangePasswordResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5155,10 +5209,14 @@ type WebshareChangePasswordResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangePasswordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareChangePasswordResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -5184,6 +5242,11 @@ func (r WebshareChangePasswordResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareChangePasswordResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareChangePasswordResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -5225,6 +5288,11 @@ type WebshareDeleteAccountResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareDeleteAccountResponse429Headers the declared response headers of an HTTP 429 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5238,10 +5306,14 @@ type WebshareDeleteAccountResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareDeleteAccountResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareDeleteAccountResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -5267,6 +5339,11 @@ func (r WebshareDeleteAccountResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareDeleteAccountResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareDeleteAccountResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -5303,6 +5380,11 @@ func (r WebshareDeleteAccountResponse) ContentType() string {
 	return ""
 }
 
+// WebshareLoginResponse200Headers the declared response headers of an HTTP 200 response for WebshareLogin
+type WebshareLoginResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareLoginResponse429Headers the declared response headers of an HTTP 429 response for WebshareLogin
 type WebshareLoginResponse429Headers struct {
 	RetryAfter int
@@ -5325,6 +5407,8 @@ type WebshareLoginResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareLoginResponse429Headers
 }
@@ -5476,6 +5560,16 @@ func (r WebshareLogoutResponse) ContentType() string {
 	return ""
 }
 
+// WebshareRegisterResponse200Headers the declared response headers of an HTTP 200 response for WebshareRegister
+type WebshareRegisterResponse200Headers struct {
+	CacheControl string
+}
+
+// WebshareRegisterResponse201Headers the declared response headers of an HTTP 201 response for WebshareRegister
+type WebshareRegisterResponse201Headers struct {
+	CacheControl string
+}
+
 // WebshareRegisterResponse429Headers the declared response headers of an HTTP 429 response for WebshareRegister
 type WebshareRegisterResponse429Headers struct {
 	RetryAfter int
@@ -5500,6 +5594,10 @@ type WebshareRegisterResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareRegisterResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *WebshareRegisterResponse201Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareRegisterResponse429Headers
 }
@@ -5635,6 +5733,11 @@ func (r WebshareResetPasswordResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResetPasswordCompleteResponse200Headers the declared response headers of an HTTP 200 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse200Headers struct {
+	CacheControl string
+}
+
 type WebshareResetPasswordCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5648,6 +5751,8 @@ type WebshareResetPasswordCompleteResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareResetPasswordCompleteResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7985,7 +8090,10 @@ func (c *ClientWithResponses) WebshareResendActivationWithResponse(ctx context.C
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8002,7 +8110,10 @@ func (c *ClientWithResponses) WebshareChangeEmailWithBodyWithResponse(ctx contex
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8052,7 +8163,9 @@ func (c *ClientWithResponses) WebshareChangeEmailCompleteWithResponse(ctx contex
 // WebshareChangePasswordWithBodyWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8068,7 +8181,9 @@ func (c *ClientWithResponses) WebshareChangePasswordWithBodyWithResponse(ctx con
 // WebshareChangePasswordWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8083,7 +8198,8 @@ func (c *ClientWithResponses) WebshareChangePasswordWithResponse(ctx context.Con
 
 // WebshareDeleteAccountWithBodyWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -8100,7 +8216,8 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithBodyWithResponse(ctx cont
 
 // WebshareDeleteAccountWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -8119,8 +8236,9 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8137,8 +8255,9 @@ func (c *ClientWithResponses) WebshareLoginWithBodyWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8187,7 +8306,7 @@ func (c *ClientWithResponses) WebshareLogoutWithResponse(ctx context.Context, bo
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -8206,7 +8325,7 @@ func (c *ClientWithResponses) WebshareRegisterWithBodyWithResponse(ctx context.C
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9247,6 +9366,16 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareCompleteActivationResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareCompleteActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9583,6 +9712,13 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9603,6 +9739,16 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareChangePasswordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -9660,6 +9806,13 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9680,6 +9833,16 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareDeleteAccountResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -9751,6 +9914,16 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareLoginResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -9916,6 +10089,26 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareRegisterResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers WebshareRegisterResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -10030,6 +10223,19 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareResetPasswordCompleteResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

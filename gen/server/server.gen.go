@@ -870,15 +870,23 @@ type WebshareCompleteActivationResponseObject interface {
 	VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error
 }
 
-type WebshareCompleteActivation200JSONResponse WebshareTokenResponse
+type WebshareCompleteActivation200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareCompleteActivation200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareCompleteActivation200ResponseHeaders
+}
 
 func (response WebshareCompleteActivation200JSONResponse) VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1437,6 +1445,23 @@ func (response WebshareChangePassword415JSONResponse) VisitWebshareChangePasswor
 	return err
 }
 
+type WebshareChangePassword429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareChangePassword429JSONResponse) VisitWebshareChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareChangePassword500JSONResponse struct {
 	WebshareServerErrorJSONResponse
 }
@@ -1546,6 +1571,23 @@ func (response WebshareDeleteAccount415JSONResponse) VisitWebshareDeleteAccountR
 	return err
 }
 
+type WebshareDeleteAccount429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareDeleteAccount429JSONResponse) VisitWebshareDeleteAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareDeleteAccount500JSONResponse struct {
 	WebshareServerErrorJSONResponse
 }
@@ -1570,15 +1612,23 @@ type WebshareLoginResponseObject interface {
 	VisitWebshareLoginResponse(w http.ResponseWriter) error
 }
 
-type WebshareLogin200JSONResponse WebshareTokenResponse
+type WebshareLogin200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareLogin200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareLogin200ResponseHeaders
+}
 
 func (response WebshareLogin200JSONResponse) VisitWebshareLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1794,29 +1844,45 @@ type WebshareRegisterResponseObject interface {
 	VisitWebshareRegisterResponse(w http.ResponseWriter) error
 }
 
-type WebshareRegister200JSONResponse WebshareRegistration
+type WebshareRegister200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareRegister200JSONResponse struct {
+	Body    WebshareRegistration
+	Headers WebshareRegister200ResponseHeaders
+}
 
 func (response WebshareRegister200JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type WebshareRegister201JSONResponse WebshareRegistration
+type WebshareRegister201ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareRegister201JSONResponse struct {
+	Body    WebshareRegistration
+	Headers WebshareRegister201ResponseHeaders
+}
 
 func (response WebshareRegister201JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -2001,15 +2067,23 @@ type WebshareResetPasswordCompleteResponseObject interface {
 	VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error
 }
 
-type WebshareResetPasswordComplete200JSONResponse WebshareTokenResponse
+type WebshareResetPasswordComplete200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareResetPasswordComplete200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareResetPasswordComplete200ResponseHeaders
+}
 
 func (response WebshareResetPasswordComplete200JSONResponse) VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
