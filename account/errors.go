@@ -49,6 +49,7 @@ const (
 	CodeInvalidRole        = "invalid_role"
 	CodeInvalidName        = "invalid_name"
 	CodeInvalidCaptcha     = "invalid_captcha" // raised by vendor handlers that check a captcha
+	CodeNotPermitted       = "not_permitted"   // the caller may not act on this user (role rules)
 	CodeLastAdmin          = "last_admin"      // the last business_admin of an organisation cannot leave it
 )
 

@@ -135,9 +135,9 @@ func (s *Service) login(ctx context.Context, acct account, exists bool, email, p
 	return sess, err
 }
 
-// loginWith checks a login and, in the login's transaction, calls mint to hand out the
-// vendor's credential (a token, a session).
-func (s *Service) loginWith(ctx context.Context, acct account, exists bool, email, plain, client string, mint func(tx *gorm.DB) error) error {
+// loginWith checks the password under the login limits and, when it is right, runs issue in
+// the login's transaction to hand out whatever the flow gives (a credential, a session).
+func (s *Service) loginWith(ctx context.Context, acct account, exists bool, email, plain, client string, issue func(tx *gorm.DB) error) error {
 	key := mustKey(email)
 	if err := s.spendLogin(ctx, key, client); err != nil {
 		return err
@@ -179,7 +179,7 @@ func (s *Service) loginWith(ctx context.Context, acct account, exists bool, emai
 				return err
 			}
 		}
-		if err := mint(tx); err != nil {
+		if err := issue(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "login", "")

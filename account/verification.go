@@ -138,12 +138,10 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	if err != nil {
 		return Verified{}, internal(err)
 	}
-	res := db.Model(&models.OneTimeCode{}).Where("id = ?", row.ID).Where(liveCode, s.now()).
-		Update("attempts", gorm.Expr("attempts + 1"))
-	if res.Error != nil {
-		return Verified{}, internal(res.Error)
+	if err := s.countAttempt(db, row.ID); err != nil {
+		return Verified{}, err
 	}
-	if res.RowsAffected != 1 || !s.keys.codeMatches(row, strings.TrimSpace(code)) {
+	if !s.keys.codeMatches(row, strings.TrimSpace(code)) {
 		return Verified{}, errInvalidCode(FieldCode)
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
@@ -167,7 +165,10 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 			out.Session = &sess
 			return err
 		case models.PurposeEmailChange:
-			return s.applyEmailChange(tx, acct, row)
+			if err := s.claimable(tx, row.Email); err != nil {
+				return err
+			}
+			return s.applyEmailChange(tx, row.UserID, row.Email)
 		default:
 			return s.applyAddEmail(tx, row)
 		}
@@ -188,27 +189,6 @@ func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) e
 		return errInvalidCode(FieldCode)
 	}
 	return s.audit(tx, row.UserID, "email_verified", auditDetail(map[string]string{"email": row.Email}))
-}
-
-func (s *Service) applyEmailChange(tx *gorm.DB, acct account, row models.OneTimeCode) error {
-	if err := s.claimable(tx, row.Email); err != nil {
-		return err
-	}
-	now := s.now()
-	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-		Updates(map[string]any{"address": row.Email, "address_key": mustKey(row.Email), "verified_at": now, "updated_at": now}).Error; err != nil {
-		return err
-	}
-	// Codes mailed to the old address (activation, reset) must not act on the new one.
-	if err := revokeCodes(tx, now, row.UserID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
-		return err
-	}
-	if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
-		mailData{Email: acct.primary.Address, NewEmail: row.Email}); err != nil {
-		return err
-	}
-	return s.audit(tx, row.UserID, "email_change_completed",
-		auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": row.Email}))
 }
 
 func (s *Service) applyAddEmail(tx *gorm.DB, row models.OneTimeCode) error {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
@@ -53,6 +54,10 @@ type Config struct {
 	// envErr keeps a malformed variable from FromEnv until New reports it.
 	envErr error
 
+	// Akana's settings (handlers/akana).
+	AkanaTenant     string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
+	AkanaSessionTTL time.Duration // ACCOUNTD_AKANA_SESSION_TTL: Akana session cookie lifetime (default 30m)
+
 	Logger *slog.Logger
 
 	// For tests and tuning; zero values take production defaults.
@@ -82,6 +87,9 @@ func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.AkanaTenant == "" {
+		c.AkanaTenant = akana.DefaultTenant
+	}
 }
 
 // FromEnv reads the ACCOUNTD_* variables.
@@ -102,6 +110,8 @@ func FromEnv() Config {
 		APITokenLifetime:    env.duration("ACCOUNTD_API_TOKEN_LIFETIME"),
 		CodeCooldown:        env.duration("ACCOUNTD_CODE_COOLDOWN"),
 		CodesPerHour:        env.count("ACCOUNTD_CODES_PER_HOUR"),
+		AkanaTenant:         envOr("ACCOUNTD_AKANA_TENANT", akana.DefaultTenant),
+		AkanaSessionTTL:     env.duration("ACCOUNTD_AKANA_SESSION_TTL"),
 	}
 	cfg.envErr = env.err
 	return cfg

@@ -25,6 +25,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/app"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
@@ -91,6 +92,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.DurationVar(&cfg.APITokenLifetime, "api-token-lifetime", cfg.APITokenLifetime, "refuse API tokens this long after issue (ACCOUNTD_API_TOKEN_LIFETIME; default 0: never)")
 	fs.DurationVar(&cfg.CodeCooldown, "code-cooldown", cfg.CodeCooldown, "least time between two mailed codes of one flow and account (ACCOUNTD_CODE_COOLDOWN; default 60s)")
 	fs.IntVar(&cfg.CodesPerHour, "codes-per-hour", cfg.CodesPerHour, "mailed codes of one flow per account or address per hour (ACCOUNTD_CODES_PER_HOUR; default 5)")
+	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant (fedmember) id: cookie and header names, userFDNs (ACCOUNTD_AKANA_TENANT)")
+	fs.DurationVar(&cfg.AkanaSessionTTL, "akana-session-ttl", cfg.AkanaSessionTTL, "Akana session cookie lifetime, e.g. 30m (ACCOUNTD_AKANA_SESSION_TTL; default 30m)")
 	return fs, &cfg
 }
 
@@ -162,7 +165,11 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return describe(err)
 		}
-		return json.NewEncoder(out).Encode(u)
+		// Akana names users by userFDN; operators need it for Akana's /api/users/{UserID}/... calls.
+		return json.NewEncoder(out).Encode(struct {
+			account.CreatedUser
+			UserFDN string `json:"user_fdn"`
+		}{u, akana.UserFDN(u.UserID, cfg.AkanaTenant)})
 	})
 }
 

@@ -68,17 +68,21 @@ func (x *Rixl) RixlRegister(ctx context.Context, req server.RixlRegisterRequestO
 }
 
 func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWithPasswordRequestObject) (server.RixlLoginWithPasswordResponseObject, error) {
-	login, err := x.core.LoginSession(ctx, req.Body.Email, req.Body.Password, httpapi.InfoFrom(ctx).ClientIP, session)
+	t, err := x.core.LoginSession(ctx, req.Body.Email, req.Body.Password, httpapi.InfoFrom(ctx).ClientIP, session)
+	if err != nil {
+		return nil, err
+	}
+	st, err := x.core.GetEmailStatus(ctx, account.Principal{UserID: t.UserID})
 	if err != nil {
 		return nil, err
 	}
 	status := models.RixlLoginResponseStatusOk
-	if !login.EmailVerified {
+	if !st.Verified {
 		status = models.RixlLoginResponseStatusEmailNotVerified
 	}
 	return server.RixlLoginWithPassword200JSONResponse{Headers: server.RixlLoginWithPassword200ResponseHeaders{CacheControl: noStore},
-		Body: models.RixlLoginResponse{Email: login.Email, SessionId: login.SessionID, Status: status,
-			Tokens: tokens(login.SessionTokens, !login.EmailVerified, x.core.Now())}}, nil
+		Body: models.RixlLoginResponse{Email: st.Email, SessionId: t.SessionID, Status: status,
+			Tokens: tokens(t, !st.Verified, x.core.Now())}}, nil
 }
 
 func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshTokenRequestObject) (server.RixlRefreshTokenResponseObject, error) {
