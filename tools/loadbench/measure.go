@@ -178,8 +178,10 @@ func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) (
 			}
 			log.Printf("%s %s", f.vendor, f.name)
 			if f.prepare != nil {
-				if err := f.prepare(ctx); err != nil {
-					return out, fmt.Errorf("%s %s: %w", f.vendor, f.name, err)
+				if err := f.prepare(ctx); err != nil { // recorded as this flow's failure; the others go on
+					log.Printf("  %v", err)
+					out = append(out, result{flow: f, err: err})
+					continue
 				}
 			}
 			r, err := measure(ctx, o, s, f)
