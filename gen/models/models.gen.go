@@ -366,6 +366,12 @@ type WebshareTokenResponse struct {
 	Token string `json:"token"`
 }
 
+// ServiceBadRequest defines model for ServiceBadRequest.
+type ServiceBadRequest = ServiceError
+
+// ServiceNotFound defines model for ServiceNotFound.
+type ServiceNotFound = ServiceError
+
 // ServicePayloadTooLarge defines model for ServicePayloadTooLarge.
 type ServicePayloadTooLarge = ServiceError
 
