@@ -157,9 +157,16 @@ func (c *Contract) Checked() int {
 //
 // It reads each response body to the end before returning, so it does not suit streaming responses.
 // Errors from base are returned as they are, without a check. t must outlive the transport's use.
+//
+// With EnvPrism set (`make contract`) and base nil, requests go through that Prism proxy
+// (PrismTransport), which checks them and their responses too.
 func (c *Contract) Transport(t testing.TB, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
-		base = http.DefaultTransport
+		if prism := PrismFromEnv(); prism != nil {
+			base = PrismTransport(t, prism, nil)
+		} else {
+			base = http.DefaultTransport
+		}
 	}
 	return &contractTransport{contract: c, t: t, base: base}
 }

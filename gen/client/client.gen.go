@@ -3382,13 +3382,13 @@ type GetOpenAPIYAMLResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
-	YAML200 *map[string]interface{}
+	YAML200 *interface{}
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
-func (r GetOpenAPIYAMLResponse) GetYAML200() *map[string]interface{} {
+func (r GetOpenAPIYAMLResponse) GetYAML200() *interface{} {
 	return r.YAML200
 }
 
@@ -3430,7 +3430,7 @@ type GetVendorOpenAPIYAMLResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
-	YAML200 *map[string]interface{}
+	YAML200 *interface{}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ServiceBadRequest
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -3440,7 +3440,7 @@ type GetVendorOpenAPIYAMLResponse struct {
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
-func (r GetVendorOpenAPIYAMLResponse) GetYAML200() *map[string]interface{} {
+func (r GetVendorOpenAPIYAMLResponse) GetYAML200() *interface{} {
 	return r.YAML200
 }
 
@@ -5128,7 +5128,7 @@ func ParseGetOpenAPIYAMLResponse(rsp *http.Response) (*GetOpenAPIYAMLResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest interface{}
 		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -5161,7 +5161,7 @@ func ParseGetVendorOpenAPIYAMLResponse(rsp *http.Response) (*GetVendorOpenAPIYAM
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest interface{}
 		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
