@@ -45,12 +45,12 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 	if acct.primary.VerifiedAt != nil {
 		return Activation{}, invalid(CodeAlreadyVerified, "")
 	}
-	if wait, err := s.resendWait(ctx, p.UserID, models.PurposeActivation); err != nil {
-		return Activation{}, internal(err)
-	} else if wait > 0 {
-		return Activation{}, throttled(wait)
-	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		// The cooldown is decided here, in the transaction that makes the code: of parallel
+		// requests exactly one passes.
+		if err := s.gate(tx, resendScope(models.PurposeActivation), p.UserID, s.cfg.ResendCooldown); err != nil {
+			return err
+		}
 		if ok, wait, err := s.allow(tx, s.keys.limitKey("activation", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
 			return err
 		} else if !ok {
@@ -104,7 +104,7 @@ func (s *Service) CompleteActivation(ctx context.Context, code string, spec Cred
 		now := s.now()
 		// The code proves control of the address it was sent to; if that address has left the
 		// account since, there is nothing to verify.
-		res := tx.Model(&models.Email{}).Where("user_id = ? AND lower(address) = lower(?)", row.UserID, row.Email).
+		res := tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, mustKey(row.Email)).
 			Updates(map[string]any{"verified_at": now, "updated_at": now})
 		if res.Error != nil {
 			return res.Error

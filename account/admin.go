@@ -55,9 +55,9 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 			return CreatedUser{}, invalid(CodeInvalidRole, FieldRole)
 		}
 	}
-	hash, err := s.cfg.Hasher.Hash(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
-		return CreatedUser{}, internal(err)
+		return CreatedUser{}, err
 	}
 	var out CreatedUser
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -66,7 +66,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, AddressKey: mustKey(in.Email), IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 		if in.Verified {
 			e.VerifiedAt = &now
 		}

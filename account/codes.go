@@ -25,6 +25,8 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 	ttl := s.cfg.LinkTTL
 	if d.Digits > 0 {
 		code, ttl = randomDigits(d.Digits), s.cfg.CodeTTL
+	} else if d.UUID {
+		code = randomUUID()
 	} else {
 		code = randomToken(32)
 	}
@@ -100,6 +102,9 @@ func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) 
 	}
 	return q.Update("revoked_at", now).Error
 }
+
+// resendScope names the cooldown (gate) between two mails of one flow for one user.
+func resendScope(purpose string) string { return "resend-" + purpose }
 
 // resendWait is how long the user must wait before another code of purpose may be mailed
 // (0: now). It reads the newest code's resend_at, kept in the database so every replica agrees.

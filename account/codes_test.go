@@ -17,7 +17,7 @@ func makeUser(t *testing.T, s *Service, email string) string {
 	t.Helper()
 	now := s.now()
 	u := models.User{ID: models.NewID(), Status: models.StatusActive, CreatedAt: now, UpdatedAt: now}
-	e := models.Email{ID: models.NewID(), UserID: u.ID, Address: email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+	e := models.Email{ID: models.NewID(), UserID: u.ID, Address: email, AddressKey: mustKey(email), IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 	if err := s.db.Create(&u).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestRandomDigits(t *testing.T) {
 }
 
 func TestSealedMail(t *testing.T) {
-	k, err := deriveKeys([]byte("0123456789abcdef0123456789abcdef"))
+	k, err := deriveKeys([]byte("core-test-secret-7Hq2Lx9Vb4Nm8Kp3Rw6Zt1Yc5"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func forEachService(t *testing.T, fn func(t *testing.T, s *Service, clk *testClo
 				t.Fatal(err)
 			}
 			clk := &testClock{now: time.Date(2026, 11, 23, 12, 0, 30, 0, time.UTC)}
-			s, err := New(db, Config{Secret: []byte("0123456789abcdef0123456789abcdef"), Now: clk.Now,
+			s, err := New(db, Config{Secret: []byte("core-test-secret-7Hq2Lx9Vb4Nm8Kp3Rw6Zt1Yc5"), Now: clk.Now,
 				Hasher: password.NewHasher(password.Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})})
 			if err != nil {
 				t.Fatal(err)

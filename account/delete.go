@@ -15,7 +15,7 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) 
 	if err != nil {
 		return internal(err)
 	}
-	if err := s.verifyPassword(acct, plain); err != nil {
+	if err := s.verifyPassword(ctx, acct, plain); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {

@@ -3,14 +3,22 @@ package account
 import (
 	"net/mail"
 	"strings"
+	"unicode"
+
+	"golang.org/x/net/idna"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxEmailLength is RFC 5321's limit on a forward path.
 const MaxEmailLength = 254
 
 // ValidEmail tells whether s is a plain address (no display name, no comments) with a local
-// part and a domain that has a dot, as Django's EmailValidator wants. Handlers register it as
-// the OpenAPI "email" format so the spec and the core agree on what an address is.
+// part and a domain that has a dot, as Django's EmailValidator wants, and that has one
+// normalised key (AddressKey): no control, format (zero-width, bidi) or private-use
+// characters, no compatibility forms (fullwidth letters, ligatures) and a domain IDNA accepts.
+// Handlers register it as the OpenAPI "email" format so the spec and the core agree on what an
+// address is.
 func ValidEmail(s string) bool {
 	if s == "" || len(s) > MaxEmailLength || strings.TrimSpace(s) != s {
 		return false
@@ -24,8 +32,53 @@ func ValidEmail(s string) bool {
 		return false
 	}
 	domain := s[at+1:]
-	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".") &&
-		!strings.ContainsAny(domain, "[]")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
+		strings.ContainsAny(domain, "[]") {
+		return false
+	}
+	_, ok := addressKey(s)
+	return ok
+}
+
+// AddressKey is the one form under which an address is stored unique, looked up and rate
+// limited: the local part in NFC and case-folded (so "JANÉ", "jané" and its decomposed form
+// are one), "@", the domain as a lower-case IDNA A-label ("exämple.com" and
+// "xn--exmple-cua.com" are one). The address itself is kept as the user typed it, for mail and
+// display. ok is false for addresses ValidEmail refuses for their characters.
+func AddressKey(address string) (key string, ok bool) { return addressKey(address) }
+
+var fold = cases.Fold()
+
+// idnaProfile is UTS #46 lookup processing: it maps the domain (lower case, width) and refuses
+// what registries refuse (bidi rule, invalid labels).
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.VerifyDNSLength(true), idna.Transitional(false))
+
+func addressKey(address string) (string, bool) {
+	at := strings.LastIndexByte(address, '@')
+	if at <= 0 || at == len(address)-1 {
+		return "", false
+	}
+	local, domain := address[:at], address[at+1:]
+	for _, r := range address {
+		// Cc controls, Cf format characters (zero-width spaces and joiners, bidi overrides and
+		// isolates), Co private use, Cs surrogates: none belongs in an address, and each can make
+		// two addresses look alike.
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs) || unicode.Is(unicode.Bidi_Control, r) ||
+			r == unicode.ReplacementChar {
+			return "", false
+		}
+	}
+	// Compatibility characters (fullwidth "ｊａｎｅ", ligatures) only serve to look like another
+	// address: refuse them rather than guess, in the domain too (IDNA would map them).
+	if norm.NFKC.String(address) != norm.NFC.String(address) {
+		return "", false
+	}
+	nfc := norm.NFC.String(local)
+	ascii, err := idnaProfile.ToASCII(domain)
+	if err != nil || ascii == "" {
+		return "", false
+	}
+	return norm.NFC.String(fold.String(nfc)) + "@" + strings.ToLower(ascii), true
 }
 
 // checkEmail returns a field error unless address is valid.
@@ -34,4 +87,15 @@ func checkEmail(address, field string) error {
 		return invalid(CodeInvalidEmail, field)
 	}
 	return nil
+}
+
+// mustKey is AddressKey for an address already checked with checkEmail (or read from the
+// database, where only checked addresses go).
+func mustKey(address string) string {
+	key, ok := addressKey(address)
+	if !ok {
+		// Stored before 00002 or never checked: fall back to a key no valid address has.
+		return "\x00" + strings.ToLower(address)
+	}
+	return key
 }

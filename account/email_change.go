@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -19,37 +18,39 @@ type EmailChangeTicket struct {
 // RequestEmailChange starts changing the caller's primary address: it checks the password and
 // that nobody owns the new address, then mails a code to the new address. Nothing changes and
 // nothing is reserved until CompleteEmailChange; a new request replaces the previous one.
+//
+// The throttles come before the question "is the address taken": the password re-check limit,
+// then, in one transaction, the resend cooldown and the hourly budget, which a refused (taken)
+// address spends just as a free one does. So the answers to a run of requests are the same
+// whether the address is registered or not, and parallel requests send one mail.
 func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPassword, newEmail string, d Delivery) (EmailChangeTicket, error) {
 	if err := checkEmail(newEmail, FieldEmail); err != nil {
 		return EmailChangeTicket{}, err
 	}
-	db := s.db.WithContext(ctx)
-	acct, err := loadAccount(db, p.UserID)
+	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
 	if err != nil {
 		return EmailChangeTicket{}, internal(err)
 	}
-	if err := s.verifyPassword(acct, currentPassword); err != nil {
+	if err := s.verifyPassword(ctx, acct, currentPassword); err != nil {
 		return EmailChangeTicket{}, err
 	}
-	if strings.EqualFold(newEmail, acct.primary.Address) {
+	if mustKey(newEmail) == mustKey(acct.primary.Address) {
 		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
-	if taken, err := emailInUse(db, newEmail); err != nil {
-		return EmailChangeTicket{}, internal(err)
-	} else if taken {
-		return EmailChangeTicket{}, errEmailTaken()
-	}
-	if wait, err := s.resendWait(ctx, p.UserID, models.PurposeEmailChange); err != nil {
-		return EmailChangeTicket{}, internal(err)
-	} else if wait > 0 {
-		return EmailChangeTicket{}, throttled(wait)
-	}
 	var t EmailChangeTicket
+	var taken bool
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.gate(tx, resendScope(models.PurposeEmailChange), p.UserID, s.cfg.ResendCooldown); err != nil {
+			return err
+		}
 		if ok, wait, err := s.allow(tx, s.keys.limitKey("email-change", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
 			return err
 		} else if !ok {
 			return throttled(wait)
+		}
+		if taken, err = emailInUse(tx, newEmail); err != nil || taken {
+			// Commit the spent throttles; the refusal is returned after.
+			return err
 		}
 		code, row, err := s.newCode(tx, p.UserID, models.PurposeEmailChange, newEmail, d)
 		if err != nil {
@@ -62,6 +63,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPa
 		t = EmailChangeTicket{ID: row.ID, NewEmail: newEmail, CanResendAt: row.ResendAt}
 		return s.audit(tx, p.UserID, "email_change_requested", auditDetail(map[string]string{"new_email": newEmail}))
 	})
+	if err == nil && taken {
+		return EmailChangeTicket{}, errEmailTaken()
+	}
 	return t, err
 }
 
@@ -85,7 +89,7 @@ func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code str
 		}
 		now := s.now()
 		if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-			Updates(map[string]any{"address": row.Email, "verified_at": now, "updated_at": now}).Error; err != nil {
+			Updates(map[string]any{"address": row.Email, "address_key": mustKey(row.Email), "verified_at": now, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		// Codes mailed to the old address (activation, reset) must not act on the new one.

@@ -131,6 +131,10 @@ func errWrongPassword() *Error {
 	return invalid(CodeWrongPassword, FieldPassword)
 }
 
+// hashError wraps a failure of the password hasher: the caller's context ending while it waited
+// for a hashing slot (the handler sees context.Canceled through Unwrap), or a corrupt stored hash.
+func hashError(err error) *Error { return internal(err) }
+
 func internal(err error) *Error {
 	return &Error{Kind: KindInternal, Code: "internal", cause: err}
 }

@@ -2,66 +2,47 @@ package account
 
 import (
 	"context"
-	"errors"
-	"strings"
 	"time"
-
-	"github.com/accountd/accountd/models"
-	"gorm.io/gorm"
 )
 
-// Failed-login limits. Keys are HMACs of the address, whether or not an account has it, so the
-// limits tell nothing about which addresses are registered.
-var loginLimits = []struct {
-	scope    string
-	window   time.Duration
-	max      int
-	byClient bool
-}{
-	// One client guessing one address is slowed without touching anyone else.
-	{"login-fail-client", 15 * time.Minute, 10, true},
-	// Many clients guessing one address (a botnet) are stopped too; the owner is locked out only
-	// for what is left of the hour, and told when to come back.
-	{"login-fail", time.Hour, 50, false},
-}
+// Limits on password guessing. Every attempt is counted BEFORE the password is hashed (one
+// atomic upsert per limit, see spend), so a burst of parallel guesses cannot exceed a limit;
+// a successful attempt is given back (refund), so only failures use the budget. Keys are HMACs
+// of the normalised address, whether or not an account has it, so the limits tell nothing about
+// which addresses are registered.
+var (
+	// One client guessing one address is stopped after 10 failures in 15 minutes, without
+	// touching anyone else (OWASP Authentication Cheat Sheet: lockout per account and source).
+	loginPerClient = Limit{Scope: "login-fail-client", Window: 15 * time.Minute, Max: 10}
+	// Many clients guessing one address (a botnet) are stopped too, at NIST SP 800-63B's
+	// ceiling of 100 failures. It is counted only for attempts a client's own limit let
+	// through, so one client adds at most 10 per 15 minutes: locking the owner out takes ten
+	// or more addresses, and lasts at most the rest of the hour.
+	loginPerAddress = Limit{Scope: "login-fail", Window: time.Hour, Max: 100}
+	// A logged-in caller confirming an action with its password (change password or address,
+	// delete the account) is one guess at it: a stolen token must not allow online guessing.
+	recheckPerUser = Limit{Scope: "password-recheck", Window: 15 * time.Minute, Max: 10}
+	// New accounts per client.
+	registerPerClient = Limit{Scope: "register-client", Window: time.Hour, Max: 30}
+)
 
-func (s *Service) loginLimitKey(i int, email, client string) string {
-	subject := strings.ToLower(email)
-	if loginLimits[i].byClient {
-		subject += "|" + client
+// spendLogin counts a login attempt against both login limits, the client's first.
+func (s *Service) spendLogin(ctx context.Context, key, client string) error {
+	if first, err := s.spend(ctx, loginPerClient, key+"|"+client); err != nil {
+		s.auditThrottled(ctx, first, "", "login_throttled", client)
+		return err
 	}
-	return s.keys.limitKey(loginLimits[i].scope, subject)
-}
-
-// checkLoginLimits refuses a login attempt for an address that has failed too often, before any
-// password work is done.
-func (s *Service) checkLoginLimits(ctx context.Context, email, client string) error {
-	now := s.now()
-	for i, l := range loginLimits {
-		var rl models.RateLimit
-		err := s.db.WithContext(ctx).Take(&rl, "key = ?", s.loginLimitKey(i, email, client)).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			continue
-		}
-		if err != nil {
-			return internal(err)
-		}
-		start := now.Truncate(l.window)
-		if rl.WindowStart.Equal(start) && rl.Hits >= l.max {
-			return throttled(start.Add(l.window).Sub(now))
-		}
+	if first, err := s.spend(ctx, loginPerAddress, key); err != nil {
+		s.auditThrottled(ctx, first, "", "login_throttled", client)
+		return err
 	}
 	return nil
 }
 
-// loginFailed counts a failed attempt against every limit.
-func (s *Service) loginFailed(ctx context.Context, email, client string) error {
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		for i, l := range loginLimits {
-			if _, _, err := s.allow(tx, s.loginLimitKey(i, email, client), l.window, l.max); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+// refundLogin gives back a successful attempt.
+func (s *Service) refundLogin(ctx context.Context, key, client string) error {
+	if err := s.refund(ctx, loginPerClient, key+"|"+client); err != nil {
+		return err
+	}
+	return s.refund(ctx, loginPerAddress, key)
 }

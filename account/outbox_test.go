@@ -18,16 +18,21 @@ func TestCommittedMailWakesTheDispatcher(t *testing.T) {
 				return false
 			}
 		}
-		_ = s.tx(ctx, func(tx *gorm.DB) error { return s.audit(tx, "", "noop", "") })
+		if err := s.tx(ctx, func(tx *gorm.DB) error { return s.audit(tx, "", "noop", "") }); err != nil {
+			t.Fatal(err)
+		}
 		if woken() {
 			t.Fatal("a transaction without mail woke the dispatcher")
 		}
-		_ = s.tx(ctx, func(tx *gorm.DB) error {
+		err := s.tx(ctx, func(tx *gorm.DB) error {
 			if err := s.enqueueMail(tx, MailActivation, "a@example.com", mailData{Email: "a@example.com"}); err != nil {
 				return err
 			}
 			return errInvalidCode(FieldCode) // rolled back
 		})
+		if e := AsError(err); e.Code != CodeInvalidCode {
+			t.Fatalf("the transaction should have failed with the error it returned, got %v", err)
+		}
 		if woken() {
 			t.Fatal("a rolled-back transaction woke the dispatcher")
 		}

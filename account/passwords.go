@@ -16,22 +16,27 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 	if err != nil {
 		return internal(err)
 	}
-	if err := s.verifyPassword(acct, current); err != nil {
+	if err := s.verifyPassword(ctx, acct, current); err != nil {
 		return err
 	}
 	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
 		return err
 	}
+	hash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.setPassword(tx, p.UserID, next); err != nil {
+		if err := s.setPassword(tx, p.UserID, hash); err != nil {
 			return err
 		}
 		now := s.now()
 		if err := revokeCredentials(tx, now, "user_id = ? AND id <> ?", p.UserID, p.CredentialID); err != nil {
 			return err
 		}
-		// A reset link mailed before the change must not undo it.
-		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset); err != nil {
+		// Codes mailed before the change must not act after it: a reset link would undo it, and
+		// an activation or email-change link would mint a credential or move the account.
+		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset, models.PurposeActivation, models.PurposeEmailChange); err != nil {
 			return err
 		}
 		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
@@ -46,6 +51,16 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 // or not), requests over the limit are dropped without a word, and the call takes at least
 // ResetFloor, so neither the answer nor its timing tells whether the address is registered.
 func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Delivery) error {
+	return s.requestPasswordReset(ctx, email, "", d)
+}
+
+// RequestPasswordResetInOrg is RequestPasswordReset for the accounts of one organisation: an
+// address outside it is treated exactly like an unknown one.
+func (s *Service) RequestPasswordResetInOrg(ctx context.Context, orgID, email string, d Delivery) error {
+	return s.requestPasswordReset(ctx, email, orgID, d)
+}
+
+func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string, d Delivery) error {
 	if err := checkEmail(email, FieldEmail); err != nil {
 		return err
 	}
@@ -60,8 +75,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Deli
 		}()
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		// One bucket per address however it is capitalised.
-		subject := strings.ToLower(email)
+		// One bucket per address however it is written (see AddressKey).
+		subject := mustKey(email)
 		if ok, _, err := s.allow(tx, s.keys.limitKey("reset-minute", subject), s.cfg.ResendCooldown, 1); err != nil || !ok {
 			return err
 		}
@@ -72,11 +87,18 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, d Deli
 		if err != nil {
 			return err
 		}
+		if exists && orgID != "" {
+			if exists, err = isMember(tx, orgID, acct.user.ID); err != nil {
+				return err
+			}
+		}
 		if !exists || acct.usable() != nil {
-			// Same shape of work as the known path: a code is drawn and an event is written.
+			// Same shape of work as the known path: a code is drawn and an event is written
+			// (anonymous events are swept after AnonymousAuditRetention).
 			_ = randomToken(32)
 			return s.audit(tx, "", "password_reset_unknown_email", "")
 		}
+		d.Link = strings.ReplaceAll(d.Link, "{user_id}", acct.user.ID) // links that name the account
 		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, acct.primary.Address, d)
 		if err != nil {
 			return err
@@ -108,19 +130,24 @@ func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, 
 	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
 		return Session{}, err
 	}
+	hash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return Session{}, err
+	}
 	var sess Session
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		if err := s.setPassword(tx, row.UserID, next); err != nil {
+		if err := s.setPassword(tx, row.UserID, hash); err != nil {
 			return err
 		}
 		now := s.now()
 		if err := revokeCredentials(tx, now, "user_id = ?", row.UserID); err != nil {
 			return err
 		}
-		if err := revokeCodes(tx, now, row.UserID, models.PurposePasswordReset); err != nil {
+		// Every outstanding code (reset, activation, email change) dies with the old password.
+		if err := revokeCodes(tx, now, row.UserID); err != nil {
 			return err
 		}
 		if sess, err = s.issueCredential(tx, row.UserID, spec); err != nil {

@@ -13,7 +13,7 @@ type RegisterInput struct {
 	Password               string
 	TOSAccepted            bool
 	MarketingEmailAccepted bool
-	// Client identifies the caller for the failed-login limits (an IP address).
+	// Client identifies the caller for the login and registration limits (an IP address).
 	Client     string
 	Credential CredentialSpec
 	// Activation says how the activation code is mailed.
@@ -35,12 +35,22 @@ type RegisterResult struct {
 // Register creates an account with an unverified primary address, mails an activation code,
 // and returns a credential. Two registrations racing for one address: the unique index lets
 // exactly one commit; the other gets email_taken.
+//
+// Everything that does not depend on whether the address is registered is checked first (the
+// terms, the password policy, the per-client limit), so a refusal tells nothing about the
+// address; a known address then goes through the login path and its limits.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResult, error) {
 	if err := checkEmail(in.Email, FieldEmail); err != nil {
 		return RegisterResult{}, err
 	}
 	if !in.TOSAccepted {
 		return RegisterResult{}, invalid(CodeTOSRequired, FieldTOS)
+	}
+	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
+		return RegisterResult{}, err
+	}
+	if _, err := s.spend(ctx, registerPerClient, in.Client); err != nil {
+		return RegisterResult{}, err
 	}
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
 	if err != nil {
@@ -59,12 +69,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		}
 		return RegisterResult{Session: sess, ExistingUser: true}, nil
 	}
-	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
-		return RegisterResult{}, err
-	}
-	hash, err := s.cfg.Hasher.Hash(in.Password)
+	hash, err := s.cfg.Hasher.HashContext(ctx, in.Password)
 	if err != nil {
-		return RegisterResult{}, internal(err)
+		return RegisterResult{}, hashError(err)
 	}
 	var res RegisterResult
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -74,8 +81,13 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, AddressKey: mustKey(in.Email),
+			IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&e).Error; err != nil {
+			return err
+		}
+		// The first activation mail starts the resend cooldown.
+		if err := s.gate(tx, resendScope(models.PurposeActivation), u.ID, s.cfg.ResendCooldown); err != nil {
 			return err
 		}
 		if err := s.sendActivation(tx, u.ID, e, in.Activation); err != nil {
@@ -92,9 +104,13 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 }
 
 // Login checks an address and password and returns a new credential. A wrong address and a
-// wrong password give the same error after the same argon2id work; failures count towards the
-// failed-login limits of the address (see loginLimits). client identifies the caller (an IP).
+// wrong password give the same error after the same argon2id work. The attempt is counted
+// against the login limits (loginPerClient, loginPerAddress) before any password work and
+// given back when it succeeds. client identifies the caller (an IP).
 func (s *Service) Login(ctx context.Context, email, plain, client string, spec CredentialSpec) (Session, error) {
+	if err := checkEmail(email, FieldEmail); err != nil {
+		return Session{}, err
+	}
 	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
 	if err != nil {
 		return Session{}, internal(err)
@@ -103,29 +119,45 @@ func (s *Service) Login(ctx context.Context, email, plain, client string, spec C
 }
 
 func (s *Service) login(ctx context.Context, acct account, exists bool, email, plain, client string, spec CredentialSpec) (Session, error) {
-	if err := s.checkLoginLimits(ctx, email, client); err != nil {
+	key := mustKey(email)
+	if err := s.spendLogin(ctx, key, client); err != nil {
 		return Session{}, err
 	}
 	var ok bool
 	var err error
 	if !exists || acct.user.PasswordHash == nil {
-		s.cfg.Hasher.VerifyAgainstDummy(plain)
-	} else if ok, err = s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash); err != nil {
-		return Session{}, internal(err)
+		err = s.cfg.Hasher.VerifyAgainstDummyContext(ctx, plain)
+	} else {
+		ok, err = s.cfg.Hasher.VerifyContext(ctx, plain, *acct.user.PasswordHash)
+	}
+	if err != nil {
+		return Session{}, hashError(err)
 	}
 	if !ok {
-		if err := s.loginFailed(ctx, email, client); err != nil {
-			return Session{}, err
+		var userID string
+		if exists {
+			userID = acct.user.ID
 		}
+		s.auditNow(ctx, userID, "login_failed", clientDetail(client))
 		return Session{}, invalid(CodeInvalidCredentials, "")
+	}
+	if err := s.refundLogin(ctx, key, client); err != nil {
+		return Session{}, err
 	}
 	if err := acct.usable(); err != nil {
 		return Session{}, err
 	}
+	// A rehash with the current parameters is made before the transaction opens.
+	var rehash string
+	if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
+		if rehash, err = s.cfg.Hasher.HashContext(ctx, plain); err != nil {
+			return Session{}, hashError(err)
+		}
+	}
 	var sess Session
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
-			if err := s.setPassword(tx, acct.user.ID, plain); err != nil {
+		if rehash != "" {
+			if err := s.setPassword(tx, acct.user.ID, rehash); err != nil {
 				return err
 			}
 		}
@@ -138,28 +170,44 @@ func (s *Service) login(ctx context.Context, acct account, exists bool, email, p
 	return sess, err
 }
 
-// setPassword stores a new hash for a password the caller has already checked against policy.
-func (s *Service) setPassword(tx *gorm.DB, userID, plain string) error {
-	hash, err := s.cfg.Hasher.Hash(plain)
+// hashPassword hashes a new password (already checked against policy) before any transaction
+// opens: argon2id takes tens of milliseconds and a transaction would hold its locks meanwhile.
+func (s *Service) hashPassword(ctx context.Context, plain string) (string, error) {
+	hash, err := s.cfg.Hasher.HashContext(ctx, plain)
 	if err != nil {
-		return err
+		return "", hashError(err)
 	}
+	return hash, nil
+}
+
+// setPassword stores a hash made by hashPassword.
+func (s *Service) setPassword(tx *gorm.DB, userID, hash string) error {
 	return tx.Model(&models.User{}).Where("id = ?", userID).
 		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error
 }
 
-// verifyPassword checks the password a logged-in user gives to confirm an action.
-func (s *Service) verifyPassword(acct account, plain string) error {
-	if acct.user.PasswordHash == nil {
-		s.cfg.Hasher.VerifyAgainstDummy(plain)
-		return errWrongPassword()
+// verifyPassword checks the password a logged-in user gives to confirm an action. Each check
+// is counted against recheckPerUser before hashing (given back on success); failures and
+// lockouts are audited.
+func (s *Service) verifyPassword(ctx context.Context, acct account, plain string) error {
+	userID := acct.user.ID
+	if first, err := s.spend(ctx, recheckPerUser, userID); err != nil {
+		s.auditThrottled(ctx, first, userID, "password_recheck_throttled", "")
+		return err
 	}
-	ok, err := s.cfg.Hasher.Verify(plain, *acct.user.PasswordHash)
+	var ok bool
+	var err error
+	if acct.user.PasswordHash == nil {
+		err = s.cfg.Hasher.VerifyAgainstDummyContext(ctx, plain)
+	} else {
+		ok, err = s.cfg.Hasher.VerifyContext(ctx, plain, *acct.user.PasswordHash)
+	}
 	if err != nil {
-		return internal(err)
+		return hashError(err)
 	}
 	if !ok {
+		s.auditNow(ctx, userID, "password_recheck_failed", "")
 		return errWrongPassword()
 	}
-	return nil
+	return s.refund(ctx, recheckPerUser, userID)
 }

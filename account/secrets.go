@@ -7,12 +7,66 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
+	"fmt"
+	"math"
 	"math/big"
 )
 
 // MinSecretLength is the shortest ACCOUNTD_SECRET accepted, in bytes.
 const MinSecretLength = 32
+
+// MinSecretBits is the least estimated entropy of an accepted secret (see CheckSecret).
+const MinSecretBits = 96
+
+// CheckSecret refuses a server secret that is too short or plainly not random: one that repeats
+// a shorter string ("aaaa...", "abab...", a word five times), or whose estimated entropy, its
+// length times the Shannon entropy of its byte frequencies, is under MinSecretBits (32 random
+// bytes, base64 or 64 hex digits score well above 128). It catches patterns and tiny alphabets;
+// it cannot prove randomness, so generate the secret (head -c 48 /dev/urandom | base64).
+func CheckSecret(secret []byte) error {
+	if len(secret) < MinSecretLength {
+		return fmt.Errorf("the server secret must be at least %d bytes", MinSecretLength)
+	}
+	if p := period(secret); p < len(secret) {
+		return fmt.Errorf("the server secret looks low-entropy (it repeats its first %d bytes): "+
+			"generate one, e.g. head -c 48 /dev/urandom | base64", p)
+	}
+	if bits := entropyBits(secret); bits < MinSecretBits {
+		return fmt.Errorf("the server secret looks low-entropy (about %.0f bits estimated, at least %d needed): "+
+			"generate one, e.g. head -c 48 /dev/urandom | base64", bits, MinSecretBits)
+	}
+	return nil
+}
+
+// period is the length of the shortest prefix that b repeats (len(b) when it repeats none).
+func period(b []byte) int {
+	for p := 1; p <= len(b)/2; p++ {
+		repeats := true
+		for i := p; i < len(b) && repeats; i++ {
+			repeats = b[i] == b[i-p]
+		}
+		if repeats {
+			return p
+		}
+	}
+	return len(b)
+}
+
+func entropyBits(b []byte) float64 {
+	var freq [256]int
+	for _, c := range b {
+		freq[c]++
+	}
+	n := float64(len(b))
+	var h float64
+	for _, f := range freq {
+		if f > 0 {
+			p := float64(f) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h * n
+}
 
 // keys are the purpose-specific keys derived from the server secret, so a leak of one use
 // (say, an outbox row's key) does not give away the others.
@@ -23,8 +77,8 @@ type keys struct {
 }
 
 func deriveKeys(secret []byte) (keys, error) {
-	if len(secret) < MinSecretLength {
-		return keys{}, errors.New("the server secret must be at least 32 bytes")
+	if err := CheckSecret(secret); err != nil {
+		return keys{}, err
 	}
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, secret)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/accountd/accountd/account/password"
@@ -17,7 +18,7 @@ type Config struct {
 	// Secret keys code HMACs, sealed mail and rate-limit keys (ACCOUNTD_SECRET).
 	Secret []byte
 	// Hasher hashes passwords; nil means argon2id with password.DefaultParams.
-	Hasher *password.Hasher
+	Hasher PasswordHasher
 	// Now is the clock; tests move it to expire codes without sleeping.
 	Now func() time.Time
 	// Logger receives operational messages.
@@ -31,6 +32,29 @@ type Config struct {
 	// ResetFloor is the least time RequestPasswordReset takes, so known and unknown addresses
 	// cannot be told apart by timing (default 250 ms; negative disables).
 	ResetFloor time.Duration
+
+	// API tokens (CredentialAPIToken) are revocable bearer tokens. Webshare's never expire, so
+	// by default neither do these; an operator may bound them:
+	APITokenIdleTimeout time.Duration // refused after this long unused (0: never)
+	APITokenLifetime    time.Duration // refused this long after issue (0: never)
+	// LastUsedInterval is how stale a credential's last_used_at may get: it is written at most
+	// once per interval per credential, so busy tokens do not turn every read into a write
+	// (default 5 min).
+	LastUsedInterval time.Duration
+	// AnonymousAuditRetention bounds how long audit events without a known user (failed logins
+	// and resets for unknown addresses, lockouts) are kept: unauthenticated callers can create
+	// them at will, so Sweep removes them after this (default 30 days). Events of a known user
+	// are kept.
+	AnonymousAuditRetention time.Duration
+}
+
+// PasswordHasher is what the core needs from password.Hasher. Every method that hashes takes
+// the request's context: it waits for a hashing slot only while the caller is still there.
+type PasswordHasher interface {
+	HashContext(ctx context.Context, plain string) (string, error)
+	VerifyContext(ctx context.Context, plain, encoded string) (bool, error)
+	VerifyAgainstDummyContext(ctx context.Context, plain string) error
+	NeedsRehash(encoded string) bool
 }
 
 func (c *Config) setDefaults() {
@@ -47,6 +71,8 @@ func (c *Config) setDefaults() {
 	setDuration(&c.CodeTTL, 15*time.Minute)
 	setDuration(&c.ResendCooldown, time.Minute)
 	setDuration(&c.ResetFloor, 250*time.Millisecond)
+	setDuration(&c.LastUsedInterval, 5*time.Minute)
+	setDuration(&c.AnonymousAuditRetention, 30*24*time.Hour)
 	if c.SendsPerHour == 0 {
 		c.SendsPerHour = 5
 	}
@@ -68,6 +94,9 @@ type Service struct {
 	keys keys
 	// mailQueued wakes the dispatcher when a transaction that wrote mail commits.
 	mailQueued chan struct{}
+	// openTx counts transactions in progress, so tests can assert that no password is hashed
+	// while one is open (argon2id inside a transaction holds its locks for the whole hash).
+	openTx atomic.Int32
 }
 
 // New builds the core on an open, migrated database.
@@ -77,7 +106,8 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, keys: k, mailQueued: make(chan struct{}, 1)}, nil
+	s := &Service{db: db, cfg: cfg, keys: k, mailQueued: make(chan struct{}, 1)}
+	return s, nil
 }
 
 // MailQueued receives a value after a transaction that wrote outbox mail commits, so a
@@ -96,6 +126,8 @@ type Delivery struct {
 	// Digits > 0 makes a code of that many decimal digits, to be typed by hand (short-lived,
 	// attempt-limited). 0 makes a 256-bit URL-safe token, for links.
 	Digits int
+	// UUID makes the code a random (version 4) UUID, for APIs that document codes of that form.
+	UUID bool
 }
 
 // CredentialSpec says what credential a flow hands out; the vendor decides.
@@ -122,7 +154,9 @@ func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 // tx runs fn in a transaction; an *Error returned by fn passes through unchanged.
 func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	flag := &mailFlag{}
+	s.openTx.Add(1)
 	err := s.db.WithContext(context.WithValue(ctx, mailFlagKey{}, flag)).Transaction(fn)
+	s.openTx.Add(-1)
 	if err == nil {
 		if flag.wrote {
 			select {
@@ -153,6 +187,29 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 		ev.Detail = "{}"
 	}
 	return tx.Create(&ev).Error
+}
+
+// auditNow appends a security event on its own, for a request that changes nothing else (a
+// failed password check). It runs even when the caller has gone: the event happened.
+func (s *Service) auditNow(ctx context.Context, userID, kind, detail string) {
+	err := s.audit(s.db.WithContext(context.WithoutCancel(ctx)), userID, kind, detail)
+	if err != nil {
+		s.cfg.Logger.Error("audit", "kind", kind, "err", err)
+	}
+}
+
+// auditThrottled records a lockout once per limit window (first), not once per refused try.
+func (s *Service) auditThrottled(ctx context.Context, first bool, userID, kind, client string) {
+	if first {
+		s.auditNow(ctx, userID, kind, clientDetail(client))
+	}
+}
+
+func clientDetail(client string) string {
+	if client == "" {
+		return ""
+	}
+	return auditDetail(map[string]string{"client": client})
 }
 
 // auditDetail renders a small JSON object for an audit event.

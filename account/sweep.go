@@ -15,11 +15,12 @@ const (
 )
 
 // SweepResult counts what Sweep removed.
-type SweepResult struct{ RateLimits, Codes, Mail int64 }
+type SweepResult struct{ RateLimits, Codes, Mail, AnonymousAudit int64 }
 
 // Sweep deletes rows that can no longer matter: finished rate-limit windows, codes long dead
-// and mail long delivered or dead-lettered. Deletes are idempotent, so every replica may run it.
-// The audit trail is never swept.
+// mail long delivered or dead-lettered, and audit events without a known user older than
+// AnonymousAuditRetention (unauthenticated callers can make those at will, so they must not
+// pile up). Deletes are idempotent, so every replica may run it. Events of a user are kept.
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var r SweepResult
 	now := s.now()
@@ -39,5 +40,10 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 		return r, res.Error
 	}
 	r.Mail = res.RowsAffected
+	res = db.Where("user_id IS NULL AND created_at < ?", now.Add(-s.cfg.AnonymousAuditRetention)).Delete(&models.AuditEvent{})
+	if res.Error != nil {
+		return r, res.Error
+	}
+	r.AnonymousAudit = res.RowsAffected
 	return r, nil
 }

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"errors"
 
 	"github.com/accountd/accountd/models"
@@ -13,11 +14,11 @@ type account struct {
 	primary models.Email
 }
 
-// findByEmail loads the user owning address (any of its addresses, case-insensitively).
+// findByEmail loads the user owning address (any of its addresses, compared by AddressKey).
 // ok is false when nobody owns it.
 func findByEmail(db *gorm.DB, address string) (acct account, ok bool, err error) {
 	var e models.Email
-	err = db.Where("lower(address) = lower(?)", address).Take(&e).Error
+	err = db.Where("address_key = ?", mustKey(address)).Take(&e).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return acct, false, nil
 	}
@@ -56,6 +57,31 @@ func (a account) usable() error {
 // emailInUse tells whether any account owns address.
 func emailInUse(db *gorm.DB, address string) (bool, error) {
 	var n int64
-	err := db.Model(&models.Email{}).Where("lower(address) = lower(?)", address).Count(&n).Error
+	err := db.Model(&models.Email{}).Where("address_key = ?", mustKey(address)).Count(&n).Error
 	return n > 0, err
+}
+
+// RekeyAddresses recomputes every stored AddressKey (migration 00002 could only use SQL's
+// lower()). Run at start; it writes only rows whose key differs, so it is cheap once done. A
+// row whose new key another user already holds keeps its old key and is reported in the log.
+func (s *Service) RekeyAddresses(ctx context.Context) error {
+	var rows []models.Email
+	if err := s.db.WithContext(ctx).Select("id", "address", "address_key").Find(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		key, ok := addressKey(r.Address)
+		if !ok || key == r.AddressKey {
+			continue
+		}
+		err := s.db.WithContext(ctx).Model(&models.Email{}).Where("id = ?", r.ID).Update("address_key", key).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			s.cfg.Logger.Warn("two accounts hold one normalised address; left as it was", "email_id", r.ID)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

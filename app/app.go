@@ -33,6 +33,9 @@ type App struct {
 func New(ctx context.Context, cfg Config) (*App, error) {
 	cfg.setDefaults()
 	log := cfg.Logger
+	if envErr != nil {
+		return nil, envErr
+	}
 	db, err := models.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -50,10 +53,14 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkProductionSafe(log); err != nil {
+		return nil, err
+	}
 	if _, err := models.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
-	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor}
+	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
+		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime}
 	if cfg.PasswordParams != nil {
 		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
 	}
@@ -61,8 +68,8 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, err
 	}
-	if cfg.RecaptchaSecret == "" {
-		log.Warn("ACCOUNTD_RECAPTCHA_SECRET is not set: any non-empty recaptcha value is accepted")
+	if err := core.RekeyAddresses(ctx); err != nil {
+		return nil, fmt.Errorf("normalising stored addresses: %w", err)
 	}
 	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
 	if err != nil {

@@ -31,6 +31,18 @@ type Config struct {
 	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
 	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
 	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	// Dev (ACCOUNTD_DEV: true/false) allows what only development may do: accept any recaptcha
+	// (no ACCOUNTD_RECAPTCHA_SECRET) and write mail to the log (no ACCOUNTD_SMTP_URL). Empty: on
+	// only for the embedded SQLite default (no ACCOUNTD_DATABASE_URL). Off, the server refuses
+	// to start without both.
+	Dev string
+	// API token lifetimes (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT, ACCOUNTD_API_TOKEN_LIFETIME, Go
+	// durations such as 2160h); 0 keeps tokens until revoked, as Webshare does.
+	APITokenIdleTimeout time.Duration
+	APITokenLifetime    time.Duration
+	// Offline marks a run that serves no requests and sends no mail (operator commands), so the
+	// development-mode check does not apply.
+	Offline bool
 
 	Logger *slog.Logger
 
@@ -47,6 +59,9 @@ const (
 	DefaultMailFrom  = "accountd <no-reply@localhost.localdomain>"
 	DefaultPublicURL = "http://localhost:8080"
 )
+
+// envErr keeps a malformed variable from FromEnv until New reports it.
+var envErr error
 
 func (c *Config) setDefaults() {
 	if c.Addr == "" {
@@ -66,16 +81,72 @@ func (c *Config) setDefaults() {
 // FromEnv reads the ACCOUNTD_* variables.
 func FromEnv() Config {
 	return Config{
-		Addr:               envOr("ACCOUNTD_ADDR", DefaultAddr),
-		DatabaseURL:        os.Getenv("ACCOUNTD_DATABASE_URL"),
-		Secret:             os.Getenv("ACCOUNTD_SECRET"),
-		SMTPURL:            os.Getenv("ACCOUNTD_SMTP_URL"),
-		MailFrom:           envOr("ACCOUNTD_MAIL_FROM", DefaultMailFrom),
-		PublicURL:          envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
-		RecaptchaSecret:    os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
-		RecaptchaVerifyURL: os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
-		TrustedProxies:     os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
+		Addr:                envOr("ACCOUNTD_ADDR", DefaultAddr),
+		DatabaseURL:         os.Getenv("ACCOUNTD_DATABASE_URL"),
+		Secret:              os.Getenv("ACCOUNTD_SECRET"),
+		SMTPURL:             os.Getenv("ACCOUNTD_SMTP_URL"),
+		MailFrom:            envOr("ACCOUNTD_MAIL_FROM", DefaultMailFrom),
+		PublicURL:           envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
+		RecaptchaSecret:     os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
+		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
+		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
+		Dev:                 os.Getenv("ACCOUNTD_DEV"),
+		APITokenIdleTimeout: envDuration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),
+		APITokenLifetime:    envDuration("ACCOUNTD_API_TOKEN_LIFETIME"),
 	}
+}
+
+func envDuration(key string) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		envErr = fmt.Errorf("%s: %q is not a duration such as 720h", key, v)
+	}
+	return d
+}
+
+// devMode resolves Dev: explicit true/false, or on only for the embedded SQLite default.
+func (c *Config) devMode() (bool, error) {
+	switch strings.ToLower(c.Dev) {
+	case "":
+		return c.DatabaseURL == "", nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("ACCOUNTD_DEV: %q is not true or false", c.Dev)
+}
+
+// checkProductionSafe refuses to serve, outside development mode, with settings that are only
+// safe on a developer's machine.
+func (c *Config) checkProductionSafe(log *slog.Logger) error {
+	if c.Offline || (c.RecaptchaSecret != "" && c.SMTPURL != "") {
+		return nil
+	}
+	dev, err := c.devMode()
+	if err != nil {
+		return err
+	}
+	var unsafe []string
+	if c.RecaptchaSecret == "" {
+		unsafe = append(unsafe, "no ACCOUNTD_RECAPTCHA_SECRET: any non-empty recaptcha would be accepted")
+	}
+	if c.SMTPURL == "" {
+		unsafe = append(unsafe, "no ACCOUNTD_SMTP_URL: mail, with its live links, would be written to the log")
+	}
+	if !dev {
+		return fmt.Errorf("refusing to start outside development mode: %s; set them, or ACCOUNTD_DEV=true "+
+			"on a development machine (development mode is on by default only for the embedded SQLite default)",
+			strings.Join(unsafe, "; "))
+	}
+	for _, u := range unsafe {
+		log.Warn("development mode: " + u)
+	}
+	return nil
 }
 
 func envOr(key, def string) string {
@@ -94,8 +165,8 @@ var ErrSecretRequired = errors.New("ACCOUNTD_SECRET is required with PostgreSQL:
 // one generated once and kept beside the database file (accountd.db -> accountd.secret, mode 0600).
 func resolveSecret(cfg Config, db *models.DB) ([]byte, error) {
 	if cfg.Secret != "" {
-		if len(cfg.Secret) < account.MinSecretLength {
-			return nil, fmt.Errorf("ACCOUNTD_SECRET must be at least %d bytes long", account.MinSecretLength)
+		if err := account.CheckSecret([]byte(cfg.Secret)); err != nil {
+			return nil, fmt.Errorf("ACCOUNTD_SECRET: %w", err)
 		}
 		return []byte(cfg.Secret), nil
 	}
@@ -103,10 +174,18 @@ func resolveSecret(cfg Config, db *models.DB) ([]byte, error) {
 		return nil, ErrSecretRequired
 	}
 	path := strings.TrimSuffix(db.SQLitePath, filepath.Ext(db.SQLitePath)) + ".secret"
-	if b, err := os.ReadFile(path); err == nil {
+	if info, err := os.Stat(path); err == nil {
+		// A secret others can read (or replace) keys nothing: refuse it rather than use it.
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			return nil, fmt.Errorf("%s is accessible to other users (mode %04o): run chmod 600 %s", path, perm, path)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
 		s := strings.TrimSpace(string(b))
-		if len(s) < account.MinSecretLength {
-			return nil, fmt.Errorf("%s holds a secret shorter than %d bytes", path, account.MinSecretLength)
+		if err := account.CheckSecret([]byte(s)); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		return []byte(s), nil
 	} else if !errors.Is(err, fs.ErrNotExist) {

@@ -75,7 +75,7 @@ func newEnv(t testing.TB, dsn string, opts ...envOption) *env {
 	params := cheapHashing
 	cfg := app.Config{
 		DatabaseURL: dsn, Secret: testSecret, SMTPURL: smtp.URL(), MailFrom: "accountd <no-reply@accountd.test>",
-		PublicURL: publicURL, Now: clk.Now, MailInterval: -1, ResetFloor: -1, PasswordParams: &params,
+		PublicURL: publicURL, Now: clk.Now, MailInterval: -1, ResetFloor: -1, PasswordParams: &params, Dev: "true",
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	for _, o := range opts {

@@ -102,15 +102,24 @@ func TestPostgresNeedsASecret(t *testing.T) {
 
 func TestSQLiteSecretIsGeneratedOnceAndKept(t *testing.T) {
 	dir := t.TempDir()
+	var secrets []string
 	for range 2 {
-		a, err := app.New(context.Background(), app.Config{DatabaseURL: dir + "/accountd.db", MailInterval: -1})
+		a, err := app.New(context.Background(), app.Config{DatabaseURL: dir + "/accountd.db", MailInterval: -1, Dev: "true"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		a.Close()
+		b, err := os.ReadFile(dir + "/accountd.secret")
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, string(b))
 	}
 	info, err := os.Stat(dir + "/accountd.secret")
 	if err != nil || info.Mode().Perm() != 0o600 || info.Size() < 32 {
 		t.Fatalf("secret file: %v %v", err, info)
+	}
+	if secrets[0] != secrets[1] {
+		t.Fatal("the secret changed between two starts: every code and sealed mail would be lost")
 	}
 }

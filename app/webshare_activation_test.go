@@ -20,7 +20,7 @@ func TestWebshareActivation(t *testing.T) {
 			t.Fatalf("status before: %d %s", status, body)
 		}
 
-		t.Run("resend is limited per account", func(t *testing.T) {
+		step(t, "resend is limited per account", func(t *testing.T) {
 			r, err := e.api.WebshareResendActivationWithResponse(ctx, models.WebshareEmptyRequest{}, token(tok))
 			if err != nil {
 				t.Fatal(err)
@@ -32,7 +32,7 @@ func TestWebshareActivation(t *testing.T) {
 		})
 		e.clock.Advance(61 * time.Second)
 		var second string
-		t.Run("resend after the cooldown mails a new link and kills the old one", func(t *testing.T) {
+		step(t, "resend after the cooldown mails a new link and kills the old one", func(t *testing.T) {
 			r, err := e.api.WebshareResendActivationWithResponse(ctx, models.WebshareEmptyRequest{}, token(tok))
 			if err != nil || r.StatusCode() != http.StatusOK || r.JSON200 == nil {
 				t.Fatalf("resend: %v %d %s", err, r.StatusCode(), r.Body)
@@ -50,14 +50,14 @@ func TestWebshareActivation(t *testing.T) {
 			}
 			fieldErrors(t, c.StatusCode(), c.JSON400, c.Body, "activation_token", "Invalid or expired activation token.")
 		})
-		t.Run("a bad token sent where authentication is optional is refused", func(t *testing.T) {
+		step(t, "a bad token sent where authentication is optional is refused", func(t *testing.T) {
 			c, err := e.api.WebshareCompleteActivationWithResponse(ctx, models.WebshareCompleteActivationRequest{ActivationToken: second}, token("not-a-token"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			detailError(t, c.StatusCode(), http.StatusUnauthorized, c.JSON401, c.Body, "")
 		})
-		t.Run("complete verifies, returns a new token and keeps the old ones", func(t *testing.T) {
+		step(t, "complete verifies, returns a new token and keeps the old ones", func(t *testing.T) {
 			c, err := e.api.WebshareCompleteActivationWithResponse(ctx, models.WebshareCompleteActivationRequest{ActivationToken: second})
 			if err != nil || c.StatusCode() != http.StatusOK || c.JSON200 == nil || c.JSON200.Token == tok {
 				t.Fatalf("complete: %v %d %s", err, c.StatusCode(), c.Body)
@@ -68,14 +68,14 @@ func TestWebshareActivation(t *testing.T) {
 				}
 			}
 		})
-		t.Run("a used token is refused", func(t *testing.T) {
+		step(t, "a used token is refused", func(t *testing.T) {
 			c, err := e.api.WebshareCompleteActivationWithResponse(ctx, models.WebshareCompleteActivationRequest{ActivationToken: second})
 			if err != nil {
 				t.Fatal(err)
 			}
-			fieldErrors(t, c.StatusCode(), c.JSON400, c.Body, "activation_token", "")
+			fieldErrors(t, c.StatusCode(), c.JSON400, c.Body, "activation_token", "Invalid or expired activation token.")
 		})
-		t.Run("resend on a verified address is refused", func(t *testing.T) {
+		step(t, "resend on a verified address is refused", func(t *testing.T) {
 			e.clock.Advance(61 * time.Second)
 			r, err := e.api.WebshareResendActivationWithResponse(ctx, models.WebshareEmptyRequest{}, token(tok))
 			if err != nil {

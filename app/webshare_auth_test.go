@@ -182,8 +182,10 @@ func TestWebshareClientAddressBehindProxy(t *testing.T) {
 					`{"email":"shared@example.com","password":"`+pw+`","recaptcha":"x"}`, "X-Forwarded-For", ip)
 				return resp.StatusCode
 			}
-			for range 10 {
-				login("203.0.113.7", "wrong-password-1")
+			for i := range 10 {
+				if got := login("203.0.113.7", "wrong-password-1"); got != http.StatusBadRequest {
+					t.Fatalf("failed attempt %d answered %d, want 400", i+1, got)
+				}
 			}
 			if got := login("198.51.100.9", goodPassword); got != tc.want {
 				t.Fatalf("other client: %d, want %d", got, tc.want)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/accountd/accountd/testkit"
 )
 
 // Every client mistake gets a clear error in Webshare's format, never a 500, and the contract
@@ -81,17 +83,16 @@ func TestWebshareBadInput(t *testing.T) {
 	})
 }
 
-// Paths outside the spec answer in the vendor's body too (they are not operations, so the
-// contract transport is not used here).
+// Paths outside the spec answer in the vendor's body too: they match no operation, so the
+// contract transport checks them against Webshare's error schema.
 func TestWebshareUnknownRoutes(t *testing.T) {
 	e := newEnv(t, t.TempDir()+"/a.db")
-	e.register("routes@example.com", goodPassword) // keeps the contract check in use
 	for _, tc := range []struct {
 		method, path string
 		status       int
 	}{{"GET", "/api/v2/nope/", 404}, {"POST", "/api/v2/login", 404}, {"GET", "/api/v2/login/", 405}} {
-		req, _ := http.NewRequest(tc.method, e.baseURL+tc.path, nil)
-		resp, err := http.DefaultClient.Do(req)
+		req, _ := http.NewRequestWithContext(testkit.ExpectNoOperation(ctx, "WebshareError"), tc.method, e.baseURL+tc.path, nil)
+		resp, err := e.http.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

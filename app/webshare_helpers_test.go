@@ -62,9 +62,13 @@ func (e *env) activation(tok string) (int, *models.WebshareActivationStatus, []b
 
 // fieldErrors asserts a 400 Webshare field-error body with msg among field's messages. body is
 // the operation's typed 400 (each operation declares the fields its errors may name, and the
-// contract check holds the body to it); the messages are read from raw.
+// contract check holds the body to it); the messages are read from raw. msg is required: a
+// check that accepts any message passes on the wrong error.
 func fieldErrors[T any](t *testing.T, status int, body *T, raw []byte, field, msg string) {
 	t.Helper()
+	if msg == "" {
+		t.Fatal("fieldErrors needs the expected message")
+	}
 	if status != http.StatusBadRequest || body == nil {
 		t.Fatalf("want 400 with field errors, got %d %s", status, raw)
 	}
@@ -74,7 +78,7 @@ func fieldErrors[T any](t *testing.T, status int, body *T, raw []byte, field, ms
 		t.Fatalf("want messages under %s, got %s", field, raw)
 	}
 	for _, m := range msgs {
-		if msg == "" || m == msg {
+		if m == msg {
 			return
 		}
 	}
@@ -90,6 +94,15 @@ func detailError(t *testing.T, status, wantStatus int, body *models.WebshareErro
 	if wantCode != "" && (body.Code == nil || *body.Code != wantCode) {
 		t.Fatalf("want code %q, got %s", wantCode, raw)
 	}
+}
+
+// step runs one stage of a scenario whose stages build on each other. It is deliberately not a
+// subtest: `go test -run` could pick a stage alone, without the stages that set it up, and it
+// would then test something else (a fresh code instead of a used one) and still pass.
+func step(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	t.Logf("step: %s", name)
+	fn(t)
 }
 
 func resetBody(email string) models.WebshareResetPasswordRequest {

@@ -29,7 +29,7 @@ func TestWebshareChangePassword(t *testing.T) {
 			s, b, raw := change(goodPassword, "short")
 			fieldErrors(t, s, b, raw, "new_password", "This password is too short. It must contain at least 8 characters.")
 		})
-		t.Run("change keeps only the calling token and mails a notice", func(t *testing.T) {
+		step(t, "change keeps only the calling token and mails a notice", func(t *testing.T) {
 			if s, _, raw := change(goodPassword, "brand-new-secret"); s != http.StatusNoContent {
 				t.Fatalf("change: %d %s", s, raw)
 			}
@@ -78,23 +78,23 @@ func TestWebshareResetPassword(t *testing.T) {
 		})
 		request("RESET@example.com")
 		code := e.lastLink("reset@example.com", "/resetpassword/")
-		t.Run("a second request within the minute is dropped silently", func(t *testing.T) {
+		step(t, "a second request within the minute is dropped silently", func(t *testing.T) {
 			before := len(e.mailsTo("reset@example.com"))
 			request("reset@example.com")
 			if after := len(e.mailsTo("reset@example.com")); after != before {
 				t.Fatalf("mails %d -> %d", before, after)
 			}
 		})
-		t.Run("a weak password is refused without using up the token", func(t *testing.T) {
+		step(t, "a weak password is refused without using up the token", func(t *testing.T) {
 			s, _, b, raw := complete(code, "12345678")
 			fieldErrors(t, s, b, raw, "password", "This password is entirely numeric.")
 		})
-		t.Run("a wrong token is refused", func(t *testing.T) {
+		step(t, "a wrong token is refused", func(t *testing.T) {
 			s, _, b, raw := complete(strings.Repeat("A", 43), "a-fresh-password")
 			fieldErrors(t, s, b, raw, "password_reset_token", "Invalid or expired password reset token.")
 		})
 		var newTok string
-		t.Run("complete sets the password, revokes every token and returns a new one", func(t *testing.T) {
+		step(t, "complete sets the password, revokes every token and returns a new one", func(t *testing.T) {
 			s, ok, _, raw := complete(code, "a-fresh-password")
 			if s != http.StatusOK || ok == nil {
 				t.Fatalf("complete: %d %s", s, raw)
@@ -108,17 +108,17 @@ func TestWebshareResetPassword(t *testing.T) {
 			}
 			e.login("reset@example.com", "a-fresh-password")
 		})
-		t.Run("the token works once", func(t *testing.T) {
+		step(t, "the token works once", func(t *testing.T) {
 			s, _, b, raw := complete(code, "another-fresh-pw")
-			fieldErrors(t, s, b, raw, "password_reset_token", "")
+			fieldErrors(t, s, b, raw, "password_reset_token", "Invalid or expired password reset token.")
 		})
-		t.Run("an expired token is refused", func(t *testing.T) {
+		step(t, "an expired token is refused", func(t *testing.T) {
 			e.clock.Advance(2 * time.Minute)
 			request("reset@example.com")
 			late := e.lastLink("reset@example.com", "/resetpassword/")
 			e.clock.Advance(61 * time.Minute)
 			s, _, b, raw := complete(late, "another-fresh-pw")
-			fieldErrors(t, s, b, raw, "password_reset_token", "")
+			fieldErrors(t, s, b, raw, "password_reset_token", "Invalid or expired password reset token.")
 		})
 	})
 }

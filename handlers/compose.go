@@ -3,6 +3,7 @@ package handlers
 import (
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/payway"
 	"github.com/accountd/accountd/handlers/service"
 	"github.com/accountd/accountd/handlers/webshare"
 )
@@ -14,6 +15,7 @@ import (
 type API struct {
 	*service.Service
 	*webshare.Webshare
+	*payway.Payway
 }
 
 // The generated interface lists every operation of openapi.yaml: a vendor left out, or an
@@ -26,6 +28,7 @@ func compose(d httpapi.Deps) (*API, []httpapi.Vendor) {
 	api := &API{
 		Service:  service.New(d),
 		Webshare: webshare.New(d),
+		Payway:   payway.New(d),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway}
 }

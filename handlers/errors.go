@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,14 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		r := rt.render(c, err)
+		if r.Status >= 500 && clientGone(c, r.Cause) {
+			// The client cancelled or hung up while the request waited (for a hashing slot, the
+			// database): nobody reads an answer, and it is not a server failure. 499 is nginx's
+			// "client closed request", for the access log only.
+			log.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			c.Response().WriteHeader(statusClientClosedRequest)
+			return
+		}
 		if r.Status >= 500 {
 			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 				"status", r.Status, "err", r.Cause)
@@ -71,6 +80,15 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.Error("writing error response", "err", werr)
 		}
 	}
+}
+
+// statusClientClosedRequest is what the access log shows for a request its client abandoned.
+const statusClientClosedRequest = 499
+
+// clientGone tells whether err is the request's own context ending (the client cancelled or
+// disconnected), as opposed to a failure of the server.
+func clientGone(c echo.Context, err error) bool {
+	return c.Request().Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }
 
 // accessLog writes one line per request.

@@ -66,8 +66,9 @@ func classifyValidation(err error) httpapi.Failure {
 	f := httpapi.Failure{Kind: httpapi.FailValidation}
 	var walk func(error)
 	walk = func(err error) {
-		var me openapi3.MultiError
-		if errors.As(err, &me) && !isSchemaError(err) {
+		// Only a MultiError itself is a list: errors.As would also unwrap a RequestError that
+		// holds one, and lose the parameter it is about.
+		if me, ok := err.(openapi3.MultiError); ok {
 			for _, e := range me {
 				walk(e)
 			}
@@ -93,7 +94,21 @@ func classifyValidation(err error) httpapi.Failure {
 				f.Kind, f.Detail = httpapi.FailParse, parseDetail(re.Err)
 				return
 			case re.Parameter != nil:
-				f.Issues = append(f.Issues, httpapi.Issue{Field: re.Parameter.Name, Rule: "invalid"})
+				// The parameter's schema errors (format, maxLength...) name no field: name it.
+				before := len(f.Issues)
+				if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
+					f.Issues = append(f.Issues, httpapi.Issue{Rule: "required"})
+				} else if re.Err != nil {
+					walk(re.Err)
+				}
+				if len(f.Issues) == before {
+					f.Issues = append(f.Issues, httpapi.Issue{Rule: "invalid"})
+				}
+				for i := before; i < len(f.Issues); i++ {
+					if f.Issues[i].Field == "" {
+						f.Issues[i].Field = re.Parameter.Name
+					}
+				}
 				return
 			}
 			if re.Err != nil {
@@ -113,11 +128,6 @@ func classifyValidation(err error) httpapi.Failure {
 		f.Issues = append(f.Issues, httpapi.Issue{Rule: "invalid"})
 	}
 	return f
-}
-
-func isSchemaError(err error) bool {
-	_, ok := err.(*openapi3.SchemaError)
-	return ok
 }
 
 func schemaIssue(se *openapi3.SchemaError) httpapi.Issue {

@@ -54,6 +54,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("load openapi.yaml: %w", err)
 	}
 	registerFormats()
+	registerStrictJSON()
 
 	api, vendors := compose(httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha,
 		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger})

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -55,6 +57,9 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		path = DefaultSQLitePath
 	}
 	path = strings.TrimPrefix(path, "sqlite://")
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	gdb, err := gorm.Open(sqlite.Open(dsn), cfg)
 	if err != nil {
@@ -69,6 +74,23 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	db := &DB{DB: gdb, Dialect: SQLite, SQLitePath: path}
 	return db, db.Ping(ctx)
+}
+
+// createPrivate creates the SQLite file with mode 0600 when it does not exist yet: it holds
+// password hashes and sealed mail. SQLite creates the -wal and -shm files with the mode of
+// the database file, so they are private too. An existing file is left as it is.
+func createPrivate(path string) error {
+	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create sqlite %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // IsPostgresURL tells whether a database URL selects PostgreSQL.

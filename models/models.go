@@ -24,11 +24,14 @@ type User struct {
 	DeletedAt              *time.Time
 }
 
-// Email is one address of a user. Exactly one per user is primary.
+// Email is one address of a user. Exactly one per user is primary. Address is as the user
+// typed it (for mail and display); AddressKey is its normalised form (account.AddressKey),
+// unique across users.
 type Email struct {
 	ID                 string `gorm:"primaryKey"`
 	UserID             string
 	Address            string
+	AddressKey         string
 	IsPrimary          bool
 	VerifiedAt         *time.Time
 	VerificationSentAt *time.Time

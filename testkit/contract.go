@@ -3,6 +3,7 @@ package testkit
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ const maxBodyInMessage = 2 << 10
 // A Contract is safe for concurrent use; parallel tests may share one.
 type Contract struct {
 	path    string
+	doc     *openapi3.T
 	router  routers.Router
 	options *openapi3filter.Options
 	checked atomic.Int64
@@ -107,6 +109,7 @@ func loadContract(path string) (*Contract, error) {
 
 	return &Contract{
 		path:   path,
+		doc:    doc,
 		router: router,
 		options: &openapi3filter.Options{
 			// Statuses are checked by Check itself (see there); this stays on in case that ever changes.
@@ -192,7 +195,13 @@ func (rt *contractTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, fmt.Errorf("testkit: reading the response body of %s %s for the contract check: %w", req.Method, req.URL.Path, err)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(respBody))
-	if err := rt.contract.Check(req, reqBody, resp, respBody); err != nil {
+	exp, _ := req.Context().Value(expectationKey{}).(expectation)
+	if exp.noOperation != "" {
+		err = rt.contract.CheckNoOperation(req, reqBody, resp, respBody, exp.noOperation)
+	} else {
+		err = rt.contract.Check(req, reqBody, resp, respBody)
+	}
+	if err != nil {
 		rt.t.Errorf("%v", err)
 	} else if resp.StatusCode >= 500 && !rt.contract.designedServerError(req, resp.StatusCode) {
 		rt.t.Errorf("server error: %s %s -> %d: a 5xx fails an end-to-end test (the server failed, or answered a client mistake as its own)\nresponse body: %s",
@@ -208,6 +217,60 @@ func (c *Contract) designedServerError(req *http.Request, status int) bool {
 		return false
 	}
 	return route.Operation.Responses.Value(strconv.Itoa(status)) != nil
+}
+
+type expectationKey struct{}
+
+// expectation is what a test told the Transport, through the request's context, to expect.
+type expectation struct {
+	noOperation string // schema name the body must follow, for requests no operation matches
+}
+
+func withExpectation(ctx context.Context, change func(*expectation)) context.Context {
+	exp, _ := ctx.Value(expectationKey{}).(expectation)
+	change(&exp)
+	return context.WithValue(ctx, expectationKey{}, exp)
+}
+
+// ExpectNoOperation returns a context for requests that, on purpose, match no operation of the
+// document (unknown paths, undeclared methods). Transport then checks, with CheckNoOperation,
+// that none matches and that the body follows components.schemas[schema], the error body of
+// the API the request was aimed at.
+func ExpectNoOperation(ctx context.Context, schema string) context.Context {
+	return withExpectation(ctx, func(e *expectation) { e.noOperation = schema })
+}
+
+// CheckNoOperation verifies a response to a request that no operation matches: none may match
+// (else the test is not testing what it thinks), the status must be a 4xx, and the body must be
+// JSON that validates against the named component schema.
+func (c *Contract) CheckNoOperation(req *http.Request, reqBody []byte, resp *http.Response, respBody []byte, schema string) error {
+	c.checked.Add(1)
+	report := &CheckError{Method: req.Method, Path: req.URL.Path, Status: resp.StatusCode, RequestBody: reqBody, ResponseBody: respBody}
+	if route, _, err := c.router.FindRoute(req); err == nil {
+		report.Violations = append(report.Violations, fmt.Sprintf("expected no operation to match, but %s does", route.Operation.OperationID))
+		return report
+	}
+	if resp.StatusCode < 400 || resp.StatusCode > 499 {
+		report.Violations = append(report.Violations, fmt.Sprintf("status %d for a request no operation matches, want a 4xx", resp.StatusCode))
+	}
+	ref := c.doc.Components.Schemas[schema]
+	if ref == nil || ref.Value == nil {
+		report.Violations = append(report.Violations, fmt.Sprintf("no schema %q in %s", schema, c.path))
+		return report
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		report.Violations = append(report.Violations, fmt.Sprintf("Content-Type %q, want application/json", ct))
+	}
+	var body any
+	if err := json.Unmarshal(respBody, &body); err != nil {
+		report.Violations = append(report.Violations, "body is not JSON: "+err.Error())
+	} else if err := ref.Value.VisitJSON(body, openapi3.MultiErrors()); err != nil {
+		report.Violations = append(report.Violations, fmt.Sprintf("body does not follow %s: %v", schema, err))
+	}
+	if len(report.Violations) > 0 {
+		return report
+	}
+	return nil
 }
 
 // captureRequestBody returns a copy of req's body and the request to send in req's place. When

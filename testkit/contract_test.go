@@ -1,6 +1,7 @@
 package testkit_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -316,6 +317,46 @@ func assertViolations(t *testing.T, tc contractCase, err error) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, tc.method+" "+tc.path+" -> "+strconv.Itoa(ce.Status)) {
 		t.Errorf("message does not name method, path and status:\n%s", msg)
+	}
+}
+
+// Requests aimed on purpose at no operation are checked against the named error schema.
+func TestTransportChecksRequestsThatMatchNoOperation(t *testing.T) {
+	contract := testkit.LoadContract(t, testSpec)
+	srv := httptest.NewServer(http.HandlerFunc(misbehavingServer))
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct {
+		name, path, behaviour, want string
+	}{
+		{"unknown path, error body", "/nope", "not found", ""},
+		{"unknown path, body not the error schema", "/nope", "not found, message missing", `body does not follow Error`},
+		{"a path that matches an operation", "/users/1", "not found", "expected no operation to match, but getUser does"},
+		{"unknown path answered 200", "/nope", "user", "want a 4xx"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := &recordingTB{}
+			client := &http.Client{Transport: contract.Transport(tb, srv.Client().Transport)}
+			req, err := http.NewRequestWithContext(testkit.ExpectNoOperation(context.Background(), "Error"), "GET", srv.URL+tc.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(behaviourHeader, tc.behaviour)
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			kind, msgs := tb.outcome()
+			if tc.want == "" {
+				if kind != "ok" {
+					t.Fatalf("unexpected report: %v", tb)
+				}
+				return
+			}
+			if kind != "error" || !strings.Contains(strings.Join(msgs, "\n"), tc.want) {
+				t.Fatalf("want an error containing %q, got %v", tc.want, tb)
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -91,15 +92,33 @@ type Hasher struct {
 	// (19 MiB by default), so a burst of logins must queue rather than exhaust memory; more
 	// than one per core gains no throughput anyway.
 	slots chan struct{}
+	// waiting, when set (tests), is called when a computation starts waiting for a slot.
+	waiting func()
 }
 
-// idKey runs argon2id in one of the hasher's slots.
-func (h *Hasher) idKey(plain, salt []byte, t, m uint32, p uint8, keyLen uint32) []byte {
+// idKey runs argon2id in one of the hasher's slots. It waits for a slot only while ctx is
+// live: a request whose client has gone does not queue for (or burn) a hash; once started, a
+// hash runs to the end (argon2 cannot be interrupted), which bounds the waste to the slots.
+func (h *Hasher) idKey(ctx context.Context, plain, salt []byte, t, m uint32, p uint8, keyLen uint32) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if h.slots != nil {
-		h.slots <- struct{}{}
+		select {
+		case h.slots <- struct{}{}:
+		default: // every slot is busy: wait, but only while the caller is there
+			if h.waiting != nil {
+				h.waiting()
+			}
+			select {
+			case h.slots <- struct{}{}:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
 		defer func() { <-h.slots }()
 	}
-	return argon2.IDKey(plain, salt, t, m, p, keyLen)
+	return argon2.IDKey(plain, salt, t, m, p, keyLen), nil
 }
 
 // NewHasher returns a Hasher using p. It panics if p.Validate fails, since
@@ -125,6 +144,11 @@ func (h *Hasher) Params() Params { return h.params }
 // with salt and key in unpadded standard base64. Inputs longer than
 // MaxPasswordBytes are refused with ErrPasswordTooLong.
 func (h *Hasher) Hash(plain string) (string, error) {
+	return h.HashContext(context.Background(), plain)
+}
+
+// HashContext is Hash, giving up with ctx's error when ctx ends before a hashing slot is free.
+func (h *Hasher) HashContext(ctx context.Context, plain string) (string, error) {
 	if len(plain) > MaxPasswordBytes {
 		return "", ErrPasswordTooLong
 	}
@@ -135,7 +159,10 @@ func (h *Hasher) Hash(plain string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: reading salt: %w", err)
 	}
-	key := h.idKey([]byte(plain), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+	key, err := h.idKey(ctx, []byte(plain), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+	if err != nil {
+		return "", err
+	}
 	return encode(p.MemoryKiB, p.Iterations, p.Parallelism, salt, key), nil
 }
 
@@ -146,6 +173,11 @@ func (h *Hasher) Hash(plain string) (string, error) {
 // verify (see NeedsRehash). Inputs longer than MaxPasswordBytes cannot have
 // been hashed by Hash and give (false, nil) without hashing.
 func (h *Hasher) Verify(plain, encoded string) (ok bool, err error) {
+	return h.VerifyContext(context.Background(), plain, encoded)
+}
+
+// VerifyContext is Verify, giving up with ctx's error when ctx ends before a hashing slot is free.
+func (h *Hasher) VerifyContext(ctx context.Context, plain, encoded string) (ok bool, err error) {
 	d, err := decode(encoded)
 	if err != nil {
 		return false, err
@@ -153,7 +185,10 @@ func (h *Hasher) Verify(plain, encoded string) (ok bool, err error) {
 	if len(plain) > MaxPasswordBytes {
 		return false, nil
 	}
-	key := h.idKey([]byte(plain), d.salt, d.iterations, d.memoryKiB, d.parallelism, uint32(len(d.key)))
+	key, err := h.idKey(ctx, []byte(plain), d.salt, d.iterations, d.memoryKiB, d.parallelism, uint32(len(d.key)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(key, d.key) == 1, nil
 }
 
@@ -163,6 +198,12 @@ func (h *Hasher) Verify(plain, encoded string) (ok bool, err error) {
 // not the account exists.
 func (h *Hasher) VerifyAgainstDummy(plain string) {
 	_, _ = h.Verify(plain, h.dummy)
+}
+
+// VerifyAgainstDummyContext is VerifyAgainstDummy; its only error is ctx's.
+func (h *Hasher) VerifyAgainstDummyContext(ctx context.Context, plain string) error {
+	_, err := h.VerifyContext(ctx, plain, h.dummy)
+	return err
 }
 
 // NeedsRehash reports whether encoded was made with parameters other than

@@ -4,6 +4,7 @@
 //	accountd migrate                      apply pending database migrations
 //	accountd orgs create --name N         add an organisation
 //	accountd users create --email E --password P [--verified] [--org ID --role member|site_admin|business_admin]
+//	accountd clients create --org ID --name N --scopes "S1 S2" [--own-mail]   add an API client (secret shown once)
 //
 // Every ACCOUNTD_* variable has a flag of the same name (ACCOUNTD_DATABASE_URL: --database-url);
 // a flag wins over its variable. Operator commands print one JSON object with the new ids.
@@ -19,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/accountd/accountd/account"
@@ -54,6 +56,11 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return serve(ctx, args, log)
 	case "migrate":
 		return migrate(ctx, args, out)
+	case "clients":
+		if len(args) == 0 || args[0] != "create" {
+			return errors.New("usage: accountd clients create --org ID --name N --scopes \"...\" [--own-mail]")
+		}
+		return createClient(ctx, args[1:], out)
 	case "orgs", "users":
 		if len(args) == 0 || args[0] != "create" {
 			return fmt.Errorf("usage: accountd %s create ...", cmd)
@@ -63,7 +70,7 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		}
 		return createUser(ctx, args[1:], out)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, orgs create, users create)", cmd)
+	return fmt.Errorf("unknown command %q (serve, migrate, orgs create, users create, clients create)", cmd)
 }
 
 // configFlags binds one flag per ACCOUNTD_* variable, defaulting to the environment.
@@ -79,6 +86,9 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.Dev, "dev", cfg.Dev, "development mode, true or false: accept any recaptcha and log mail when those are not configured (ACCOUNTD_DEV; default: on only for the embedded SQLite default)")
+	fs.DurationVar(&cfg.APITokenIdleTimeout, "api-token-idle-timeout", cfg.APITokenIdleTimeout, "refuse API tokens unused this long, e.g. 2160h (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT; default 0: never)")
+	fs.DurationVar(&cfg.APITokenLifetime, "api-token-lifetime", cfg.APITokenLifetime, "refuse API tokens this long after issue (ACCOUNTD_API_TOKEN_LIFETIME; default 0: never)")
 	return fs, &cfg
 }
 
@@ -154,10 +164,35 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
+func createClient(ctx context.Context, args []string, out io.Writer) error {
+	fs, cfg := configFlags("clients create")
+	var in account.NewClient
+	var scopes string
+	fs.StringVar(&in.OrganizationID, "org", "", "organisation id that owns the client")
+	fs.StringVar(&in.Name, "name", "", "client name")
+	fs.StringVar(&scopes, "scopes", "", "space-separated scopes the client may hold")
+	fs.BoolVar(&in.SendsOwnMail, "own-mail", false, "the client mails its users itself: codes are returned, not mailed")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if in.OrganizationID == "" {
+		return errors.New("--org is required")
+	}
+	in.Scopes = strings.Fields(scopes)
+	return withCore(ctx, cfg, func(core *account.Service) error {
+		c, err := core.CreateClient(ctx, in)
+		if err != nil {
+			return describe(err)
+		}
+		return json.NewEncoder(out).Encode(c)
+	})
+}
+
 // withCore runs fn on a migrated core. The service's own logging is silenced: stdout and
 // stderr belong to the command's output.
 func withCore(ctx context.Context, cfg *app.Config, fn func(*account.Service) error) error {
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Offline = true // no requests served, no mail sent: development mode does not matter
 	a, err := app.New(ctx, *cfg)
 	if err != nil {
 		return err

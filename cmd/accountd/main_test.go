@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accountd/accountd/models"
 	"github.com/accountd/accountd/testkit"
 )
 
@@ -43,9 +44,20 @@ func TestOperatorCommands(t *testing.T) {
 		t.Fatalf("org: %v", org)
 	}
 	u := runJSON(t, "users", "create", db, "--email", "ops@example.com", "--password", "a-long-passphrase", "--verified", "--org", orgID, "--role", "site_admin")
-	if u["user_id"] == "" || u["organization_id"] != orgID || u["role"] != "site_admin" {
+	if id, _ := u["user_id"].(string); len(id) != 24 || u["organization_id"] != orgID || u["role"] != "site_admin" {
 		t.Fatalf("user: %v", u)
 	}
+	plain := runJSON(t, "users", "create", db, "--email", "plain@example.com", "--password", "a-long-passphrase")
+	t.Run("--verified marks the address verified, and only then", func(t *testing.T) {
+		for _, c := range []struct {
+			user     map[string]any
+			verified bool
+		}{{u, true}, {plain, false}} {
+			if got := addressVerified(t, strings.TrimPrefix(db, "--database-url="), c.user["user_id"].(string)); got != c.verified {
+				t.Errorf("user %v: verified %v, want %v", c.user, got, c.verified)
+			}
+		}
+	})
 
 	failures := []struct {
 		name string
@@ -59,7 +71,6 @@ func TestOperatorCommands(t *testing.T) {
 		{"unknown org", []string{"users", "create", db, "--email", "d@example.com", "--password", "a-long-passphrase", "--org", "000000000000000000000000"}, "organisation"},
 		{"role without org", []string{"users", "create", db, "--email", "e@example.com", "--password", "a-long-passphrase", "--role", "member"}, "--role needs --org"},
 		{"empty org name", []string{"orgs", "create", db, "--name", " "}, "name"},
-		{"postgres without a secret", []string{"orgs", "create", "--name", "x", "--secret=", "--database-url=" + testkit.PostgresURL(t)}, "ACCOUNTD_SECRET is required with PostgreSQL"},
 	}
 	for _, tc := range failures {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,6 +80,30 @@ func TestOperatorCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A PostgreSQL deployment needs a shared secret; the command says so. (Apart from the SQLite
+// cases above, so that those run even where PostgreSQL is not available.)
+func TestOperatorCommandsNeedASecretOnPostgres(t *testing.T) {
+	err := run(context.Background(), []string{"orgs", "create", "--name", "x", "--secret=", "--database-url=" + testkit.PostgresURL(t)}, io.Discard, quiet())
+	if err == nil || !strings.Contains(err.Error(), "ACCOUNTD_SECRET is required with PostgreSQL") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// addressVerified reads whether the primary address of user is verified, from the database itself.
+func addressVerified(t *testing.T, path, userID string) bool {
+	t.Helper()
+	db, err := models.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var e models.Email
+	if err := db.Where("user_id = ? AND is_primary = ?", userID, true).Take(&e).Error; err != nil {
+		t.Fatalf("address of %s: %v", userID, err)
+	}
+	return e.VerifiedAt != nil
 }
 
 // listening is a slog handler that reports the address from the "accountd listening" record,
@@ -96,7 +131,7 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database-url", t.TempDir() + "/a.db"}, io.Discard, slog.New(up))
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database-url", t.TempDir() + "/a.db", "--dev=true"}, io.Discard, slog.New(up))
 	}()
 	var addr string
 	select {
@@ -113,5 +148,36 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve returned %v after shutdown", err)
+	}
+}
+
+func TestClientsCreate(t *testing.T) {
+	db := "--database-url=" + t.TempDir() + "/accountd.db"
+	orgID, _ := runJSON(t, "orgs", "create", db, "--name", "Acme")["organization_id"].(string)
+	c := runJSON(t, "clients", "create", db, "--org", orgID, "--name", "site", "--scopes", "/external/me/r /external/me/w", "--own-mail")
+	id, _ := c["client_id"].(string)
+	secret, _ := c["client_secret"].(string)
+	if len(id) != 24 || len(secret) < 40 || c["own_mail"] != true || c["organization_id"] != orgID {
+		t.Fatalf("client: %v", c)
+	}
+	if sc, _ := c["scopes"].([]any); len(sc) != 2 || sc[0] != "/external/me/r" {
+		t.Fatalf("scopes: %v", c["scopes"])
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no org", []string{"clients", "create", db, "--name", "x"}, "--org is required"},
+		{"unknown org", []string{"clients", "create", db, "--org", "000000000000000000000000", "--name", "x"}, "organisation"},
+		{"no name", []string{"clients", "create", db, "--org", orgID}, "name"},
+		{"no subcommand", []string{"clients"}, "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, io.Discard, quiet())
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ var operatorMessages = map[string]string{
 	account.CodeInvalidRole:  "the role must be member, site_admin or business_admin",
 	account.CodeInvalidName:  "the name must have 1 to 200 characters",
 	account.CodeNotFound:     "no organisation has this id",
+	account.CodeInvalidScope: "a scope must be one word",
 }
 
 // describe words a core error for the operator: "invalid/weak_password (password): This

@@ -93,6 +93,64 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// PaywayAccessTokenWithBody Get an access token (OAuth 2 style)
+	//
+	// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+	//
+	// - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+	//   account must be a member of the client's organisation. A user token with the asked
+	//   `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+	//   token. A wrong organisation, address or password all answer `invalid_grant`
+	//   ("Username/password do not match") after the same work. Failed attempts count towards
+	//   the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+	//   frozen address is refused with `invalid_grant` even with the right password.
+	// - `grant_type=none`: an application token with the asked `scope` (default: the
+	//   client's `/external/account/*` scopes). No refresh token.
+	// - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+	//   session; the old refresh token is spent. Presenting a spent refresh token again
+	//   revokes the whole chain (every access and refresh token descended from that login).
+	//   `scope` may narrow the session's scopes.
+	//
+	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+	PaywayAccessTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayAccessTokenWithFormdataBody Get an access token (OAuth 2 style)
+	//
+	// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+	//
+	// - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+	//   account must be a member of the client's organisation. A user token with the asked
+	//   `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+	//   token. A wrong organisation, address or password all answer `invalid_grant`
+	//   ("Username/password do not match") after the same work. Failed attempts count towards
+	//   the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+	//   frozen address is refused with `invalid_grant` even with the right password.
+	// - `grant_type=none`: an application token with the asked `scope` (default: the
+	//   client's `/external/account/*` scopes). No refresh token.
+	// - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+	//   session; the old refresh token is spent. Presenting a spent refresh token again
+	//   revokes the whole chain (every access and refresh token descended from that login).
+	//   `scope` may narrow the session's scopes.
+	//
+	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+	PaywayAccessTokenWithFormdataBody(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// WebshareGetActivation Get the activation status
 	//
 	// Whether the account's email address is verified, and when the last activation mail went out.
@@ -148,7 +206,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -159,7 +220,10 @@ type ClientInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -191,7 +255,9 @@ type ClientInterface interface {
 	// WebshareChangePasswordWithBody Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -201,7 +267,9 @@ type ClientInterface interface {
 	// WebshareChangePassword Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -210,7 +278,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccountWithBody Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -221,7 +290,8 @@ type ClientInterface interface {
 
 	// WebshareDeleteAccount Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -234,8 +304,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -246,8 +317,9 @@ type ClientInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -278,7 +350,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -291,7 +363,7 @@ type ClientInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -373,6 +445,212 @@ type ClientInterface interface {
 	// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
 	GetDocsSwaggerUIStyle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PaywayCompletePasswordResetWithBody Complete a password reset
+	//
+	// Sets a new password with a reset code of the account `id`. The code works once and five
+	// wrong codes burn it. Every token of the account (and every session and refresh token)
+	// is revoked, and the account's address is told.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+	PaywayCompletePasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCompletePasswordReset Complete a password reset
+	//
+	// Sets a new password with a reset code of the account `id`. The code works once and five
+	// wrong codes burn it. Every token of the account (and every session and refresh token)
+	// is revoked, and the account's address is told.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+	PaywayCompletePasswordReset(ctx context.Context, body PaywayCompletePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCreateAuthenticationAttemptWithBody Report a login attempt
+	//
+	// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+	// each login). A failure counts towards the account freeze; a success does not lift it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+	PaywayCreateAuthenticationAttemptWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCreateAuthenticationAttempt Report a login attempt
+	//
+	// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+	// each login). A failure counts towards the account freeze; a success does not lift it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+	PaywayCreateAuthenticationAttempt(ctx context.Context, body PaywayCreateAuthenticationAttemptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCreatePasswordResetWithBody Create a password reset code (not mailed)
+	//
+	// Returns a reset code for the account with this address, for your own mail. Nothing is
+	// mailed. A new code replaces earlier ones.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+	PaywayCreatePasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCreatePasswordReset Create a password reset code (not mailed)
+	//
+	// Returns a reset code for the account with this address, for your own mail. Nothing is
+	// mailed. A new code replaces earlier ones.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+	PaywayCreatePasswordReset(ctx context.Context, body PaywayCreatePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCustomRequestPasswordResetWithBody Request a password reset with your own reset page
+	//
+	// Like `request_password_reset`, but the mailed link is
+	// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+	// Never reveals whether the address exists.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+	PaywayCustomRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayCustomRequestPasswordReset Request a password reset with your own reset page
+	//
+	// Like `request_password_reset`, but the mailed link is
+	// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+	// Never reveals whether the address exists.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+	PaywayCustomRequestPasswordReset(ctx context.Context, body PaywayCustomRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayGetAuthenticationAttempts Is the account frozen?
+	//
+	// The account-freeze check made before a login: failed logins of this address within the
+	// current 30-minute window (reported with `create_authentication_attempt`, or failed
+	// password grants), and whether it is frozen (10 or more).
+	//
+	// Corresponds with GET /external/api/v1/accounts/get_authentication_attempts (the `PaywayGetAuthenticationAttempts` operationId).
+	PaywayGetAuthenticationAttempts(ctx context.Context, params *PaywayGetAuthenticationAttemptsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayRequestPasswordResetWithBody Request a password reset (mailed)
+	//
+	// Mails a reset link to the account with this address, when it is a member of the
+	// token's organisation. The answer is the same whether or not such an account exists
+	// (same status, same body, at least the same time), so it never reveals an address. The
+	// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+	// (plus `return_url` when given); the code works with `complete_password_reset`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+	PaywayRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayRequestPasswordReset Request a password reset (mailed)
+	//
+	// Mails a reset link to the account with this address, when it is a member of the
+	// token's organisation. The answer is the same whether or not such an account exists
+	// (same status, same body, at least the same time), so it never reveals an address. The
+	// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+	// (plus `return_url` when given); the code works with `complete_password_reset`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+	PaywayRequestPasswordReset(ctx context.Context, body PaywayRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayGetMe The current account
+	//
+	// The account the user token acts for.
+	//
+	// Corresponds with GET /external/api/v1/me (the `PaywayGetMe` operationId).
+	PaywayGetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayRequestEmailChangeWithBody Request an email change
+	//
+	// Starts changing the account's email address and returns a confirmation code (a UUID).
+	// Nothing changes until `verify_email_change` is called with the code. Unless the API
+	// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+	// new address gets a mail with the code, inside `confirmation_url` (as its
+	// `confirmation_code` query parameter) when one is given. A new request replaces the
+	// previous code. Mails are limited per account (one a minute, five an hour: 429).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+	PaywayRequestEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayRequestEmailChange Request an email change
+	//
+	// Starts changing the account's email address and returns a confirmation code (a UUID).
+	// Nothing changes until `verify_email_change` is called with the code. Unless the API
+	// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+	// new address gets a mail with the code, inside `confirmation_url` (as its
+	// `confirmation_code` query parameter) when one is given. A new request replaces the
+	// previous code. Mails are limited per account (one a minute, five an hour: 429).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+	PaywayRequestEmailChange(ctx context.Context, body PaywayRequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayVerifyEmailChangePostWithBody Verify an email change (POST)
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+	PaywayVerifyEmailChangePostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayVerifyEmailChangePost Verify an email change (POST)
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+	PaywayVerifyEmailChangePost(ctx context.Context, body PaywayVerifyEmailChangePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayVerifyEmailChangeWithBody Verify an email change
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+	PaywayVerifyEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PaywayVerifyEmailChange Verify an email change
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+	PaywayVerifyEmailChange(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetHealth Health check
 	//
 	// 200 when the database answers, 503 otherwise.
@@ -402,6 +680,84 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
 	GetVendorOpenAPIYAML(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// PaywayAccessTokenWithBody Get an access token (OAuth 2 style)
+//
+// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+//
+//   - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+//     account must be a member of the client's organisation. A user token with the asked
+//     `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+//     token. A wrong organisation, address or password all answer `invalid_grant`
+//     ("Username/password do not match") after the same work. Failed attempts count towards
+//     the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+//     frozen address is refused with `invalid_grant` even with the right password.
+//   - `grant_type=none`: an application token with the asked `scope` (default: the
+//     client's `/external/account/*` scopes). No refresh token.
+//   - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+//     session; the old refresh token is spent. Presenting a spent refresh token again
+//     revokes the whole chain (every access and refresh token descended from that login).
+//     `scope` may narrow the session's scopes.
+//
+// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayAccessTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayAccessTokenWithFormdataBody Get an access token (OAuth 2 style)
+//
+// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+//
+//   - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+//     account must be a member of the client's organisation. A user token with the asked
+//     `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+//     token. A wrong organisation, address or password all answer `invalid_grant`
+//     ("Username/password do not match") after the same work. Failed attempts count towards
+//     the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+//     frozen address is refused with `invalid_grant` even with the right password.
+//   - `grant_type=none`: an application token with the asked `scope` (default: the
+//     client's `/external/account/*` scopes). No refresh token.
+//   - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+//     session; the old refresh token is spent. Presenting a spent refresh token again
+//     revokes the whole chain (every access and refresh token descended from that login).
+//     `scope` may narrow the session's scopes.
+//
+// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+func (c *Client) PaywayAccessTokenWithFormdataBody(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayAccessTokenRequestWithFormdataBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // WebshareGetActivation Get the activation status
@@ -509,7 +865,10 @@ func (c *Client) WebshareResendActivation(ctx context.Context, body WebshareRese
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -530,7 +889,10 @@ func (c *Client) WebshareChangeEmailWithBody(ctx context.Context, contentType st
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -592,7 +954,9 @@ func (c *Client) WebshareChangeEmailComplete(ctx context.Context, body WebshareC
 // WebshareChangePasswordWithBody Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -612,7 +976,9 @@ func (c *Client) WebshareChangePasswordWithBody(ctx context.Context, contentType
 // WebshareChangePassword Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -631,7 +997,8 @@ func (c *Client) WebshareChangePassword(ctx context.Context, body WebshareChange
 
 // WebshareDeleteAccountWithBody Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -652,7 +1019,8 @@ func (c *Client) WebshareDeleteAccountWithBody(ctx context.Context, contentType 
 
 // WebshareDeleteAccount Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -675,8 +1043,9 @@ func (c *Client) WebshareDeleteAccount(ctx context.Context, body WebshareDeleteA
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type.
 //
@@ -697,8 +1066,9 @@ func (c *Client) WebshareLoginWithBody(ctx context.Context, contentType string, 
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -759,7 +1129,7 @@ func (c *Client) WebshareLogout(ctx context.Context, body WebshareLogoutJSONRequ
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type.
 //
@@ -782,7 +1152,7 @@ func (c *Client) WebshareRegisterWithBody(ctx context.Context, contentType strin
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -954,6 +1324,392 @@ func (c *Client) GetDocsSwaggerUIStyle(ctx context.Context, reqEditors ...Reques
 	return c.Client.Do(req)
 }
 
+// PaywayCompletePasswordResetWithBody Complete a password reset
+//
+// Sets a new password with a reset code of the account `id`. The code works once and five
+// wrong codes burn it. Every token of the account (and every session and refresh token)
+// is revoked, and the account's address is told.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+func (c *Client) PaywayCompletePasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCompletePasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCompletePasswordReset Complete a password reset
+//
+// Sets a new password with a reset code of the account `id`. The code works once and five
+// wrong codes burn it. Every token of the account (and every session and refresh token)
+// is revoked, and the account's address is told.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+func (c *Client) PaywayCompletePasswordReset(ctx context.Context, body PaywayCompletePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCompletePasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCreateAuthenticationAttemptWithBody Report a login attempt
+//
+// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+// each login). A failure counts towards the account freeze; a success does not lift it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+func (c *Client) PaywayCreateAuthenticationAttemptWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCreateAuthenticationAttemptRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCreateAuthenticationAttempt Report a login attempt
+//
+// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+// each login). A failure counts towards the account freeze; a success does not lift it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+func (c *Client) PaywayCreateAuthenticationAttempt(ctx context.Context, body PaywayCreateAuthenticationAttemptJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCreateAuthenticationAttemptRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCreatePasswordResetWithBody Create a password reset code (not mailed)
+//
+// Returns a reset code for the account with this address, for your own mail. Nothing is
+// mailed. A new code replaces earlier ones.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+func (c *Client) PaywayCreatePasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCreatePasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCreatePasswordReset Create a password reset code (not mailed)
+//
+// Returns a reset code for the account with this address, for your own mail. Nothing is
+// mailed. A new code replaces earlier ones.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+func (c *Client) PaywayCreatePasswordReset(ctx context.Context, body PaywayCreatePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCreatePasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCustomRequestPasswordResetWithBody Request a password reset with your own reset page
+//
+// Like `request_password_reset`, but the mailed link is
+// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+// Never reveals whether the address exists.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+func (c *Client) PaywayCustomRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCustomRequestPasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayCustomRequestPasswordReset Request a password reset with your own reset page
+//
+// Like `request_password_reset`, but the mailed link is
+// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+// Never reveals whether the address exists.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+func (c *Client) PaywayCustomRequestPasswordReset(ctx context.Context, body PaywayCustomRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayCustomRequestPasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayGetAuthenticationAttempts Is the account frozen?
+//
+// The account-freeze check made before a login: failed logins of this address within the
+// current 30-minute window (reported with `create_authentication_attempt`, or failed
+// password grants), and whether it is frozen (10 or more).
+//
+// Corresponds with GET /external/api/v1/accounts/get_authentication_attempts (the `PaywayGetAuthenticationAttempts` operationId).
+func (c *Client) PaywayGetAuthenticationAttempts(ctx context.Context, params *PaywayGetAuthenticationAttemptsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayGetAuthenticationAttemptsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayRequestPasswordResetWithBody Request a password reset (mailed)
+//
+// Mails a reset link to the account with this address, when it is a member of the
+// token's organisation. The answer is the same whether or not such an account exists
+// (same status, same body, at least the same time), so it never reveals an address. The
+// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+// (plus `return_url` when given); the code works with `complete_password_reset`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+func (c *Client) PaywayRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayRequestPasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayRequestPasswordReset Request a password reset (mailed)
+//
+// Mails a reset link to the account with this address, when it is a member of the
+// token's organisation. The answer is the same whether or not such an account exists
+// (same status, same body, at least the same time), so it never reveals an address. The
+// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+// (plus `return_url` when given); the code works with `complete_password_reset`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+func (c *Client) PaywayRequestPasswordReset(ctx context.Context, body PaywayRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayRequestPasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayGetMe The current account
+//
+// The account the user token acts for.
+//
+// Corresponds with GET /external/api/v1/me (the `PaywayGetMe` operationId).
+func (c *Client) PaywayGetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayGetMeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayRequestEmailChangeWithBody Request an email change
+//
+// Starts changing the account's email address and returns a confirmation code (a UUID).
+// Nothing changes until `verify_email_change` is called with the code. Unless the API
+// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+// new address gets a mail with the code, inside `confirmation_url` (as its
+// `confirmation_code` query parameter) when one is given. A new request replaces the
+// previous code. Mails are limited per account (one a minute, five an hour: 429).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+func (c *Client) PaywayRequestEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayRequestEmailChangeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayRequestEmailChange Request an email change
+//
+// Starts changing the account's email address and returns a confirmation code (a UUID).
+// Nothing changes until `verify_email_change` is called with the code. Unless the API
+// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+// new address gets a mail with the code, inside `confirmation_url` (as its
+// `confirmation_code` query parameter) when one is given. A new request replaces the
+// previous code. Mails are limited per account (one a minute, five an hour: 429).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+func (c *Client) PaywayRequestEmailChange(ctx context.Context, body PaywayRequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayRequestEmailChangeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayVerifyEmailChangePostWithBody Verify an email change (POST)
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+func (c *Client) PaywayVerifyEmailChangePostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayVerifyEmailChangePostRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayVerifyEmailChangePost Verify an email change (POST)
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+func (c *Client) PaywayVerifyEmailChangePost(ctx context.Context, body PaywayVerifyEmailChangePostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayVerifyEmailChangePostRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayVerifyEmailChangeWithBody Verify an email change
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+func (c *Client) PaywayVerifyEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayVerifyEmailChangeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PaywayVerifyEmailChange Verify an email change
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+func (c *Client) PaywayVerifyEmailChange(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPaywayVerifyEmailChangeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetHealth Health check
 //
 // 200 when the database answers, 503 otherwise.
@@ -1022,6 +1778,46 @@ func (c *Client) GetVendorOpenAPIYAML(ctx context.Context, file string, reqEdito
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewPaywayAccessTokenRequestWithFormdataBody calls the generic PaywayAccessToken builder with application/x-www-form-urlencoded body
+func NewPaywayAccessTokenRequestWithFormdataBody(server string, body PaywayAccessTokenFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewPaywayAccessTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewPaywayAccessTokenRequestWithBody constructs an http.Request for the PaywayAccessToken method, with any body, and a specified content type
+func NewPaywayAccessTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/authorization/access_token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewWebshareGetActivationRequest constructs an http.Request for the WebshareGetActivation method
@@ -1599,6 +2395,403 @@ func NewGetDocsSwaggerUIStyleRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPaywayCompletePasswordResetRequest calls the generic PaywayCompletePasswordReset builder with application/json body
+func NewPaywayCompletePasswordResetRequest(server string, body PaywayCompletePasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayCompletePasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayCompletePasswordResetRequestWithBody constructs an http.Request for the PaywayCompletePasswordReset method, with any body, and a specified content type
+func NewPaywayCompletePasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/complete_password_reset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayCreateAuthenticationAttemptRequest calls the generic PaywayCreateAuthenticationAttempt builder with application/json body
+func NewPaywayCreateAuthenticationAttemptRequest(server string, body PaywayCreateAuthenticationAttemptJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayCreateAuthenticationAttemptRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayCreateAuthenticationAttemptRequestWithBody constructs an http.Request for the PaywayCreateAuthenticationAttempt method, with any body, and a specified content type
+func NewPaywayCreateAuthenticationAttemptRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/create_authentication_attempt")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayCreatePasswordResetRequest calls the generic PaywayCreatePasswordReset builder with application/json body
+func NewPaywayCreatePasswordResetRequest(server string, body PaywayCreatePasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayCreatePasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayCreatePasswordResetRequestWithBody constructs an http.Request for the PaywayCreatePasswordReset method, with any body, and a specified content type
+func NewPaywayCreatePasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/create_password_reset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayCustomRequestPasswordResetRequest calls the generic PaywayCustomRequestPasswordReset builder with application/json body
+func NewPaywayCustomRequestPasswordResetRequest(server string, body PaywayCustomRequestPasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayCustomRequestPasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayCustomRequestPasswordResetRequestWithBody constructs an http.Request for the PaywayCustomRequestPasswordReset method, with any body, and a specified content type
+func NewPaywayCustomRequestPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/custom_request_password_reset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayGetAuthenticationAttemptsRequest constructs an http.Request for the PaywayGetAuthenticationAttempts method
+func NewPaywayGetAuthenticationAttemptsRequest(server string, params *PaywayGetAuthenticationAttemptsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/get_authentication_attempts")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "email"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPaywayRequestPasswordResetRequest calls the generic PaywayRequestPasswordReset builder with application/json body
+func NewPaywayRequestPasswordResetRequest(server string, body PaywayRequestPasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayRequestPasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayRequestPasswordResetRequestWithBody constructs an http.Request for the PaywayRequestPasswordReset method, with any body, and a specified content type
+func NewPaywayRequestPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/accounts/request_password_reset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayGetMeRequest constructs an http.Request for the PaywayGetMe method
+func NewPaywayGetMeRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/me")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPaywayRequestEmailChangeRequest calls the generic PaywayRequestEmailChange builder with application/json body
+func NewPaywayRequestEmailChangeRequest(server string, body PaywayRequestEmailChangeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayRequestEmailChangeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayRequestEmailChangeRequestWithBody constructs an http.Request for the PaywayRequestEmailChange method, with any body, and a specified content type
+func NewPaywayRequestEmailChangeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/me/request_email_change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayVerifyEmailChangePostRequest calls the generic PaywayVerifyEmailChangePost builder with application/json body
+func NewPaywayVerifyEmailChangePostRequest(server string, body PaywayVerifyEmailChangePostJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayVerifyEmailChangePostRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayVerifyEmailChangePostRequestWithBody constructs an http.Request for the PaywayVerifyEmailChangePost method, with any body, and a specified content type
+func NewPaywayVerifyEmailChangePostRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/me/verify_email_change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPaywayVerifyEmailChangeRequest calls the generic PaywayVerifyEmailChange builder with application/json body
+func NewPaywayVerifyEmailChangeRequest(server string, body PaywayVerifyEmailChangeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPaywayVerifyEmailChangeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPaywayVerifyEmailChangeRequestWithBody constructs an http.Request for the PaywayVerifyEmailChange method, with any body, and a specified content type
+func NewPaywayVerifyEmailChangeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/external/api/v1/me/verify_email_change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetHealthRequest constructs an http.Request for the GetHealth method
 func NewGetHealthRequest(server string) (*http.Request, error) {
 	var err error
@@ -1758,6 +2951,64 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// PaywayAccessTokenWithBodyWithResponse Get an access token (OAuth 2 style)
+	//
+	// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+	//
+	// - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+	//   account must be a member of the client's organisation. A user token with the asked
+	//   `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+	//   token. A wrong organisation, address or password all answer `invalid_grant`
+	//   ("Username/password do not match") after the same work. Failed attempts count towards
+	//   the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+	//   frozen address is refused with `invalid_grant` even with the right password.
+	// - `grant_type=none`: an application token with the asked `scope` (default: the
+	//   client's `/external/account/*` scopes). No refresh token.
+	// - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+	//   session; the old refresh token is spent. Presenting a spent refresh token again
+	//   revokes the whole chain (every access and refresh token descended from that login).
+	//   `scope` may narrow the session's scopes.
+	//
+	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+	PaywayAccessTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayAccessTokenResponse, error)
+
+	// PaywayAccessTokenWithFormdataBodyWithResponse Get an access token (OAuth 2 style)
+	//
+	// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+	//
+	// - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+	//   account must be a member of the client's organisation. A user token with the asked
+	//   `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+	//   token. A wrong organisation, address or password all answer `invalid_grant`
+	//   ("Username/password do not match") after the same work. Failed attempts count towards
+	//   the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+	//   frozen address is refused with `invalid_grant` even with the right password.
+	// - `grant_type=none`: an application token with the asked `scope` (default: the
+	//   client's `/external/account/*` scopes). No refresh token.
+	// - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+	//   session; the old refresh token is spent. Presenting a spent refresh token again
+	//   revokes the whole chain (every access and refresh token descended from that login).
+	//   `scope` may narrow the session's scopes.
+	//
+	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Which check wins: the form (`invalid_request`), then `grant_type`
+	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+	// the grant.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+	PaywayAccessTokenWithFormdataBodyWithResponse(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*PaywayAccessTokenResponse, error)
+
 	// WebshareGetActivationWithResponse Get the activation status
 	//
 	// Whether the account's email address is verified, and when the last activation mail went out.
@@ -1815,7 +3066,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1826,7 +3080,10 @@ type ClientWithResponsesInterface interface {
 	//
 	// Checks the password and that no account uses `new_email`, then mails a confirmation link
 	// to the new address. Nothing changes until the change is completed, and a pending request
-	// does not reserve the address. A new request replaces the previous one.
+	// does not reserve the address. A new request replaces the previous one. The limits come
+	// before the address check, so an address in use costs the same as a free one: a 60 s
+	// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+	// minutes (429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1858,7 +3115,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithBodyWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1868,7 +3127,9 @@ type ClientWithResponsesInterface interface {
 	// WebshareChangePasswordWithResponse Change the password
 	//
 	// Checks the current password, sets the new one, and revokes every token of the account
-	// except the one used for this call. A notice is mailed to the account's address.
+	// except the one used for this call, and every pending reset, activation and email-change
+	// link. A notice is mailed to the account's address. Current-password checks are limited
+	// per account (10 per 15 minutes, 429 with `Retry-After`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1877,7 +3138,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithBodyWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -1888,7 +3150,8 @@ type ClientWithResponsesInterface interface {
 
 	// WebshareDeleteAccountWithResponse Delete the account
 	//
-	// Deletes the account after checking its password. Its addresses are released and its
+	// Deletes the account after checking its password (limited per account like every
+	// current-password check: 429 with `Retry-After`). Its addresses are released and its
 	// pending codes die. Afterwards every call with one of its tokens gets 403 with code
 	// `account_deleted`.
 	//
@@ -1901,8 +3164,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1913,8 +3177,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Returns a new API token for the account. A wrong address and a wrong password give the
 	// same answer, after the same amount of work. Failed attempts are limited per address and
-	// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-	// limit the answer is 429 with `Retry-After`, even for the right password.
+	// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+	// known address or not, and counted before the password is checked; past a limit the
+	// answer is 429 with `Retry-After`, even for the right password.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1945,7 +3210,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1958,7 +3223,7 @@ type ClientWithResponsesInterface interface {
 	// and an activation mail is sent to it. When the address already belongs to an account and
 	// the password is that account's password, the caller is logged in instead
 	// (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-	// login limits (429).
+	// login limits (429). Registrations are also limited per client (429).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -2048,6 +3313,216 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
 	GetDocsSwaggerUIStyleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsSwaggerUIStyleResponse, error)
 
+	// PaywayCompletePasswordResetWithBodyWithResponse Complete a password reset
+	//
+	// Sets a new password with a reset code of the account `id`. The code works once and five
+	// wrong codes burn it. Every token of the account (and every session and refresh token)
+	// is revoked, and the account's address is told.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+	PaywayCompletePasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCompletePasswordResetResponse, error)
+
+	// PaywayCompletePasswordResetWithResponse Complete a password reset
+	//
+	// Sets a new password with a reset code of the account `id`. The code works once and five
+	// wrong codes burn it. Every token of the account (and every session and refresh token)
+	// is revoked, and the account's address is told.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+	PaywayCompletePasswordResetWithResponse(ctx context.Context, body PaywayCompletePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCompletePasswordResetResponse, error)
+
+	// PaywayCreateAuthenticationAttemptWithBodyWithResponse Report a login attempt
+	//
+	// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+	// each login). A failure counts towards the account freeze; a success does not lift it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+	PaywayCreateAuthenticationAttemptWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCreateAuthenticationAttemptResponse, error)
+
+	// PaywayCreateAuthenticationAttemptWithResponse Report a login attempt
+	//
+	// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+	// each login). A failure counts towards the account freeze; a success does not lift it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+	PaywayCreateAuthenticationAttemptWithResponse(ctx context.Context, body PaywayCreateAuthenticationAttemptJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCreateAuthenticationAttemptResponse, error)
+
+	// PaywayCreatePasswordResetWithBodyWithResponse Create a password reset code (not mailed)
+	//
+	// Returns a reset code for the account with this address, for your own mail. Nothing is
+	// mailed. A new code replaces earlier ones.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+	PaywayCreatePasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCreatePasswordResetResponse, error)
+
+	// PaywayCreatePasswordResetWithResponse Create a password reset code (not mailed)
+	//
+	// Returns a reset code for the account with this address, for your own mail. Nothing is
+	// mailed. A new code replaces earlier ones.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+	PaywayCreatePasswordResetWithResponse(ctx context.Context, body PaywayCreatePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCreatePasswordResetResponse, error)
+
+	// PaywayCustomRequestPasswordResetWithBodyWithResponse Request a password reset with your own reset page
+	//
+	// Like `request_password_reset`, but the mailed link is
+	// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+	// Never reveals whether the address exists.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+	PaywayCustomRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCustomRequestPasswordResetResponse, error)
+
+	// PaywayCustomRequestPasswordResetWithResponse Request a password reset with your own reset page
+	//
+	// Like `request_password_reset`, but the mailed link is
+	// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+	// Never reveals whether the address exists.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+	PaywayCustomRequestPasswordResetWithResponse(ctx context.Context, body PaywayCustomRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCustomRequestPasswordResetResponse, error)
+
+	// PaywayGetAuthenticationAttemptsWithResponse Is the account frozen?
+	//
+	// The account-freeze check made before a login: failed logins of this address within the
+	// current 30-minute window (reported with `create_authentication_attempt`, or failed
+	// password grants), and whether it is frozen (10 or more).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /external/api/v1/accounts/get_authentication_attempts (the `PaywayGetAuthenticationAttempts` operationId).
+	PaywayGetAuthenticationAttemptsWithResponse(ctx context.Context, params *PaywayGetAuthenticationAttemptsParams, reqEditors ...RequestEditorFn) (*PaywayGetAuthenticationAttemptsResponse, error)
+
+	// PaywayRequestPasswordResetWithBodyWithResponse Request a password reset (mailed)
+	//
+	// Mails a reset link to the account with this address, when it is a member of the
+	// token's organisation. The answer is the same whether or not such an account exists
+	// (same status, same body, at least the same time), so it never reveals an address. The
+	// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+	// (plus `return_url` when given); the code works with `complete_password_reset`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+	PaywayRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayRequestPasswordResetResponse, error)
+
+	// PaywayRequestPasswordResetWithResponse Request a password reset (mailed)
+	//
+	// Mails a reset link to the account with this address, when it is a member of the
+	// token's organisation. The answer is the same whether or not such an account exists
+	// (same status, same body, at least the same time), so it never reveals an address. The
+	// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+	// (plus `return_url` when given); the code works with `complete_password_reset`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+	PaywayRequestPasswordResetWithResponse(ctx context.Context, body PaywayRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayRequestPasswordResetResponse, error)
+
+	// PaywayGetMeWithResponse The current account
+	//
+	// The account the user token acts for.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /external/api/v1/me (the `PaywayGetMe` operationId).
+	PaywayGetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PaywayGetMeResponse, error)
+
+	// PaywayRequestEmailChangeWithBodyWithResponse Request an email change
+	//
+	// Starts changing the account's email address and returns a confirmation code (a UUID).
+	// Nothing changes until `verify_email_change` is called with the code. Unless the API
+	// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+	// new address gets a mail with the code, inside `confirmation_url` (as its
+	// `confirmation_code` query parameter) when one is given. A new request replaces the
+	// previous code. Mails are limited per account (one a minute, five an hour: 429).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+	PaywayRequestEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayRequestEmailChangeResponse, error)
+
+	// PaywayRequestEmailChangeWithResponse Request an email change
+	//
+	// Starts changing the account's email address and returns a confirmation code (a UUID).
+	// Nothing changes until `verify_email_change` is called with the code. Unless the API
+	// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+	// new address gets a mail with the code, inside `confirmation_url` (as its
+	// `confirmation_code` query parameter) when one is given. A new request replaces the
+	// previous code. Mails are limited per account (one a minute, five an hour: 429).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+	PaywayRequestEmailChangeWithResponse(ctx context.Context, body PaywayRequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayRequestEmailChangeResponse, error)
+
+	// PaywayVerifyEmailChangePostWithBodyWithResponse Verify an email change (POST)
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+	PaywayVerifyEmailChangePostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangePostResponse, error)
+
+	// PaywayVerifyEmailChangePostWithResponse Verify an email change (POST)
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+	PaywayVerifyEmailChangePostWithResponse(ctx context.Context, body PaywayVerifyEmailChangePostJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangePostResponse, error)
+
+	// PaywayVerifyEmailChangeWithBodyWithResponse Verify an email change
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+	PaywayVerifyEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangeResponse, error)
+
+	// PaywayVerifyEmailChangeWithResponse Verify an email change
+	//
+	// Completes the change started by `request_email_change` with its confirmation code. The
+	// address is checked again (another account may have taken it meanwhile: `already_exists`)
+	// and only then changed; the old address is told. A code works once, for the account that
+	// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+	// `POST` does the same.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+	PaywayVerifyEmailChangeWithResponse(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangeResponse, error)
+
 	// GetHealthWithResponse Health check
 	//
 	// 200 when the database answers, 503 otherwise.
@@ -2085,6 +3560,96 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
 	GetVendorOpenAPIYAMLWithResponse(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*GetVendorOpenAPIYAMLResponse, error)
+}
+
+// PaywayAccessTokenResponse200Headers the declared response headers of an HTTP 200 response for PaywayAccessToken
+type PaywayAccessTokenResponse200Headers struct {
+	CacheControl string
+}
+
+// PaywayAccessTokenResponse400Headers the declared response headers of an HTTP 400 response for PaywayAccessToken
+type PaywayAccessTokenResponse400Headers struct {
+	CacheControl string
+}
+
+// PaywayAccessTokenResponse401Headers the declared response headers of an HTTP 401 response for PaywayAccessToken
+type PaywayAccessTokenResponse401Headers struct {
+	CacheControl string
+}
+
+type PaywayAccessTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayTokenResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayOAuthError
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayOAuthError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayOAuthError
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayOAuthError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayAccessTokenResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayAccessTokenResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayAccessTokenResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON200() *PaywayTokenResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON400() *PaywayOAuthError {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON401() *PaywayOAuthError {
+	return r.JSON401
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON413() *PaywayOAuthError {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON500() *PaywayOAuthError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayAccessTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayAccessTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayAccessTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayAccessTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // WebshareGetActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareGetActivation
@@ -2163,6 +3728,11 @@ func (r WebshareGetActivationResponse) ContentType() string {
 	return ""
 }
 
+// WebshareCompleteActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareCompleteActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse401Headers struct {
 	WWWAuthenticate string
@@ -2185,6 +3755,8 @@ type WebshareCompleteActivationResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareCompleteActivationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareCompleteActivationResponse401Headers
 }
@@ -2542,6 +4114,11 @@ type WebshareChangePasswordResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for WebshareChangePassword
+type WebshareChangePasswordResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2555,10 +4132,14 @@ type WebshareChangePasswordResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangePasswordResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareChangePasswordResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -2584,6 +4165,11 @@ func (r WebshareChangePasswordResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareChangePasswordResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareChangePasswordResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2625,6 +4211,11 @@ type WebshareDeleteAccountResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareDeleteAccountResponse429Headers the declared response headers of an HTTP 429 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse429Headers struct {
+	RetryAfter int
+}
+
 type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2638,10 +4229,14 @@ type WebshareDeleteAccountResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
 	JSON415 *WebshareUnsupportedMediaType
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareDeleteAccountResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *WebshareDeleteAccountResponse429Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -2667,6 +4262,11 @@ func (r WebshareDeleteAccountResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
 func (r WebshareDeleteAccountResponse) GetJSON415() *WebshareUnsupportedMediaType {
 	return r.JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r WebshareDeleteAccountResponse) GetJSON429() *WebshareTooManyRequests {
+	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -2703,6 +4303,11 @@ func (r WebshareDeleteAccountResponse) ContentType() string {
 	return ""
 }
 
+// WebshareLoginResponse200Headers the declared response headers of an HTTP 200 response for WebshareLogin
+type WebshareLoginResponse200Headers struct {
+	CacheControl string
+}
+
 // WebshareLoginResponse429Headers the declared response headers of an HTTP 429 response for WebshareLogin
 type WebshareLoginResponse429Headers struct {
 	RetryAfter int
@@ -2725,6 +4330,8 @@ type WebshareLoginResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareLoginResponse429Headers
 }
@@ -2876,6 +4483,16 @@ func (r WebshareLogoutResponse) ContentType() string {
 	return ""
 }
 
+// WebshareRegisterResponse200Headers the declared response headers of an HTTP 200 response for WebshareRegister
+type WebshareRegisterResponse200Headers struct {
+	CacheControl string
+}
+
+// WebshareRegisterResponse201Headers the declared response headers of an HTTP 201 response for WebshareRegister
+type WebshareRegisterResponse201Headers struct {
+	CacheControl string
+}
+
 // WebshareRegisterResponse429Headers the declared response headers of an HTTP 429 response for WebshareRegister
 type WebshareRegisterResponse429Headers struct {
 	RetryAfter int
@@ -2900,6 +4517,10 @@ type WebshareRegisterResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareRegisterResponse200Headers
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *WebshareRegisterResponse201Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareRegisterResponse429Headers
 }
@@ -3035,6 +4656,11 @@ func (r WebshareResetPasswordResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResetPasswordCompleteResponse200Headers the declared response headers of an HTTP 200 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse200Headers struct {
+	CacheControl string
+}
+
 type WebshareResetPasswordCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3048,6 +4674,8 @@ type WebshareResetPasswordCompleteResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareResetPasswordCompleteResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3275,6 +4903,948 @@ func (r GetDocsSwaggerUIStyleResponse) ContentType() string {
 	return ""
 }
 
+// PaywayCompletePasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayCompletePasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayPasswordResetCompleted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayCompletePasswordResetConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayCompletePasswordResetResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON200() *PaywayPasswordResetCompleted {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON409() *PaywayCompletePasswordResetConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayCompletePasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayCompletePasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayCompletePasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayCompletePasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayCreateAuthenticationAttemptResponse401Headers the declared response headers of an HTTP 401 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayCreateAuthenticationAttemptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayAuthenticationAttemptsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayOrganisationConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayCreateAuthenticationAttemptResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON200() *PaywayAuthenticationAttemptsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON409() *PaywayOrganisationConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayCreateAuthenticationAttemptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayCreateAuthenticationAttemptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayCreateAuthenticationAttemptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayCreateAuthenticationAttemptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayCreatePasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayCreatePasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayPasswordResetCode
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFoundError
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayOrganisationConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayCreatePasswordResetResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON200() *PaywayPasswordResetCode {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON404() *PaywayNotFoundError {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON409() *PaywayOrganisationConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayCreatePasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayCreatePasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayCreatePasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayCreatePasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayCustomRequestPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayCustomRequestPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayEmptyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayCustomRequestPasswordResetResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON200() *PaywayEmptyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayCustomRequestPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayCustomRequestPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayCustomRequestPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayCustomRequestPasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayGetAuthenticationAttemptsResponse401Headers the declared response headers of an HTTP 401 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayGetAuthenticationAttemptsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayAuthenticationAttemptsResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayOrganisationConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayGetAuthenticationAttemptsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON200() *PaywayAuthenticationAttemptsResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON409() *PaywayOrganisationConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayGetAuthenticationAttemptsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayGetAuthenticationAttemptsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayGetAuthenticationAttemptsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayGetAuthenticationAttemptsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayRequestPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayRequestPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayRequestPasswordResetResponse401Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayRequestPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayRequestPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayRequestPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayRequestPasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayGetMeResponse401Headers the declared response headers of an HTTP 401 response for PaywayGetMe
+type PaywayGetMeResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayGetMeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayMeResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayOrganisationConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayGetMeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayGetMeResponse) GetJSON200() *PaywayMeResponse {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayGetMeResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayGetMeResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayGetMeResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayGetMeResponse) GetJSON409() *PaywayOrganisationConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayGetMeResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayGetMeResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayGetMeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayGetMeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayGetMeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayGetMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayRequestEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// PaywayRequestEmailChangeResponse429Headers the declared response headers of an HTTP 429 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse429Headers struct {
+	RetryAfter int
+}
+
+type PaywayRequestEmailChangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayEmailChangeResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayRequestEmailChangeConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *PaywayTooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayRequestEmailChangeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PaywayRequestEmailChangeResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON200() *PaywayEmailChangeResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON409() *PaywayRequestEmailChangeConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON429() *PaywayTooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayRequestEmailChangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayRequestEmailChangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayRequestEmailChangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayRequestEmailChangeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayVerifyEmailChangePostResponse401Headers the declared response headers of an HTTP 401 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayVerifyEmailChangePostResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayEmptyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayVerifyEmailChangeConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayVerifyEmailChangePostResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON200() *PaywayEmptyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON409() *PaywayVerifyEmailChangeConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayVerifyEmailChangePostResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayVerifyEmailChangePostResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayVerifyEmailChangePostResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayVerifyEmailChangePostResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PaywayVerifyEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type PaywayVerifyEmailChangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PaywayEmptyResponse
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *PaywayBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *PaywayUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *PaywayForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *PaywayNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *PaywayVerifyEmailChangeConflictError
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PaywayPayloadTooLarge
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *PaywayServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PaywayVerifyEmailChangeResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON200() *PaywayEmptyResponse {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON400() *PaywayBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON401() *PaywayUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON403() *PaywayForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON404() *PaywayNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON409() *PaywayVerifyEmailChangeConflictError {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON413() *PaywayPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON500() *PaywayServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r PaywayVerifyEmailChangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PaywayVerifyEmailChangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PaywayVerifyEmailChangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PaywayVerifyEmailChangeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3488,6 +6058,76 @@ func (r GetVendorOpenAPIYAMLResponse) ContentType() string {
 	return ""
 }
 
+// PaywayAccessTokenWithBodyWithResponse Get an access token (OAuth 2 style)
+//
+// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+//
+//   - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+//     account must be a member of the client's organisation. A user token with the asked
+//     `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+//     token. A wrong organisation, address or password all answer `invalid_grant`
+//     ("Username/password do not match") after the same work. Failed attempts count towards
+//     the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+//     frozen address is refused with `invalid_grant` even with the right password.
+//   - `grant_type=none`: an application token with the asked `scope` (default: the
+//     client's `/external/account/*` scopes). No refresh token.
+//   - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+//     session; the old refresh token is spent. Presenting a spent refresh token again
+//     revokes the whole chain (every access and refresh token descended from that login).
+//     `scope` may narrow the session's scopes.
+//
+// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayAccessTokenResponse, error) {
+	rsp, err := c.PaywayAccessTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayAccessTokenResponse(rsp)
+}
+
+// PaywayAccessTokenWithFormdataBodyWithResponse Get an access token (OAuth 2 style)
+//
+// Authenticates an API client (`client_id`, `client_secret` in the form) and issues a token.
+//
+//   - `grant_type=password`: `username` is `{organisation_id}^{email}`, plus `password`. The
+//     account must be a member of the client's organisation. A user token with the asked
+//     `scope` (space-separated; default: the client's `/external/me/*` scopes) and a refresh
+//     token. A wrong organisation, address or password all answer `invalid_grant`
+//     ("Username/password do not match") after the same work. Failed attempts count towards
+//     the account freeze (10 within 30 minutes, see `get_authentication_attempts`); a
+//     frozen address is refused with `invalid_grant` even with the right password.
+//   - `grant_type=none`: an application token with the asked `scope` (default: the
+//     client's `/external/account/*` scopes). No refresh token.
+//   - `grant_type=refresh_token`: a new access token and a new refresh token in the same
+//     session; the old refresh token is spent. Presenting a spent refresh token again
+//     revokes the whole chain (every access and refresh token descended from that login).
+//     `scope` may narrow the session's scopes.
+//
+// No scope can exceed what the client holds (`invalid_scope`). Answers carry
+// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Which check wins: the form (`invalid_request`), then `grant_type`
+// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
+// the grant.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
+func (c *ClientWithResponses) PaywayAccessTokenWithFormdataBodyWithResponse(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*PaywayAccessTokenResponse, error) {
+	rsp, err := c.PaywayAccessTokenWithFormdataBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayAccessTokenResponse(rsp)
+}
+
 // WebshareGetActivationWithResponse Get the activation status
 //
 // Whether the account's email address is verified, and when the last activation mail went out.
@@ -3575,7 +6215,10 @@ func (c *ClientWithResponses) WebshareResendActivationWithResponse(ctx context.C
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3592,7 +6235,10 @@ func (c *ClientWithResponses) WebshareChangeEmailWithBodyWithResponse(ctx contex
 //
 // Checks the password and that no account uses `new_email`, then mails a confirmation link
 // to the new address. Nothing changes until the change is completed, and a pending request
-// does not reserve the address. A new request replaces the previous one.
+// does not reserve the address. A new request replaces the previous one. The limits come
+// before the address check, so an address in use costs the same as a free one: a 60 s
+// cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+// minutes (429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3642,7 +6288,9 @@ func (c *ClientWithResponses) WebshareChangeEmailCompleteWithResponse(ctx contex
 // WebshareChangePasswordWithBodyWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3658,7 +6306,9 @@ func (c *ClientWithResponses) WebshareChangePasswordWithBodyWithResponse(ctx con
 // WebshareChangePasswordWithResponse Change the password
 //
 // Checks the current password, sets the new one, and revokes every token of the account
-// except the one used for this call. A notice is mailed to the account's address.
+// except the one used for this call, and every pending reset, activation and email-change
+// link. A notice is mailed to the account's address. Current-password checks are limited
+// per account (10 per 15 minutes, 429 with `Retry-After`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3673,7 +6323,8 @@ func (c *ClientWithResponses) WebshareChangePasswordWithResponse(ctx context.Con
 
 // WebshareDeleteAccountWithBodyWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -3690,7 +6341,8 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithBodyWithResponse(ctx cont
 
 // WebshareDeleteAccountWithResponse Delete the account
 //
-// Deletes the account after checking its password. Its addresses are released and its
+// Deletes the account after checking its password (limited per account like every
+// current-password check: 429 with `Retry-After`). Its addresses are released and its
 // pending codes die. Afterwards every call with one of its tokens gets 403 with code
 // `account_deleted`.
 //
@@ -3709,8 +6361,9 @@ func (c *ClientWithResponses) WebshareDeleteAccountWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3727,8 +6380,9 @@ func (c *ClientWithResponses) WebshareLoginWithBodyWithResponse(ctx context.Cont
 //
 // Returns a new API token for the account. A wrong address and a wrong password give the
 // same answer, after the same amount of work. Failed attempts are limited per address and
-// client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-// limit the answer is 429 with `Retry-After`, even for the right password.
+// client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+// known address or not, and counted before the password is checked; past a limit the
+// answer is 429 with `Retry-After`, even for the right password.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3777,7 +6431,7 @@ func (c *ClientWithResponses) WebshareLogoutWithResponse(ctx context.Context, bo
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3796,7 +6450,7 @@ func (c *ClientWithResponses) WebshareRegisterWithBodyWithResponse(ctx context.C
 // and an activation mail is sent to it. When the address already belongs to an account and
 // the password is that account's password, the caller is logged in instead
 // (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-// login limits (429).
+// login limits (429). Registrations are also limited per client (429).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3940,6 +6594,324 @@ func (c *ClientWithResponses) GetDocsSwaggerUIStyleWithResponse(ctx context.Cont
 	return ParseGetDocsSwaggerUIStyleResponse(rsp)
 }
 
+// PaywayCompletePasswordResetWithBodyWithResponse Complete a password reset
+//
+// Sets a new password with a reset code of the account `id`. The code works once and five
+// wrong codes burn it. Every token of the account (and every session and refresh token)
+// is revoked, and the account's address is told.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCompletePasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCompletePasswordResetResponse, error) {
+	rsp, err := c.PaywayCompletePasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCompletePasswordResetResponse(rsp)
+}
+
+// PaywayCompletePasswordResetWithResponse Complete a password reset
+//
+// Sets a new password with a reset code of the account `id`. The code works once and five
+// wrong codes burn it. Every token of the account (and every session and refresh token)
+// is revoked, and the account's address is told.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/complete_password_reset (the `PaywayCompletePasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCompletePasswordResetWithResponse(ctx context.Context, body PaywayCompletePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCompletePasswordResetResponse, error) {
+	rsp, err := c.PaywayCompletePasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCompletePasswordResetResponse(rsp)
+}
+
+// PaywayCreateAuthenticationAttemptWithBodyWithResponse Report a login attempt
+//
+// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+// each login). A failure counts towards the account freeze; a success does not lift it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+func (c *ClientWithResponses) PaywayCreateAuthenticationAttemptWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCreateAuthenticationAttemptResponse, error) {
+	rsp, err := c.PaywayCreateAuthenticationAttemptWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCreateAuthenticationAttemptResponse(rsp)
+}
+
+// PaywayCreateAuthenticationAttemptWithResponse Report a login attempt
+//
+// Reports the result of a login checked elsewhere (Payway's login plugin calls it after
+// each login). A failure counts towards the account freeze; a success does not lift it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/create_authentication_attempt (the `PaywayCreateAuthenticationAttempt` operationId).
+func (c *ClientWithResponses) PaywayCreateAuthenticationAttemptWithResponse(ctx context.Context, body PaywayCreateAuthenticationAttemptJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCreateAuthenticationAttemptResponse, error) {
+	rsp, err := c.PaywayCreateAuthenticationAttempt(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCreateAuthenticationAttemptResponse(rsp)
+}
+
+// PaywayCreatePasswordResetWithBodyWithResponse Create a password reset code (not mailed)
+//
+// Returns a reset code for the account with this address, for your own mail. Nothing is
+// mailed. A new code replaces earlier ones.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCreatePasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCreatePasswordResetResponse, error) {
+	rsp, err := c.PaywayCreatePasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCreatePasswordResetResponse(rsp)
+}
+
+// PaywayCreatePasswordResetWithResponse Create a password reset code (not mailed)
+//
+// Returns a reset code for the account with this address, for your own mail. Nothing is
+// mailed. A new code replaces earlier ones.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/create_password_reset (the `PaywayCreatePasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCreatePasswordResetWithResponse(ctx context.Context, body PaywayCreatePasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCreatePasswordResetResponse, error) {
+	rsp, err := c.PaywayCreatePasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCreatePasswordResetResponse(rsp)
+}
+
+// PaywayCustomRequestPasswordResetWithBodyWithResponse Request a password reset with your own reset page
+//
+// Like `request_password_reset`, but the mailed link is
+// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+// Never reveals whether the address exists.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCustomRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayCustomRequestPasswordResetResponse, error) {
+	rsp, err := c.PaywayCustomRequestPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCustomRequestPasswordResetResponse(rsp)
+}
+
+// PaywayCustomRequestPasswordResetWithResponse Request a password reset with your own reset page
+//
+// Like `request_password_reset`, but the mailed link is
+// `{reset_password_url}?id={account_id}&confirmation_code={code}&return_url={return_url}`.
+// Never reveals whether the address exists.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/custom_request_password_reset (the `PaywayCustomRequestPasswordReset` operationId).
+func (c *ClientWithResponses) PaywayCustomRequestPasswordResetWithResponse(ctx context.Context, body PaywayCustomRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayCustomRequestPasswordResetResponse, error) {
+	rsp, err := c.PaywayCustomRequestPasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayCustomRequestPasswordResetResponse(rsp)
+}
+
+// PaywayGetAuthenticationAttemptsWithResponse Is the account frozen?
+//
+// The account-freeze check made before a login: failed logins of this address within the
+// current 30-minute window (reported with `create_authentication_attempt`, or failed
+// password grants), and whether it is frozen (10 or more).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /external/api/v1/accounts/get_authentication_attempts (the `PaywayGetAuthenticationAttempts` operationId).
+func (c *ClientWithResponses) PaywayGetAuthenticationAttemptsWithResponse(ctx context.Context, params *PaywayGetAuthenticationAttemptsParams, reqEditors ...RequestEditorFn) (*PaywayGetAuthenticationAttemptsResponse, error) {
+	rsp, err := c.PaywayGetAuthenticationAttempts(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayGetAuthenticationAttemptsResponse(rsp)
+}
+
+// PaywayRequestPasswordResetWithBodyWithResponse Request a password reset (mailed)
+//
+// Mails a reset link to the account with this address, when it is a member of the
+// token's organisation. The answer is the same whether or not such an account exists
+// (same status, same body, at least the same time), so it never reveals an address. The
+// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+// (plus `return_url` when given); the code works with `complete_password_reset`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+func (c *ClientWithResponses) PaywayRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayRequestPasswordResetResponse, error) {
+	rsp, err := c.PaywayRequestPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayRequestPasswordResetResponse(rsp)
+}
+
+// PaywayRequestPasswordResetWithResponse Request a password reset (mailed)
+//
+// Mails a reset link to the account with this address, when it is a member of the
+// token's organisation. The answer is the same whether or not such an account exists
+// (same status, same body, at least the same time), so it never reveals an address. The
+// link is `{ACCOUNTD_PUBLIC_URL}/reset_password?id={account_id}&confirmation_code={code}`
+// (plus `return_url` when given); the code works with `complete_password_reset`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/accounts/request_password_reset (the `PaywayRequestPasswordReset` operationId).
+func (c *ClientWithResponses) PaywayRequestPasswordResetWithResponse(ctx context.Context, body PaywayRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayRequestPasswordResetResponse, error) {
+	rsp, err := c.PaywayRequestPasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayRequestPasswordResetResponse(rsp)
+}
+
+// PaywayGetMeWithResponse The current account
+//
+// The account the user token acts for.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /external/api/v1/me (the `PaywayGetMe` operationId).
+func (c *ClientWithResponses) PaywayGetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PaywayGetMeResponse, error) {
+	rsp, err := c.PaywayGetMe(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayGetMeResponse(rsp)
+}
+
+// PaywayRequestEmailChangeWithBodyWithResponse Request an email change
+//
+// Starts changing the account's email address and returns a confirmation code (a UUID).
+// Nothing changes until `verify_email_change` is called with the code. Unless the API
+// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+// new address gets a mail with the code, inside `confirmation_url` (as its
+// `confirmation_code` query parameter) when one is given. A new request replaces the
+// previous code. Mails are limited per account (one a minute, five an hour: 429).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+func (c *ClientWithResponses) PaywayRequestEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayRequestEmailChangeResponse, error) {
+	rsp, err := c.PaywayRequestEmailChangeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayRequestEmailChangeResponse(rsp)
+}
+
+// PaywayRequestEmailChangeWithResponse Request an email change
+//
+// Starts changing the account's email address and returns a confirmation code (a UUID).
+// Nothing changes until `verify_email_change` is called with the code. Unless the API
+// client is registered as sending its own mail (`accountd clients create --own-mail`), the
+// new address gets a mail with the code, inside `confirmation_url` (as its
+// `confirmation_code` query parameter) when one is given. A new request replaces the
+// previous code. Mails are limited per account (one a minute, five an hour: 429).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/me/request_email_change (the `PaywayRequestEmailChange` operationId).
+func (c *ClientWithResponses) PaywayRequestEmailChangeWithResponse(ctx context.Context, body PaywayRequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayRequestEmailChangeResponse, error) {
+	rsp, err := c.PaywayRequestEmailChange(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayRequestEmailChangeResponse(rsp)
+}
+
+// PaywayVerifyEmailChangePostWithBodyWithResponse Verify an email change (POST)
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+func (c *ClientWithResponses) PaywayVerifyEmailChangePostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangePostResponse, error) {
+	rsp, err := c.PaywayVerifyEmailChangePostWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayVerifyEmailChangePostResponse(rsp)
+}
+
+// PaywayVerifyEmailChangePostWithResponse Verify an email change (POST)
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChangePost` operationId).
+func (c *ClientWithResponses) PaywayVerifyEmailChangePostWithResponse(ctx context.Context, body PaywayVerifyEmailChangePostJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangePostResponse, error) {
+	rsp, err := c.PaywayVerifyEmailChangePost(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayVerifyEmailChangePostResponse(rsp)
+}
+
+// PaywayVerifyEmailChangeWithBodyWithResponse Verify an email change
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+func (c *ClientWithResponses) PaywayVerifyEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangeResponse, error) {
+	rsp, err := c.PaywayVerifyEmailChangeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayVerifyEmailChangeResponse(rsp)
+}
+
+// PaywayVerifyEmailChangeWithResponse Verify an email change
+//
+// Completes the change started by `request_email_change` with its confirmation code. The
+// address is checked again (another account may have taken it meanwhile: `already_exists`)
+// and only then changed; the old address is told. A code works once, for the account that
+// asked, and only five wrong codes are tried before it is burned. Payway documents `PUT`;
+// `POST` does the same.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /external/api/v1/me/verify_email_change (the `PaywayVerifyEmailChange` operationId).
+func (c *ClientWithResponses) PaywayVerifyEmailChangeWithResponse(ctx context.Context, body PaywayVerifyEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*PaywayVerifyEmailChangeResponse, error) {
+	rsp, err := c.PaywayVerifyEmailChange(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePaywayVerifyEmailChangeResponse(rsp)
+}
+
 // GetHealthWithResponse Health check
 //
 // 200 when the database answers, 503 otherwise.
@@ -4000,6 +6972,93 @@ func (c *ClientWithResponses) GetVendorOpenAPIYAMLWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseGetVendorOpenAPIYAMLResponse(rsp)
+}
+
+// ParsePaywayAccessTokenResponse parses an HTTP response from a PaywayAccessTokenWithResponse call
+func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayAccessTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayTokenResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayOAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayOAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayOAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayOAuthError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayAccessTokenResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayAccessTokenResponse400Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PaywayAccessTokenResponse401Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseWebshareGetActivationResponse parses an HTTP response from a WebshareGetActivationWithResponse call
@@ -4135,6 +7194,16 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareCompleteActivationResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareCompleteActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -4471,6 +7540,13 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4491,6 +7567,16 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareChangePasswordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -4548,6 +7634,13 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		}
 		response.JSON415 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest WebshareTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest WebshareServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4568,6 +7661,16 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers WebshareDeleteAccountResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil
@@ -4639,6 +7742,16 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareLoginResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4804,6 +7917,26 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareRegisterResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 201:
+		var headers WebshareRegisterResponse201Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -4918,6 +8051,19 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		}
 		response.JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareResetPasswordCompleteResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -5035,6 +8181,864 @@ func ParseGetDocsSwaggerUIStyleResponse(rsp *http.Response) (*GetDocsSwaggerUISt
 		}
 		response.JSON413 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParsePaywayCompletePasswordResetResponse parses an HTTP response from a PaywayCompletePasswordResetWithResponse call
+func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayCompletePasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayCompletePasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayPasswordResetCompleted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayCompletePasswordResetConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayCompletePasswordResetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayCreateAuthenticationAttemptResponse parses an HTTP response from a PaywayCreateAuthenticationAttemptWithResponse call
+func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*PaywayCreateAuthenticationAttemptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayCreateAuthenticationAttemptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayAuthenticationAttemptsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayOrganisationConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayCreateAuthenticationAttemptResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayCreatePasswordResetResponse parses an HTTP response from a PaywayCreatePasswordResetWithResponse call
+func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayCreatePasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayPasswordResetCode
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFoundError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayOrganisationConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayCreatePasswordResetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayCustomRequestPasswordResetResponse parses an HTTP response from a PaywayCustomRequestPasswordResetWithResponse call
+func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayCustomRequestPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayCustomRequestPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayEmptyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayCustomRequestPasswordResetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayGetAuthenticationAttemptsResponse parses an HTTP response from a PaywayGetAuthenticationAttemptsWithResponse call
+func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGetAuthenticationAttemptsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayGetAuthenticationAttemptsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayAuthenticationAttemptsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayOrganisationConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayGetAuthenticationAttemptsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayRequestPasswordResetResponse parses an HTTP response from a PaywayRequestPasswordResetWithResponse call
+func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequestPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayRequestPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayRequestPasswordResetResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayGetMeResponse parses an HTTP response from a PaywayGetMeWithResponse call
+func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayGetMeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayMeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayOrganisationConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayGetMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayRequestEmailChangeResponse parses an HTTP response from a PaywayRequestEmailChangeWithResponse call
+func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEmailChangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayRequestEmailChangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayEmailChangeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayRequestEmailChangeConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest PaywayTooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayRequestEmailChangeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers PaywayRequestEmailChangeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayVerifyEmailChangePostResponse parses an HTTP response from a PaywayVerifyEmailChangePostWithResponse call
+func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerifyEmailChangePostResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayVerifyEmailChangePostResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayEmptyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayVerifyEmailChangeConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayVerifyEmailChangePostResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePaywayVerifyEmailChangeResponse parses an HTTP response from a PaywayVerifyEmailChangeWithResponse call
+func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmailChangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PaywayVerifyEmailChangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PaywayEmptyResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest PaywayBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest PaywayUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest PaywayForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest PaywayNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest PaywayVerifyEmailChangeConflictError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PaywayPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest PaywayServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PaywayVerifyEmailChangeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
 	}
 
 	return response, nil

@@ -25,6 +25,288 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for PaywayBadRequestErrorCode.
+const (
+	PaywayBadRequestErrorCodeInvalidContentTypeError PaywayBadRequestErrorCode = "invalid_content_type_error"
+	PaywayBadRequestErrorCodeInvalidParameter        PaywayBadRequestErrorCode = "invalid_parameter"
+	PaywayBadRequestErrorCodeJsonParserError         PaywayBadRequestErrorCode = "json_parser_error"
+	PaywayBadRequestErrorCodeUnknownParameter        PaywayBadRequestErrorCode = "unknown_parameter"
+)
+
+// Valid indicates whether the value is a known member of the PaywayBadRequestErrorCode enum.
+func (e PaywayBadRequestErrorCode) Valid() bool {
+	switch e {
+	case PaywayBadRequestErrorCodeInvalidContentTypeError:
+		return true
+	case PaywayBadRequestErrorCodeInvalidParameter:
+		return true
+	case PaywayBadRequestErrorCodeJsonParserError:
+		return true
+	case PaywayBadRequestErrorCodeUnknownParameter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayCompletePasswordResetConflictErrorCode.
+const (
+	PaywayCompletePasswordResetConflictErrorCodeAccountNotBelongingToOrganisation PaywayCompletePasswordResetConflictErrorCode = "account_not_belonging_to_organisation"
+	PaywayCompletePasswordResetConflictErrorCodeInvalidConfirmationCode           PaywayCompletePasswordResetConflictErrorCode = "invalid_confirmation_code"
+)
+
+// Valid indicates whether the value is a known member of the PaywayCompletePasswordResetConflictErrorCode enum.
+func (e PaywayCompletePasswordResetConflictErrorCode) Valid() bool {
+	switch e {
+	case PaywayCompletePasswordResetConflictErrorCodeAccountNotBelongingToOrganisation:
+		return true
+	case PaywayCompletePasswordResetConflictErrorCodeInvalidConfirmationCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayCompletePasswordResetConflictErrorField.
+const (
+	PaywayCompletePasswordResetConflictErrorFieldConfirmationCode PaywayCompletePasswordResetConflictErrorField = "confirmation_code"
+)
+
+// Valid indicates whether the value is a known member of the PaywayCompletePasswordResetConflictErrorField enum.
+func (e PaywayCompletePasswordResetConflictErrorField) Valid() bool {
+	switch e {
+	case PaywayCompletePasswordResetConflictErrorFieldConfirmationCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayForbiddenErrorCode.
+const (
+	PaywayForbiddenErrorCodeInsufficientScope PaywayForbiddenErrorCode = "insufficient_scope"
+)
+
+// Valid indicates whether the value is a known member of the PaywayForbiddenErrorCode enum.
+func (e PaywayForbiddenErrorCode) Valid() bool {
+	switch e {
+	case PaywayForbiddenErrorCodeInsufficientScope:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayNotFoundErrorCode.
+const (
+	PaywayNotFoundErrorCodeNotFound PaywayNotFoundErrorCode = "not_found"
+)
+
+// Valid indicates whether the value is a known member of the PaywayNotFoundErrorCode enum.
+func (e PaywayNotFoundErrorCode) Valid() bool {
+	switch e {
+	case PaywayNotFoundErrorCodeNotFound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayOAuthErrorError.
+const (
+	PaywayOAuthErrorErrorInvalidClient        PaywayOAuthErrorError = "invalid_client"
+	PaywayOAuthErrorErrorInvalidGrant         PaywayOAuthErrorError = "invalid_grant"
+	PaywayOAuthErrorErrorInvalidRequest       PaywayOAuthErrorError = "invalid_request"
+	PaywayOAuthErrorErrorInvalidScope         PaywayOAuthErrorError = "invalid_scope"
+	PaywayOAuthErrorErrorServerError          PaywayOAuthErrorError = "server_error"
+	PaywayOAuthErrorErrorUnsupportedGrantType PaywayOAuthErrorError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the PaywayOAuthErrorError enum.
+func (e PaywayOAuthErrorError) Valid() bool {
+	switch e {
+	case PaywayOAuthErrorErrorInvalidClient:
+		return true
+	case PaywayOAuthErrorErrorInvalidGrant:
+		return true
+	case PaywayOAuthErrorErrorInvalidRequest:
+		return true
+	case PaywayOAuthErrorErrorInvalidScope:
+		return true
+	case PaywayOAuthErrorErrorServerError:
+		return true
+	case PaywayOAuthErrorErrorUnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayOrganisationConflictErrorCode.
+const (
+	PaywayOrganisationConflictErrorCodeAccountNotBelongingToOrganisation PaywayOrganisationConflictErrorCode = "account_not_belonging_to_organisation"
+)
+
+// Valid indicates whether the value is a known member of the PaywayOrganisationConflictErrorCode enum.
+func (e PaywayOrganisationConflictErrorCode) Valid() bool {
+	switch e {
+	case PaywayOrganisationConflictErrorCodeAccountNotBelongingToOrganisation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayPayloadTooLargeErrorCode.
+const (
+	PaywayPayloadTooLargeErrorCodePayloadTooLarge PaywayPayloadTooLargeErrorCode = "payload_too_large"
+)
+
+// Valid indicates whether the value is a known member of the PaywayPayloadTooLargeErrorCode enum.
+func (e PaywayPayloadTooLargeErrorCode) Valid() bool {
+	switch e {
+	case PaywayPayloadTooLargeErrorCodePayloadTooLarge:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayRequestEmailChangeConflictErrorCode.
+const (
+	PaywayRequestEmailChangeConflictErrorCodeAccountNotBelongingToOrganisation PaywayRequestEmailChangeConflictErrorCode = "account_not_belonging_to_organisation"
+	PaywayRequestEmailChangeConflictErrorCodeAlreadyExists                     PaywayRequestEmailChangeConflictErrorCode = "already_exists"
+	PaywayRequestEmailChangeConflictErrorCodeNewAndCurrentEmailSame            PaywayRequestEmailChangeConflictErrorCode = "new_and_current_email_same"
+)
+
+// Valid indicates whether the value is a known member of the PaywayRequestEmailChangeConflictErrorCode enum.
+func (e PaywayRequestEmailChangeConflictErrorCode) Valid() bool {
+	switch e {
+	case PaywayRequestEmailChangeConflictErrorCodeAccountNotBelongingToOrganisation:
+		return true
+	case PaywayRequestEmailChangeConflictErrorCodeAlreadyExists:
+		return true
+	case PaywayRequestEmailChangeConflictErrorCodeNewAndCurrentEmailSame:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayRequestEmailChangeConflictErrorField.
+const (
+	PaywayRequestEmailChangeConflictErrorFieldNewEmail PaywayRequestEmailChangeConflictErrorField = "new_email"
+)
+
+// Valid indicates whether the value is a known member of the PaywayRequestEmailChangeConflictErrorField enum.
+func (e PaywayRequestEmailChangeConflictErrorField) Valid() bool {
+	switch e {
+	case PaywayRequestEmailChangeConflictErrorFieldNewEmail:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayServerErrorErrorCode.
+const (
+	PaywayServerErrorErrorCodeInternalServerError PaywayServerErrorErrorCode = "internal_server_error"
+)
+
+// Valid indicates whether the value is a known member of the PaywayServerErrorErrorCode enum.
+func (e PaywayServerErrorErrorCode) Valid() bool {
+	switch e {
+	case PaywayServerErrorErrorCodeInternalServerError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayTokenResponseTokenType.
+const (
+	PaywayTokenResponseTokenTypeBearer PaywayTokenResponseTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the PaywayTokenResponseTokenType enum.
+func (e PaywayTokenResponseTokenType) Valid() bool {
+	switch e {
+	case PaywayTokenResponseTokenTypeBearer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayTooManyRequestsErrorCode.
+const (
+	PaywayTooManyRequestsErrorCodeTooManyRequests PaywayTooManyRequestsErrorCode = "too_many_requests"
+)
+
+// Valid indicates whether the value is a known member of the PaywayTooManyRequestsErrorCode enum.
+func (e PaywayTooManyRequestsErrorCode) Valid() bool {
+	switch e {
+	case PaywayTooManyRequestsErrorCodeTooManyRequests:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayUnauthorizedErrorCode.
+const (
+	PaywayUnauthorizedErrorCodeUnauthorized PaywayUnauthorizedErrorCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the PaywayUnauthorizedErrorCode enum.
+func (e PaywayUnauthorizedErrorCode) Valid() bool {
+	switch e {
+	case PaywayUnauthorizedErrorCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayVerifyEmailChangeConflictErrorCode.
+const (
+	PaywayVerifyEmailChangeConflictErrorCodeAccountNotBelongingToOrganisation PaywayVerifyEmailChangeConflictErrorCode = "account_not_belonging_to_organisation"
+	PaywayVerifyEmailChangeConflictErrorCodeAlreadyExists                     PaywayVerifyEmailChangeConflictErrorCode = "already_exists"
+	PaywayVerifyEmailChangeConflictErrorCodeInvalidConfirmationCode           PaywayVerifyEmailChangeConflictErrorCode = "invalid_confirmation_code"
+)
+
+// Valid indicates whether the value is a known member of the PaywayVerifyEmailChangeConflictErrorCode enum.
+func (e PaywayVerifyEmailChangeConflictErrorCode) Valid() bool {
+	switch e {
+	case PaywayVerifyEmailChangeConflictErrorCodeAccountNotBelongingToOrganisation:
+		return true
+	case PaywayVerifyEmailChangeConflictErrorCodeAlreadyExists:
+		return true
+	case PaywayVerifyEmailChangeConflictErrorCodeInvalidConfirmationCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayVerifyEmailChangeConflictErrorField.
+const (
+	PaywayVerifyEmailChangeConflictErrorFieldConfirmationCode PaywayVerifyEmailChangeConflictErrorField = "confirmation_code"
+	PaywayVerifyEmailChangeConflictErrorFieldNewEmail         PaywayVerifyEmailChangeConflictErrorField = "new_email"
+)
+
+// Valid indicates whether the value is a known member of the PaywayVerifyEmailChangeConflictErrorField enum.
+func (e PaywayVerifyEmailChangeConflictErrorField) Valid() bool {
+	switch e {
+	case PaywayVerifyEmailChangeConflictErrorFieldConfirmationCode:
+		return true
+	case PaywayVerifyEmailChangeConflictErrorFieldNewEmail:
+		return true
+	default:
+		return false
+	}
+}
+
 // Health defines model for Health.
 type Health struct {
 	Status HealthStatus `json:"status"`
@@ -32,6 +314,392 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// PaywayAccessTokenRequest defines model for PaywayAccessTokenRequest.
+type PaywayAccessTokenRequest struct {
+	// ClientId Example: 5f2b6c1e9a3d4e0012ab34ce
+	ClientId *string `json:"client_id,omitempty"`
+
+	// ClientSecret Example: pP3m0cXq7Zr2Lk9sVw4tYb8nHd6fJg1aSe5uQi0oWxE
+	ClientSecret *string `json:"client_secret,omitempty"`
+
+	// GrantType `password`, `none` or `refresh_token` (others: `unsupported_grant_type`).
+	//
+	// Example: password
+	GrantType string `json:"grant_type"`
+
+	// Password Example: correct-horse-battery
+	Password *string `json:"password,omitempty"`
+
+	// RefreshToken Example: Qw7eR9tY2uI4oP6aS8dF0gH1jK3lZ5xC7vB9nM2qW4e
+	RefreshToken *string `json:"refresh_token,omitempty"`
+
+	// Scope Space-separated scopes.
+	//
+	// Example: /external/me/r /external/me/w
+	Scope *string `json:"scope,omitempty"`
+
+	// Ticket Payway's SSO2 ticket grant is not supported (`unsupported_grant_type`).
+	//
+	// Example: 0b7c
+	Ticket *string `json:"ticket,omitempty"`
+
+	// Username For `password`: `{organisation_id}^{email}`.
+	//
+	// Example: 5f2b6c1e9a3d4e0012ab34cd^jane@example.com
+	Username *string `json:"username,omitempty"`
+}
+
+// PaywayAccount defines model for PaywayAccount.
+type PaywayAccount struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// Email Example: jane@example.com
+	Email         string `json:"email"`
+	EmailVerified bool   `json:"email_verified"`
+
+	// Id An account id, 24 lowercase hexadecimal characters.
+	//
+	// Example: 50f3ac249f6aef294d000007
+	Id PaywayAccountID `json:"id"`
+}
+
+// PaywayAccountID An account id, 24 lowercase hexadecimal characters.
+//
+// Example: 50f3ac249f6aef294d000007
+type PaywayAccountID = string
+
+// PaywayAuthenticationAttemptsResponse defines model for PaywayAuthenticationAttemptsResponse.
+type PaywayAuthenticationAttemptsResponse struct {
+	Item struct {
+		AccountFrozen bool `json:"account_frozen"`
+
+		// FailedAttempts Example: 2
+		FailedAttempts int `json:"failed_attempts"`
+	} `json:"item"`
+}
+
+// PaywayBadRequestError defines model for PaywayBadRequestError.
+type PaywayBadRequestError struct {
+	Code PaywayBadRequestErrorCode `json:"code"`
+
+	// Field Example: new_email
+	Field *string `json:"field,omitempty"`
+
+	// Message Example: Parameter must be a valid e-mail address
+	Message string `json:"message"`
+}
+
+// PaywayBadRequestErrorCode defines model for PaywayBadRequestError.Code.
+type PaywayBadRequestErrorCode string
+
+// PaywayCompletePasswordResetConflictError defines model for PaywayCompletePasswordResetConflictError.
+type PaywayCompletePasswordResetConflictError struct {
+	Code  PaywayCompletePasswordResetConflictErrorCode   `json:"code"`
+	Field *PaywayCompletePasswordResetConflictErrorField `json:"field,omitempty"`
+
+	// Message Example: confirmation_code does not match
+	Message string `json:"message"`
+}
+
+// PaywayCompletePasswordResetConflictErrorCode defines model for PaywayCompletePasswordResetConflictError.Code.
+type PaywayCompletePasswordResetConflictErrorCode string
+
+// PaywayCompletePasswordResetConflictErrorField defines model for PaywayCompletePasswordResetConflictError.Field.
+type PaywayCompletePasswordResetConflictErrorField string
+
+// PaywayCompletePasswordResetRequest defines model for PaywayCompletePasswordResetRequest.
+type PaywayCompletePasswordResetRequest struct {
+	// ConfirmationCode A confirmation code (a UUID, 36 characters).
+	//
+	// Example: 89bd6d78-4ace-4a0c-a517-afbbbc97c659
+	ConfirmationCode PaywayConfirmationCode `json:"confirmation_code"`
+
+	// Id An account id, 24 lowercase hexadecimal characters.
+	//
+	// Example: 50f3ac249f6aef294d000007
+	Id PaywayAccountID `json:"id"`
+
+	// NewPassword Example: staple-lantern-orbit
+	NewPassword string `json:"new_password"`
+}
+
+// PaywayConfirmationCode A confirmation code (a UUID, 36 characters).
+//
+// Example: 89bd6d78-4ace-4a0c-a517-afbbbc97c659
+type PaywayConfirmationCode = string
+
+// PaywayCreateAuthenticationAttemptRequest defines model for PaywayCreateAuthenticationAttemptRequest.
+type PaywayCreateAuthenticationAttemptRequest struct {
+	// Email Example: jane@example.com
+	Email           PaywayEmail `json:"email"`
+	LoginSuccessful bool        `json:"login_successful"`
+
+	// Persist Whether the login was to be remembered (kept for the audit trail only).
+	Persist *bool `json:"persist,omitempty"`
+
+	// UserAgent Example: Mozilla/5.0
+	UserAgent *string `json:"user_agent,omitempty"`
+}
+
+// PaywayCreatePasswordResetRequest defines model for PaywayCreatePasswordResetRequest.
+type PaywayCreatePasswordResetRequest struct {
+	// Email Example: jane@example.com
+	Email PaywayEmail `json:"email"`
+}
+
+// PaywayCustomRequestPasswordResetRequest defines model for PaywayCustomRequestPasswordResetRequest.
+type PaywayCustomRequestPasswordResetRequest struct {
+	// Email Example: jane@example.com
+	Email PaywayEmail `json:"email"`
+
+	// ResetPasswordUrl An absolute http or https URL.
+	//
+	// Example: https://www.example.com/confirm
+	ResetPasswordUrl PaywayURL `json:"reset_password_url"`
+
+	// ReturnUrl An absolute http or https URL.
+	//
+	// Example: https://www.example.com/confirm
+	ReturnUrl PaywayURL `json:"return_url"`
+}
+
+// PaywayEmail Example: jane@example.com
+type PaywayEmail = string
+
+// PaywayEmailChangeResponse defines model for PaywayEmailChangeResponse.
+type PaywayEmailChangeResponse struct {
+	// ConfirmationCode Example: 89bd6d78-4ace-4a0c-a517-afbbbc97c659
+	ConfirmationCode string `json:"confirmation_code"`
+
+	// ConfirmationUrl The URL given in the request, or null.
+	//
+	// Example: https://confirmation-uri.com
+	ConfirmationUrl *string `json:"confirmation_url"`
+
+	// CurrentEmail Example: current_email@adeprimo.se
+	CurrentEmail string `json:"current_email"`
+
+	// NewEmail Example: new_email@adeprimo.se
+	NewEmail string `json:"new_email"`
+}
+
+// PaywayEmptyResponse An empty object.
+type PaywayEmptyResponse = map[string]interface{}
+
+// PaywayForbiddenError defines model for PaywayForbiddenError.
+type PaywayForbiddenError struct {
+	Code PaywayForbiddenErrorCode `json:"code"`
+
+	// Message Example: The access token does not grant /external/me/w
+	Message string `json:"message"`
+}
+
+// PaywayForbiddenErrorCode defines model for PaywayForbiddenError.Code.
+type PaywayForbiddenErrorCode string
+
+// PaywayMeResponse defines model for PaywayMeResponse.
+type PaywayMeResponse struct {
+	Item PaywayAccount `json:"item"`
+}
+
+// PaywayNotFoundError defines model for PaywayNotFoundError.
+type PaywayNotFoundError struct {
+	Code PaywayNotFoundErrorCode `json:"code"`
+
+	// Field Example: contact_email
+	Field *string `json:"field,omitempty"`
+
+	// Message Example: The account could not be found
+	Message string `json:"message"`
+}
+
+// PaywayNotFoundErrorCode defines model for PaywayNotFoundError.Code.
+type PaywayNotFoundErrorCode string
+
+// PaywayOAuthError defines model for PaywayOAuthError.
+type PaywayOAuthError struct {
+	Error PaywayOAuthErrorError `json:"error"`
+
+	// ErrorDescription Example: Username/password do not match
+	ErrorDescription string `json:"error_description"`
+}
+
+// PaywayOAuthErrorError defines model for PaywayOAuthError.Error.
+type PaywayOAuthErrorError string
+
+// PaywayOrganisationConflictError defines model for PaywayOrganisationConflictError.
+type PaywayOrganisationConflictError struct {
+	Code PaywayOrganisationConflictErrorCode `json:"code"`
+
+	// Message Example: The account is not connected to your organisation
+	Message string `json:"message"`
+}
+
+// PaywayOrganisationConflictErrorCode defines model for PaywayOrganisationConflictError.Code.
+type PaywayOrganisationConflictErrorCode string
+
+// PaywayPasswordResetCode defines model for PaywayPasswordResetCode.
+type PaywayPasswordResetCode struct {
+	Item struct {
+		// AccountId An account id, 24 lowercase hexadecimal characters.
+		//
+		// Example: 50f3ac249f6aef294d000007
+		AccountId PaywayAccountID `json:"account_id"`
+
+		// ConfirmationCode Example: 89bd6d78-4ace-4a0c-a517-afbbbc97c659
+		ConfirmationCode string `json:"confirmation_code"`
+	} `json:"item"`
+}
+
+// PaywayPasswordResetCompleted defines model for PaywayPasswordResetCompleted.
+type PaywayPasswordResetCompleted struct {
+	// Id An account id, 24 lowercase hexadecimal characters.
+	//
+	// Example: 50f3ac249f6aef294d000007
+	Id PaywayAccountID `json:"id"`
+}
+
+// PaywayPayloadTooLargeError defines model for PaywayPayloadTooLargeError.
+type PaywayPayloadTooLargeError struct {
+	Code PaywayPayloadTooLargeErrorCode `json:"code"`
+
+	// Message Example: The request body is too large
+	Message string `json:"message"`
+}
+
+// PaywayPayloadTooLargeErrorCode defines model for PaywayPayloadTooLargeError.Code.
+type PaywayPayloadTooLargeErrorCode string
+
+// PaywayRequestEmailChangeConflictError defines model for PaywayRequestEmailChangeConflictError.
+type PaywayRequestEmailChangeConflictError struct {
+	Code  PaywayRequestEmailChangeConflictErrorCode   `json:"code"`
+	Field *PaywayRequestEmailChangeConflictErrorField `json:"field,omitempty"`
+
+	// Message Example: new_email already exists
+	Message string `json:"message"`
+}
+
+// PaywayRequestEmailChangeConflictErrorCode defines model for PaywayRequestEmailChangeConflictError.Code.
+type PaywayRequestEmailChangeConflictErrorCode string
+
+// PaywayRequestEmailChangeConflictErrorField defines model for PaywayRequestEmailChangeConflictError.Field.
+type PaywayRequestEmailChangeConflictErrorField string
+
+// PaywayRequestEmailChangeRequest defines model for PaywayRequestEmailChangeRequest.
+type PaywayRequestEmailChangeRequest struct {
+	// ConfirmationUrl An absolute http or https URL.
+	//
+	// Example: https://www.example.com/confirm
+	ConfirmationUrl *PaywayURL `json:"confirmation_url,omitempty"`
+
+	// NewEmail Example: jane@example.com
+	NewEmail PaywayEmail `json:"new_email"`
+}
+
+// PaywayRequestPasswordResetRequest defines model for PaywayRequestPasswordResetRequest.
+type PaywayRequestPasswordResetRequest struct {
+	// DeviceInfo The device the request came from (kept for the audit trail only).
+	DeviceInfo *struct {
+		// IpAddress Example: 203.0.113.7
+		IpAddress *string `json:"ip_address,omitempty"`
+
+		// UserAgent Example: Mozilla/5.0
+		UserAgent *string `json:"user_agent,omitempty"`
+	} `json:"device_info,omitempty"`
+
+	// Email Example: jane@example.com
+	Email PaywayEmail `json:"email"`
+
+	// ReturnUrl An absolute http or https URL.
+	//
+	// Example: https://www.example.com/confirm
+	ReturnUrl *PaywayURL `json:"return_url,omitempty"`
+}
+
+// PaywayServerErrorError defines model for PaywayServerErrorError.
+type PaywayServerErrorError struct {
+	Code PaywayServerErrorErrorCode `json:"code"`
+
+	// Message Example: Something unexpected happened server side
+	Message string `json:"message"`
+}
+
+// PaywayServerErrorErrorCode defines model for PaywayServerErrorError.Code.
+type PaywayServerErrorErrorCode string
+
+// PaywayTokenResponse defines model for PaywayTokenResponse.
+type PaywayTokenResponse struct {
+	// AccessToken Example: 8Yv2oGm1cQ0bUj3kR7eXw5sZt9nLp4aDf6hKi2qMvB0
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Seconds the access token lives.
+	//
+	// Example: 3600
+	ExpiresIn int `json:"expires_in"`
+
+	// RefreshToken Absent for application tokens.
+	//
+	// Example: Qw7eR9tY2uI4oP6aS8dF0gH1jK3lZ5xC7vB9nM2qW4e
+	RefreshToken *string `json:"refresh_token,omitempty"`
+
+	// Scope Example: /external/me/r /external/me/w
+	Scope     string                       `json:"scope"`
+	TokenType PaywayTokenResponseTokenType `json:"token_type"`
+}
+
+// PaywayTokenResponseTokenType defines model for PaywayTokenResponse.TokenType.
+type PaywayTokenResponseTokenType string
+
+// PaywayTooManyRequestsError defines model for PaywayTooManyRequestsError.
+type PaywayTooManyRequestsError struct {
+	Code PaywayTooManyRequestsErrorCode `json:"code"`
+
+	// Message Example: Too many requests; try again in 60 seconds
+	Message string `json:"message"`
+}
+
+// PaywayTooManyRequestsErrorCode defines model for PaywayTooManyRequestsError.Code.
+type PaywayTooManyRequestsErrorCode string
+
+// PaywayURL An absolute http or https URL.
+//
+// Example: https://www.example.com/confirm
+type PaywayURL = string
+
+// PaywayUnauthorizedError defines model for PaywayUnauthorizedError.
+type PaywayUnauthorizedError struct {
+	Code PaywayUnauthorizedErrorCode `json:"code"`
+
+	// Message Example: The access token is missing, invalid or expired
+	Message string `json:"message"`
+}
+
+// PaywayUnauthorizedErrorCode defines model for PaywayUnauthorizedError.Code.
+type PaywayUnauthorizedErrorCode string
+
+// PaywayVerifyEmailChangeConflictError defines model for PaywayVerifyEmailChangeConflictError.
+type PaywayVerifyEmailChangeConflictError struct {
+	Code  PaywayVerifyEmailChangeConflictErrorCode   `json:"code"`
+	Field *PaywayVerifyEmailChangeConflictErrorField `json:"field,omitempty"`
+
+	// Message Example: confirmation_code does not match
+	Message string `json:"message"`
+}
+
+// PaywayVerifyEmailChangeConflictErrorCode defines model for PaywayVerifyEmailChangeConflictError.Code.
+type PaywayVerifyEmailChangeConflictErrorCode string
+
+// PaywayVerifyEmailChangeConflictErrorField defines model for PaywayVerifyEmailChangeConflictError.Field.
+type PaywayVerifyEmailChangeConflictErrorField string
+
+// PaywayVerifyEmailChangeRequest defines model for PaywayVerifyEmailChangeRequest.
+type PaywayVerifyEmailChangeRequest struct {
+	// ConfirmationCode A confirmation code (a UUID, 36 characters).
+	//
+	// Example: 89bd6d78-4ace-4a0c-a517-afbbbc97c659
+	ConfirmationCode PaywayConfirmationCode `json:"confirmation_code"`
+}
 
 // ServiceError defines model for ServiceError.
 type ServiceError struct {
@@ -366,6 +1034,27 @@ type WebshareTokenResponse struct {
 	Token string `json:"token"`
 }
 
+// PaywayBadRequest defines model for PaywayBadRequest.
+type PaywayBadRequest = PaywayBadRequestError
+
+// PaywayForbidden defines model for PaywayForbidden.
+type PaywayForbidden = PaywayForbiddenError
+
+// PaywayNotFound defines model for PaywayNotFound.
+type PaywayNotFound = PaywayNotFoundError
+
+// PaywayPayloadTooLarge defines model for PaywayPayloadTooLarge.
+type PaywayPayloadTooLarge = PaywayPayloadTooLargeError
+
+// PaywayServerError defines model for PaywayServerError.
+type PaywayServerError = PaywayServerErrorError
+
+// PaywayTooManyRequests defines model for PaywayTooManyRequests.
+type PaywayTooManyRequests = PaywayTooManyRequestsError
+
+// PaywayUnauthorized defines model for PaywayUnauthorized.
+type PaywayUnauthorized = PaywayUnauthorizedError
+
 // ServiceBadRequest defines model for ServiceBadRequest.
 type ServiceBadRequest = ServiceError
 
@@ -392,6 +1081,15 @@ type WebshareUnauthorized = WebshareError
 
 // WebshareUnsupportedMediaType defines model for WebshareUnsupportedMediaType.
 type WebshareUnsupportedMediaType = WebshareError
+
+// PaywayGetAuthenticationAttemptsParams defines parameters for PaywayGetAuthenticationAttempts.
+type PaywayGetAuthenticationAttemptsParams struct {
+	// Email The account's address.
+	Email PaywayEmail `form:"email" json:"email"`
+}
+
+// PaywayAccessTokenFormdataRequestBody defines body for PaywayAccessToken for application/x-www-form-urlencoded ContentType.
+type PaywayAccessTokenFormdataRequestBody = PaywayAccessTokenRequest
 
 // WebshareCompleteActivationJSONRequestBody defines body for WebshareCompleteActivation for application/json ContentType.
 type WebshareCompleteActivationJSONRequestBody = WebshareCompleteActivationRequest
@@ -425,3 +1123,27 @@ type WebshareResetPasswordJSONRequestBody = WebshareResetPasswordRequest
 
 // WebshareResetPasswordCompleteJSONRequestBody defines body for WebshareResetPasswordComplete for application/json ContentType.
 type WebshareResetPasswordCompleteJSONRequestBody = WebshareResetPasswordCompleteRequest
+
+// PaywayCompletePasswordResetJSONRequestBody defines body for PaywayCompletePasswordReset for application/json ContentType.
+type PaywayCompletePasswordResetJSONRequestBody = PaywayCompletePasswordResetRequest
+
+// PaywayCreateAuthenticationAttemptJSONRequestBody defines body for PaywayCreateAuthenticationAttempt for application/json ContentType.
+type PaywayCreateAuthenticationAttemptJSONRequestBody = PaywayCreateAuthenticationAttemptRequest
+
+// PaywayCreatePasswordResetJSONRequestBody defines body for PaywayCreatePasswordReset for application/json ContentType.
+type PaywayCreatePasswordResetJSONRequestBody = PaywayCreatePasswordResetRequest
+
+// PaywayCustomRequestPasswordResetJSONRequestBody defines body for PaywayCustomRequestPasswordReset for application/json ContentType.
+type PaywayCustomRequestPasswordResetJSONRequestBody = PaywayCustomRequestPasswordResetRequest
+
+// PaywayRequestPasswordResetJSONRequestBody defines body for PaywayRequestPasswordReset for application/json ContentType.
+type PaywayRequestPasswordResetJSONRequestBody = PaywayRequestPasswordResetRequest
+
+// PaywayRequestEmailChangeJSONRequestBody defines body for PaywayRequestEmailChange for application/json ContentType.
+type PaywayRequestEmailChangeJSONRequestBody = PaywayRequestEmailChangeRequest
+
+// PaywayVerifyEmailChangePostJSONRequestBody defines body for PaywayVerifyEmailChangePost for application/json ContentType.
+type PaywayVerifyEmailChangePostJSONRequestBody = PaywayVerifyEmailChangeRequest
+
+// PaywayVerifyEmailChangeJSONRequestBody defines body for PaywayVerifyEmailChange for application/json ContentType.
+type PaywayVerifyEmailChangeJSONRequestBody = PaywayVerifyEmailChangeRequest

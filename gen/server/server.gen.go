@@ -19,6 +19,9 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// PaywayAccessToken Get an access token (OAuth 2 style)
+	// (POST /api/authorization/access_token)
+	PaywayAccessToken(ctx echo.Context) error
 	// WebshareGetActivation Get the activation status
 	// (GET /api/v2/activation/)
 	WebshareGetActivation(ctx echo.Context) error
@@ -67,6 +70,36 @@ type ServerInterface interface {
 	// GetDocsSwaggerUIStyle Swagger UI's style sheet
 	// (GET /docs/swagger-ui.css)
 	GetDocsSwaggerUIStyle(ctx echo.Context) error
+	// PaywayCompletePasswordReset Complete a password reset
+	// (POST /external/api/v1/accounts/complete_password_reset)
+	PaywayCompletePasswordReset(ctx echo.Context) error
+	// PaywayCreateAuthenticationAttempt Report a login attempt
+	// (POST /external/api/v1/accounts/create_authentication_attempt)
+	PaywayCreateAuthenticationAttempt(ctx echo.Context) error
+	// PaywayCreatePasswordReset Create a password reset code (not mailed)
+	// (POST /external/api/v1/accounts/create_password_reset)
+	PaywayCreatePasswordReset(ctx echo.Context) error
+	// PaywayCustomRequestPasswordReset Request a password reset with your own reset page
+	// (POST /external/api/v1/accounts/custom_request_password_reset)
+	PaywayCustomRequestPasswordReset(ctx echo.Context) error
+	// PaywayGetAuthenticationAttempts Is the account frozen?
+	// (GET /external/api/v1/accounts/get_authentication_attempts)
+	PaywayGetAuthenticationAttempts(ctx echo.Context, params PaywayGetAuthenticationAttemptsParams) error
+	// PaywayRequestPasswordReset Request a password reset (mailed)
+	// (POST /external/api/v1/accounts/request_password_reset)
+	PaywayRequestPasswordReset(ctx echo.Context) error
+	// PaywayGetMe The current account
+	// (GET /external/api/v1/me)
+	PaywayGetMe(ctx echo.Context) error
+	// PaywayRequestEmailChange Request an email change
+	// (POST /external/api/v1/me/request_email_change)
+	PaywayRequestEmailChange(ctx echo.Context) error
+	// PaywayVerifyEmailChangePost Verify an email change (POST)
+	// (POST /external/api/v1/me/verify_email_change)
+	PaywayVerifyEmailChangePost(ctx echo.Context) error
+	// PaywayVerifyEmailChange Verify an email change
+	// (PUT /external/api/v1/me/verify_email_change)
+	PaywayVerifyEmailChange(ctx echo.Context) error
 	// GetHealth Health check
 	// (GET /healthz)
 	GetHealth(ctx echo.Context) error
@@ -84,6 +117,15 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// PaywayAccessToken converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayAccessToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayAccessToken(ctx)
+	return err
 }
 
 // WebshareGetActivation converts echo context to params.
@@ -230,6 +272,105 @@ func (w *ServerInterfaceWrapper) GetDocsSwaggerUIStyle(ctx echo.Context) error {
 	return err
 }
 
+// PaywayCompletePasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayCompletePasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayCompletePasswordReset(ctx)
+	return err
+}
+
+// PaywayCreateAuthenticationAttempt converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayCreateAuthenticationAttempt(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayCreateAuthenticationAttempt(ctx)
+	return err
+}
+
+// PaywayCreatePasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayCreatePasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayCreatePasswordReset(ctx)
+	return err
+}
+
+// PaywayCustomRequestPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayCustomRequestPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayCustomRequestPasswordReset(ctx)
+	return err
+}
+
+// PaywayGetAuthenticationAttempts converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayGetAuthenticationAttempts(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PaywayGetAuthenticationAttemptsParams
+	// ------------- Required query parameter "email" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "email", ctx.QueryParams(), &params.Email, runtime.BindQueryParameterOptions{Type: "string", Format: "email"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter email: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayGetAuthenticationAttempts(ctx, params)
+	return err
+}
+
+// PaywayRequestPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayRequestPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayRequestPasswordReset(ctx)
+	return err
+}
+
+// PaywayGetMe converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayGetMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayGetMe(ctx)
+	return err
+}
+
+// PaywayRequestEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayRequestEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayRequestEmailChange(ctx)
+	return err
+}
+
+// PaywayVerifyEmailChangePost converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayVerifyEmailChangePost(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayVerifyEmailChangePost(ctx)
+	return err
+}
+
+// PaywayVerifyEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PaywayVerifyEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PaywayVerifyEmailChange(ctx)
+	return err
+}
+
 // GetHealth converts echo context to params.
 func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	var err error
@@ -340,7 +481,46 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/activation/resend/", wrapper.WebshareResendActivation, options.OperationMiddlewares["webshareResendActivation"]...)
 	router.POST(options.BaseURL+"/api/v2/activation/complete/", wrapper.WebshareCompleteActivation, options.OperationMiddlewares["webshareCompleteActivation"]...)
 	router.POST(options.BaseURL+"/api/v2/deleteaccount/", wrapper.WebshareDeleteAccount, options.OperationMiddlewares["webshareDeleteAccount"]...)
+	router.POST(options.BaseURL+"/api/authorization/access_token", wrapper.PaywayAccessToken, options.OperationMiddlewares["paywayAccessToken"]...)
+	router.GET(options.BaseURL+"/external/api/v1/me", wrapper.PaywayGetMe, options.OperationMiddlewares["paywayGetMe"]...)
+	router.POST(options.BaseURL+"/external/api/v1/me/request_email_change", wrapper.PaywayRequestEmailChange, options.OperationMiddlewares["paywayRequestEmailChange"]...)
+	router.POST(options.BaseURL+"/external/api/v1/me/verify_email_change", wrapper.PaywayVerifyEmailChangePost, options.OperationMiddlewares["paywayVerifyEmailChangePost"]...)
+	router.PUT(options.BaseURL+"/external/api/v1/me/verify_email_change", wrapper.PaywayVerifyEmailChange, options.OperationMiddlewares["paywayVerifyEmailChange"]...)
+	router.POST(options.BaseURL+"/external/api/v1/accounts/request_password_reset", wrapper.PaywayRequestPasswordReset, options.OperationMiddlewares["paywayRequestPasswordReset"]...)
+	router.POST(options.BaseURL+"/external/api/v1/accounts/custom_request_password_reset", wrapper.PaywayCustomRequestPasswordReset, options.OperationMiddlewares["paywayCustomRequestPasswordReset"]...)
+	router.POST(options.BaseURL+"/external/api/v1/accounts/create_password_reset", wrapper.PaywayCreatePasswordReset, options.OperationMiddlewares["paywayCreatePasswordReset"]...)
+	router.POST(options.BaseURL+"/external/api/v1/accounts/complete_password_reset", wrapper.PaywayCompletePasswordReset, options.OperationMiddlewares["paywayCompletePasswordReset"]...)
+	router.GET(options.BaseURL+"/external/api/v1/accounts/get_authentication_attempts", wrapper.PaywayGetAuthenticationAttempts, options.OperationMiddlewares["paywayGetAuthenticationAttempts"]...)
+	router.POST(options.BaseURL+"/external/api/v1/accounts/create_authentication_attempt", wrapper.PaywayCreateAuthenticationAttempt, options.OperationMiddlewares["paywayCreateAuthenticationAttempt"]...)
 
+}
+
+type PaywayBadRequestJSONResponse PaywayBadRequestError
+
+type PaywayForbiddenJSONResponse PaywayForbiddenError
+
+type PaywayNotFoundJSONResponse PaywayNotFoundError
+
+type PaywayPayloadTooLargeJSONResponse PaywayPayloadTooLargeError
+
+type PaywayServerErrorJSONResponse PaywayServerErrorError
+
+type PaywayTooManyRequestsResponseHeaders struct {
+	RetryAfter int
+}
+type PaywayTooManyRequestsJSONResponse struct {
+	Body PaywayTooManyRequestsError
+
+	Headers PaywayTooManyRequestsResponseHeaders
+}
+
+type PaywayUnauthorizedResponseHeaders struct {
+	WWWAuthenticate string
+}
+type PaywayUnauthorizedJSONResponse struct {
+	Body PaywayUnauthorizedError
+
+	Headers PaywayUnauthorizedResponseHeaders
 }
 
 type ServiceBadRequestJSONResponse ServiceError
@@ -374,6 +554,108 @@ type WebshareUnauthorizedJSONResponse struct {
 }
 
 type WebshareUnsupportedMediaTypeJSONResponse WebshareError
+
+type PaywayAccessTokenRequestObject struct {
+	Body *PaywayAccessTokenFormdataRequestBody
+}
+
+type PaywayAccessTokenResponseObject interface {
+	VisitPaywayAccessTokenResponse(w http.ResponseWriter) error
+}
+
+type PaywayAccessToken200ResponseHeaders struct {
+	CacheControl string
+}
+
+type PaywayAccessToken200JSONResponse struct {
+	Body    PaywayTokenResponse
+	Headers PaywayAccessToken200ResponseHeaders
+}
+
+func (response PaywayAccessToken200JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayAccessToken400ResponseHeaders struct {
+	CacheControl string
+}
+
+type PaywayAccessToken400JSONResponse struct {
+	Body    PaywayOAuthError
+	Headers PaywayAccessToken400ResponseHeaders
+}
+
+func (response PaywayAccessToken400JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayAccessToken401ResponseHeaders struct {
+	CacheControl string
+}
+
+type PaywayAccessToken401JSONResponse struct {
+	Body    PaywayOAuthError
+	Headers PaywayAccessToken401ResponseHeaders
+}
+
+func (response PaywayAccessToken401JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayAccessToken413JSONResponse PaywayOAuthError
+
+func (response PaywayAccessToken413JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayAccessToken500JSONResponse PaywayOAuthError
+
+func (response PaywayAccessToken500JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type WebshareGetActivationRequestObject struct {
 }
@@ -467,15 +749,23 @@ type WebshareCompleteActivationResponseObject interface {
 	VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error
 }
 
-type WebshareCompleteActivation200JSONResponse WebshareTokenResponse
+type WebshareCompleteActivation200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareCompleteActivation200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareCompleteActivation200ResponseHeaders
+}
 
 func (response WebshareCompleteActivation200JSONResponse) VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1034,6 +1324,23 @@ func (response WebshareChangePassword415JSONResponse) VisitWebshareChangePasswor
 	return err
 }
 
+type WebshareChangePassword429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareChangePassword429JSONResponse) VisitWebshareChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareChangePassword500JSONResponse struct {
 	WebshareServerErrorJSONResponse
 }
@@ -1143,6 +1450,23 @@ func (response WebshareDeleteAccount415JSONResponse) VisitWebshareDeleteAccountR
 	return err
 }
 
+type WebshareDeleteAccount429JSONResponse struct {
+	WebshareTooManyRequestsJSONResponse
+}
+
+func (response WebshareDeleteAccount429JSONResponse) VisitWebshareDeleteAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareDeleteAccount500JSONResponse struct {
 	WebshareServerErrorJSONResponse
 }
@@ -1167,15 +1491,23 @@ type WebshareLoginResponseObject interface {
 	VisitWebshareLoginResponse(w http.ResponseWriter) error
 }
 
-type WebshareLogin200JSONResponse WebshareTokenResponse
+type WebshareLogin200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareLogin200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareLogin200ResponseHeaders
+}
 
 func (response WebshareLogin200JSONResponse) VisitWebshareLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1391,29 +1723,45 @@ type WebshareRegisterResponseObject interface {
 	VisitWebshareRegisterResponse(w http.ResponseWriter) error
 }
 
-type WebshareRegister200JSONResponse WebshareRegistration
+type WebshareRegister200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareRegister200JSONResponse struct {
+	Body    WebshareRegistration
+	Headers WebshareRegister200ResponseHeaders
+}
 
 func (response WebshareRegister200JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type WebshareRegister201JSONResponse WebshareRegistration
+type WebshareRegister201ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareRegister201JSONResponse struct {
+	Body    WebshareRegistration
+	Headers WebshareRegister201ResponseHeaders
+}
 
 func (response WebshareRegister201JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1598,15 +1946,23 @@ type WebshareResetPasswordCompleteResponseObject interface {
 	VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error
 }
 
-type WebshareResetPasswordComplete200JSONResponse WebshareTokenResponse
+type WebshareResetPasswordComplete200ResponseHeaders struct {
+	CacheControl string
+}
+
+type WebshareResetPasswordComplete200JSONResponse struct {
+	Body    WebshareTokenResponse
+	Headers WebshareResetPasswordComplete200ResponseHeaders
+}
 
 func (response WebshareResetPasswordComplete200JSONResponse) VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -1852,6 +2208,1176 @@ func (response GetDocsSwaggerUIStyle413JSONResponse) VisitGetDocsSwaggerUIStyleR
 	return err
 }
 
+type PaywayCompletePasswordResetRequestObject struct {
+	Body *PaywayCompletePasswordResetJSONRequestBody
+}
+
+type PaywayCompletePasswordResetResponseObject interface {
+	VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error
+}
+
+type PaywayCompletePasswordReset200JSONResponse PaywayPasswordResetCompleted
+
+func (response PaywayCompletePasswordReset200JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayCompletePasswordReset400JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayCompletePasswordReset401JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayCompletePasswordReset403JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayCompletePasswordReset404JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset409JSONResponse PaywayCompletePasswordResetConflictError
+
+func (response PaywayCompletePasswordReset409JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayCompletePasswordReset413JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCompletePasswordReset500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayCompletePasswordReset500JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttemptRequestObject struct {
+	Body *PaywayCreateAuthenticationAttemptJSONRequestBody
+}
+
+type PaywayCreateAuthenticationAttemptResponseObject interface {
+	VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error
+}
+
+type PaywayCreateAuthenticationAttempt200JSONResponse PaywayAuthenticationAttemptsResponse
+
+func (response PaywayCreateAuthenticationAttempt200JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt400JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt401JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt403JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt404JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt409JSONResponse PaywayOrganisationConflictError
+
+func (response PaywayCreateAuthenticationAttempt409JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayCreateAuthenticationAttempt413JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt500JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordResetRequestObject struct {
+	Body *PaywayCreatePasswordResetJSONRequestBody
+}
+
+type PaywayCreatePasswordResetResponseObject interface {
+	VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error
+}
+
+type PaywayCreatePasswordReset200JSONResponse PaywayPasswordResetCode
+
+func (response PaywayCreatePasswordReset200JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayCreatePasswordReset400JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayCreatePasswordReset401JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayCreatePasswordReset403JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset404JSONResponse PaywayNotFoundError
+
+func (response PaywayCreatePasswordReset404JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset409JSONResponse PaywayOrganisationConflictError
+
+func (response PaywayCreatePasswordReset409JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayCreatePasswordReset413JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreatePasswordReset500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayCreatePasswordReset500JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordResetRequestObject struct {
+	Body *PaywayCustomRequestPasswordResetJSONRequestBody
+}
+
+type PaywayCustomRequestPasswordResetResponseObject interface {
+	VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type PaywayCustomRequestPasswordReset200JSONResponse PaywayEmptyResponse
+
+func (response PaywayCustomRequestPasswordReset200JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayCustomRequestPasswordReset400JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayCustomRequestPasswordReset401JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayCustomRequestPasswordReset403JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayCustomRequestPasswordReset413JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayCustomRequestPasswordReset500JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttemptsRequestObject struct {
+	Params PaywayGetAuthenticationAttemptsParams
+}
+
+type PaywayGetAuthenticationAttemptsResponseObject interface {
+	VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error
+}
+
+type PaywayGetAuthenticationAttempts200JSONResponse PaywayAuthenticationAttemptsResponse
+
+func (response PaywayGetAuthenticationAttempts200JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts400JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts401JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts403JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts404JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts409JSONResponse PaywayOrganisationConflictError
+
+func (response PaywayGetAuthenticationAttempts409JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayGetAuthenticationAttempts413JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetAuthenticationAttempts500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts500JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordResetRequestObject struct {
+	Body *PaywayRequestPasswordResetJSONRequestBody
+}
+
+type PaywayRequestPasswordResetResponseObject interface {
+	VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type PaywayRequestPasswordReset204Response struct {
+}
+
+func (response PaywayRequestPasswordReset204Response) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type PaywayRequestPasswordReset400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayRequestPasswordReset400JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordReset401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayRequestPasswordReset401JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordReset403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayRequestPasswordReset403JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordReset413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayRequestPasswordReset413JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordReset500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayRequestPasswordReset500JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMeRequestObject struct {
+}
+
+type PaywayGetMeResponseObject interface {
+	VisitPaywayGetMeResponse(w http.ResponseWriter) error
+}
+
+type PaywayGetMe200JSONResponse PaywayMeResponse
+
+func (response PaywayGetMe200JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayGetMe401JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayGetMe403JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayGetMe404JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe409JSONResponse PaywayOrganisationConflictError
+
+func (response PaywayGetMe409JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayGetMe413JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayGetMe500JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChangeRequestObject struct {
+	Body *PaywayRequestEmailChangeJSONRequestBody
+}
+
+type PaywayRequestEmailChangeResponseObject interface {
+	VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PaywayRequestEmailChange200JSONResponse PaywayEmailChangeResponse
+
+func (response PaywayRequestEmailChange200JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayRequestEmailChange400JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayRequestEmailChange401JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayRequestEmailChange403JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayRequestEmailChange404JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange409JSONResponse PaywayRequestEmailChangeConflictError
+
+func (response PaywayRequestEmailChange409JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayRequestEmailChange413JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange429JSONResponse struct {
+	PaywayTooManyRequestsJSONResponse
+}
+
+func (response PaywayRequestEmailChange429JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestEmailChange500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayRequestEmailChange500JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePostRequestObject struct {
+	Body *PaywayVerifyEmailChangePostJSONRequestBody
+}
+
+type PaywayVerifyEmailChangePostResponseObject interface {
+	VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error
+}
+
+type PaywayVerifyEmailChangePost200JSONResponse PaywayEmptyResponse
+
+func (response PaywayVerifyEmailChangePost200JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayVerifyEmailChangePost400JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayVerifyEmailChangePost401JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayVerifyEmailChangePost403JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayVerifyEmailChangePost404JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost409JSONResponse PaywayVerifyEmailChangeConflictError
+
+func (response PaywayVerifyEmailChangePost409JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayVerifyEmailChangePost413JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangePost500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayVerifyEmailChangePost500JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChangeRequestObject struct {
+	Body *PaywayVerifyEmailChangeJSONRequestBody
+}
+
+type PaywayVerifyEmailChangeResponseObject interface {
+	VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PaywayVerifyEmailChange200JSONResponse PaywayEmptyResponse
+
+func (response PaywayVerifyEmailChange200JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange400JSONResponse struct{ PaywayBadRequestJSONResponse }
+
+func (response PaywayVerifyEmailChange400JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange401JSONResponse struct{ PaywayUnauthorizedJSONResponse }
+
+func (response PaywayVerifyEmailChange401JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange403JSONResponse struct{ PaywayForbiddenJSONResponse }
+
+func (response PaywayVerifyEmailChange403JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange404JSONResponse struct{ PaywayNotFoundJSONResponse }
+
+func (response PaywayVerifyEmailChange404JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange409JSONResponse PaywayVerifyEmailChangeConflictError
+
+func (response PaywayVerifyEmailChange409JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange413JSONResponse struct {
+	PaywayPayloadTooLargeJSONResponse
+}
+
+func (response PaywayVerifyEmailChange413JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange500JSONResponse struct{ PaywayServerErrorJSONResponse }
+
+func (response PaywayVerifyEmailChange500JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetHealthRequestObject struct {
 }
 
@@ -2057,6 +3583,9 @@ func (response GetVendorOpenAPIYAML413JSONResponse) VisitGetVendorOpenAPIYAMLRes
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// PaywayAccessToken Get an access token (OAuth 2 style)
+	// (POST /api/authorization/access_token)
+	PaywayAccessToken(ctx context.Context, request PaywayAccessTokenRequestObject) (PaywayAccessTokenResponseObject, error)
 	// WebshareGetActivation Get the activation status
 	// (GET /api/v2/activation/)
 	WebshareGetActivation(ctx context.Context, request WebshareGetActivationRequestObject) (WebshareGetActivationResponseObject, error)
@@ -2105,6 +3634,36 @@ type StrictServerInterface interface {
 	// GetDocsSwaggerUIStyle Swagger UI's style sheet
 	// (GET /docs/swagger-ui.css)
 	GetDocsSwaggerUIStyle(ctx context.Context, request GetDocsSwaggerUIStyleRequestObject) (GetDocsSwaggerUIStyleResponseObject, error)
+	// PaywayCompletePasswordReset Complete a password reset
+	// (POST /external/api/v1/accounts/complete_password_reset)
+	PaywayCompletePasswordReset(ctx context.Context, request PaywayCompletePasswordResetRequestObject) (PaywayCompletePasswordResetResponseObject, error)
+	// PaywayCreateAuthenticationAttempt Report a login attempt
+	// (POST /external/api/v1/accounts/create_authentication_attempt)
+	PaywayCreateAuthenticationAttempt(ctx context.Context, request PaywayCreateAuthenticationAttemptRequestObject) (PaywayCreateAuthenticationAttemptResponseObject, error)
+	// PaywayCreatePasswordReset Create a password reset code (not mailed)
+	// (POST /external/api/v1/accounts/create_password_reset)
+	PaywayCreatePasswordReset(ctx context.Context, request PaywayCreatePasswordResetRequestObject) (PaywayCreatePasswordResetResponseObject, error)
+	// PaywayCustomRequestPasswordReset Request a password reset with your own reset page
+	// (POST /external/api/v1/accounts/custom_request_password_reset)
+	PaywayCustomRequestPasswordReset(ctx context.Context, request PaywayCustomRequestPasswordResetRequestObject) (PaywayCustomRequestPasswordResetResponseObject, error)
+	// PaywayGetAuthenticationAttempts Is the account frozen?
+	// (GET /external/api/v1/accounts/get_authentication_attempts)
+	PaywayGetAuthenticationAttempts(ctx context.Context, request PaywayGetAuthenticationAttemptsRequestObject) (PaywayGetAuthenticationAttemptsResponseObject, error)
+	// PaywayRequestPasswordReset Request a password reset (mailed)
+	// (POST /external/api/v1/accounts/request_password_reset)
+	PaywayRequestPasswordReset(ctx context.Context, request PaywayRequestPasswordResetRequestObject) (PaywayRequestPasswordResetResponseObject, error)
+	// PaywayGetMe The current account
+	// (GET /external/api/v1/me)
+	PaywayGetMe(ctx context.Context, request PaywayGetMeRequestObject) (PaywayGetMeResponseObject, error)
+	// PaywayRequestEmailChange Request an email change
+	// (POST /external/api/v1/me/request_email_change)
+	PaywayRequestEmailChange(ctx context.Context, request PaywayRequestEmailChangeRequestObject) (PaywayRequestEmailChangeResponseObject, error)
+	// PaywayVerifyEmailChangePost Verify an email change (POST)
+	// (POST /external/api/v1/me/verify_email_change)
+	PaywayVerifyEmailChangePost(ctx context.Context, request PaywayVerifyEmailChangePostRequestObject) (PaywayVerifyEmailChangePostResponseObject, error)
+	// PaywayVerifyEmailChange Verify an email change
+	// (PUT /external/api/v1/me/verify_email_change)
+	PaywayVerifyEmailChange(ctx context.Context, request PaywayVerifyEmailChangeRequestObject) (PaywayVerifyEmailChangeResponseObject, error)
 	// GetHealth Health check
 	// (GET /healthz)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
@@ -2129,6 +3688,39 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// PaywayAccessToken operation middleware
+func (sh *strictHandler) PaywayAccessToken(ctx echo.Context) error {
+	var request PaywayAccessTokenRequestObject
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PaywayAccessTokenFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayAccessToken(ctx.Request().Context(), request.(PaywayAccessTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayAccessToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayAccessTokenResponseObject); ok {
+		return validResponse.VisitPaywayAccessTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // WebshareGetActivation operation middleware
@@ -2752,6 +4344,422 @@ func (sh *strictHandler) GetDocsSwaggerUIStyle(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetDocsSwaggerUIStyleResponseObject); ok {
 		return validResponse.VisitGetDocsSwaggerUIStyleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayCompletePasswordReset operation middleware
+func (sh *strictHandler) PaywayCompletePasswordReset(ctx echo.Context) error {
+	var request PaywayCompletePasswordResetRequestObject
+
+	var body PaywayCompletePasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayCompletePasswordReset(ctx.Request().Context(), request.(PaywayCompletePasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayCompletePasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayCompletePasswordResetResponseObject); ok {
+		return validResponse.VisitPaywayCompletePasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayCreateAuthenticationAttempt operation middleware
+func (sh *strictHandler) PaywayCreateAuthenticationAttempt(ctx echo.Context) error {
+	var request PaywayCreateAuthenticationAttemptRequestObject
+
+	var body PaywayCreateAuthenticationAttemptJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayCreateAuthenticationAttempt(ctx.Request().Context(), request.(PaywayCreateAuthenticationAttemptRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayCreateAuthenticationAttempt")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayCreateAuthenticationAttemptResponseObject); ok {
+		return validResponse.VisitPaywayCreateAuthenticationAttemptResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayCreatePasswordReset operation middleware
+func (sh *strictHandler) PaywayCreatePasswordReset(ctx echo.Context) error {
+	var request PaywayCreatePasswordResetRequestObject
+
+	var body PaywayCreatePasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayCreatePasswordReset(ctx.Request().Context(), request.(PaywayCreatePasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayCreatePasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayCreatePasswordResetResponseObject); ok {
+		return validResponse.VisitPaywayCreatePasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayCustomRequestPasswordReset operation middleware
+func (sh *strictHandler) PaywayCustomRequestPasswordReset(ctx echo.Context) error {
+	var request PaywayCustomRequestPasswordResetRequestObject
+
+	var body PaywayCustomRequestPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayCustomRequestPasswordReset(ctx.Request().Context(), request.(PaywayCustomRequestPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayCustomRequestPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayCustomRequestPasswordResetResponseObject); ok {
+		return validResponse.VisitPaywayCustomRequestPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayGetAuthenticationAttempts operation middleware
+func (sh *strictHandler) PaywayGetAuthenticationAttempts(ctx echo.Context, params PaywayGetAuthenticationAttemptsParams) error {
+	var request PaywayGetAuthenticationAttemptsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayGetAuthenticationAttempts(ctx.Request().Context(), request.(PaywayGetAuthenticationAttemptsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayGetAuthenticationAttempts")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayGetAuthenticationAttemptsResponseObject); ok {
+		return validResponse.VisitPaywayGetAuthenticationAttemptsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayRequestPasswordReset operation middleware
+func (sh *strictHandler) PaywayRequestPasswordReset(ctx echo.Context) error {
+	var request PaywayRequestPasswordResetRequestObject
+
+	var body PaywayRequestPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayRequestPasswordReset(ctx.Request().Context(), request.(PaywayRequestPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayRequestPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayRequestPasswordResetResponseObject); ok {
+		return validResponse.VisitPaywayRequestPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayGetMe operation middleware
+func (sh *strictHandler) PaywayGetMe(ctx echo.Context) error {
+	var request PaywayGetMeRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayGetMe(ctx.Request().Context(), request.(PaywayGetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayGetMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayGetMeResponseObject); ok {
+		return validResponse.VisitPaywayGetMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayRequestEmailChange operation middleware
+func (sh *strictHandler) PaywayRequestEmailChange(ctx echo.Context) error {
+	var request PaywayRequestEmailChangeRequestObject
+
+	var body PaywayRequestEmailChangeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayRequestEmailChange(ctx.Request().Context(), request.(PaywayRequestEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayRequestEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayRequestEmailChangeResponseObject); ok {
+		return validResponse.VisitPaywayRequestEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayVerifyEmailChangePost operation middleware
+func (sh *strictHandler) PaywayVerifyEmailChangePost(ctx echo.Context) error {
+	var request PaywayVerifyEmailChangePostRequestObject
+
+	var body PaywayVerifyEmailChangePostJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayVerifyEmailChangePost(ctx.Request().Context(), request.(PaywayVerifyEmailChangePostRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayVerifyEmailChangePost")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayVerifyEmailChangePostResponseObject); ok {
+		return validResponse.VisitPaywayVerifyEmailChangePostResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PaywayVerifyEmailChange operation middleware
+func (sh *strictHandler) PaywayVerifyEmailChange(ctx echo.Context) error {
+	var request PaywayVerifyEmailChangeRequestObject
+
+	var body PaywayVerifyEmailChangeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PaywayVerifyEmailChange(ctx.Request().Context(), request.(PaywayVerifyEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PaywayVerifyEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PaywayVerifyEmailChangeResponseObject); ok {
+		return validResponse.VisitPaywayVerifyEmailChangeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

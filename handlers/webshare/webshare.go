@@ -24,6 +24,9 @@ type Webshare struct {
 	activation, emailChange, reset account.Delivery
 }
 
+// noStore is the Cache-Control of every response that carries a token.
+const noStore = "no-store"
+
 // token is what Webshare hands out: a revocable API token that does not expire.
 var token = account.CredentialSpec{Kind: account.CredentialAPIToken}
 
@@ -59,9 +62,9 @@ func (w *Webshare) WebshareRegister(ctx context.Context, req server.WebshareRegi
 	}
 	out := models.WebshareRegistration{Token: res.Token, LoggedInExistingUser: res.ExistingUser}
 	if res.ExistingUser {
-		return server.WebshareRegister200JSONResponse(out), nil
+		return server.WebshareRegister200JSONResponse{Body: out, Headers: server.WebshareRegister200ResponseHeaders{CacheControl: noStore}}, nil
 	}
-	return server.WebshareRegister201JSONResponse(out), nil
+	return server.WebshareRegister201JSONResponse{Body: out, Headers: server.WebshareRegister201ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRequestObject) (server.WebshareLoginResponseObject, error) {
@@ -72,7 +75,8 @@ func (w *Webshare) WebshareLogin(ctx context.Context, req server.WebshareLoginRe
 	if err != nil {
 		return nil, err
 	}
-	return server.WebshareLogin200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareLogin200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareLogin200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareLogout(ctx context.Context, _ server.WebshareLogoutRequestObject) (server.WebshareLogoutResponseObject, error) {
@@ -115,7 +119,8 @@ func (w *Webshare) WebshareResetPasswordComplete(ctx context.Context, req server
 	if err != nil {
 		return nil, err
 	}
-	return server.WebshareResetPasswordComplete200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareResetPasswordComplete200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareResetPasswordComplete200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareChangeEmail(ctx context.Context, req server.WebshareChangeEmailRequestObject) (server.WebshareChangeEmailResponseObject, error) {
@@ -169,7 +174,8 @@ func (w *Webshare) WebshareCompleteActivation(ctx context.Context, req server.We
 	if err != nil {
 		return nil, err
 	}
-	return server.WebshareCompleteActivation200JSONResponse{Token: sess.Token}, nil
+	return server.WebshareCompleteActivation200JSONResponse{Body: models.WebshareTokenResponse{Token: sess.Token},
+		Headers: server.WebshareCompleteActivation200ResponseHeaders{CacheControl: noStore}}, nil
 }
 
 func (w *Webshare) WebshareDeleteAccount(ctx context.Context, req server.WebshareDeleteAccountRequestObject) (server.WebshareDeleteAccountResponseObject, error) {
