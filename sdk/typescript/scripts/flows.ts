@@ -8,12 +8,14 @@
 // fails the run, so a new vendor cannot go uncovered.
 import { readdirSync } from "node:fs";
 import { expectStatus } from "./flows/check.js";
+import { paywayFlow } from "./flows/payway.js";
 import { webshareFlow } from "./flows/webshare.js";
 
 type Flow = (baseUrl: string) => Promise<string[]>;
 
 const flows: Record<string, Flow> = {
   webshare: webshareFlow,
+  payway: paywayFlow,
 };
 
 async function main(): Promise<number> {

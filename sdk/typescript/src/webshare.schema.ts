@@ -19,7 +19,7 @@ export interface paths {
          *     and an activation mail is sent to it. When the address already belongs to an account and
          *     the password is that account's password, the caller is logged in instead
          *     (`logged_in_existing_user: true`, status 200); wrong passwords there count towards the
-         *     login limits (429).
+         *     login limits (429). Registrations are also limited per client (429).
          */
         post: operations["webshareRegister"];
         delete?: never;
@@ -41,8 +41,9 @@ export interface paths {
          * Log in and get an API token
          * @description Returns a new API token for the account. A wrong address and a wrong password give the
          *     same answer, after the same amount of work. Failed attempts are limited per address and
-         *     client (10 per 15 minutes) and per address (50 per hour), known address or not; past a
-         *     limit the answer is 429 with `Retry-After`, even for the right password.
+         *     client (10 per 15 minutes) and per address (100 per hour, from all clients together),
+         *     known address or not, and counted before the password is checked; past a limit the
+         *     answer is 429 with `Retry-After`, even for the right password.
          */
         post: operations["webshareLogin"];
         delete?: never;
@@ -83,7 +84,9 @@ export interface paths {
         /**
          * Change the password
          * @description Checks the current password, sets the new one, and revokes every token of the account
-         *     except the one used for this call. A notice is mailed to the account's address.
+         *     except the one used for this call, and every pending reset, activation and email-change
+         *     link. A notice is mailed to the account's address. Current-password checks are limited
+         *     per account (10 per 15 minutes, 429 with `Retry-After`).
          */
         post: operations["webshareChangePassword"];
         delete?: never;
@@ -150,7 +153,10 @@ export interface paths {
          * Request an email change
          * @description Checks the password and that no account uses `new_email`, then mails a confirmation link
          *     to the new address. Nothing changes until the change is completed, and a pending request
-         *     does not reserve the address. A new request replaces the previous one.
+         *     does not reserve the address. A new request replaces the previous one. The limits come
+         *     before the address check, so an address in use costs the same as a free one: a 60 s
+         *     cooldown and 5 requests per hour per account, and 10 current-password checks per 15
+         *     minutes (429 with `Retry-After`).
          */
         post: operations["webshareChangeEmail"];
         delete?: never;
@@ -256,7 +262,8 @@ export interface paths {
         put?: never;
         /**
          * Delete the account
-         * @description Deletes the account after checking its password. Its addresses are released and its
+         * @description Deletes the account after checking its password (limited per account like every
+         *     current-password check: 429 with `Retry-After`). Its addresses are released and its
          *     pending codes die. Afterwards every call with one of its tokens gets 403 with code
          *     `account_deleted`.
          */
@@ -583,6 +590,11 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
+         * @description Responses that carry a credential must not be stored by any cache.
+         * @example no-store
+         */
+        CacheControlNoStore: "no-store";
+        /**
          * @description Seconds to wait before trying again.
          * @example 60
          */
@@ -622,6 +634,7 @@ export interface operations {
             /** @description The address belonged to an account with this password; that account is logged in. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -637,6 +650,7 @@ export interface operations {
             /** @description The account was created. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -695,6 +709,7 @@ export interface operations {
             /** @description Logged in. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -819,6 +834,7 @@ export interface operations {
             403: components["responses"]["WebshareForbidden"];
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
+            429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
         };
     };
@@ -892,6 +908,7 @@ export interface operations {
             /** @description The password is set; all earlier tokens are revoked. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1130,6 +1147,7 @@ export interface operations {
             /** @description The address is verified. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,6 +1228,7 @@ export interface operations {
             403: components["responses"]["WebshareForbidden"];
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
+            429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
         };
     };

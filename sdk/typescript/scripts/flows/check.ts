@@ -1,5 +1,6 @@
 // Shared by the per-vendor flows: one step's expected status, and addresses no run reuses.
 import { randomBytes } from "node:crypto";
+import type { Middleware } from "openapi-fetch";
 
 /** What every openapi-fetch call returns: the raw response beside the typed data or error. */
 export interface Answer {
@@ -23,3 +24,35 @@ export function unique(prefix: string): string {
 
 /** The password every flow registers with: long and uncommon enough for every vendor's rules. */
 export const flowPassword = "Contract-run-Passphrase-42!";
+
+/**
+ * Fails a step whose exchange Prism (the contract run's proxy) found in breach of openapi.yaml:
+ * a violation it only reports in `sl-violations` (an undeclared status), or an answer Prism
+ * wrote itself (a response that broke the spec, or a request the SDK built wrongly). Harmless
+ * without Prism. Add it to every client with `api.use(prismChecked)`.
+ */
+export const prismChecked: Middleware = {
+  async onResponse({ request, response }) {
+    const where = `${request.method} ${new URL(request.url).pathname}`;
+    const violations = response.headers.get("sl-violations");
+    if (violations) {
+      throw new Error(`${where}: Prism: the exchange breaks openapi.yaml: ${violations}`);
+    }
+    if (response.headers.get("content-type")?.startsWith("application/problem+json")) {
+      const problem = (await response.clone().json().catch(() => ({}))) as { type?: unknown; validation?: unknown; detail?: unknown };
+      if (typeof problem.type === "string" && problem.type.startsWith("https://stoplight.io/prism/errors#")) {
+        throw new Error(`${where}: Prism: ${problem.type.split("#")[1]}: ${JSON.stringify(problem.validation ?? problem.detail)}`);
+      }
+    }
+    return undefined;
+  },
+};
+
+/** The environment variable name, or a clear failure when the seed is missing. */
+export function seed(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: seed the deployment first (README, "QA: the contract run against a deployment")`);
+  }
+  return value;
+}
