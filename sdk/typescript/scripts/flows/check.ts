@@ -56,3 +56,39 @@ export function seed(name: string): string {
   }
   return value;
 }
+
+/**
+ * A browser's part for cookie sessions, as a middleware: keeps the cookies the server sets
+ * (dropping expired ones) and sends them back; on every request but GET it copies the value of
+ * each `<csrfCookie>_<tenant>` cookie into the `<csrfHeader>_<tenant>` header (double-submit CSRF).
+ */
+export function cookieSession(csrfCookie: string, csrfHeader: string): Middleware & { cookies: Map<string, string> } {
+  const cookies = new Map<string, string>();
+  return {
+    cookies,
+    onRequest({ request }) {
+      if (cookies.size > 0) {
+        request.headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+      }
+      if (request.method !== "GET") {
+        for (const [name, value] of cookies) {
+          if (name.startsWith(`${csrfCookie}_`)) {
+            request.headers.set(`${csrfHeader}_${name.slice(csrfCookie.length + 1)}`, value);
+          }
+        }
+      }
+      return request;
+    },
+    onResponse({ response }) {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair = "", ...attrs] = line.split(";");
+        const eq = pair.indexOf("=");
+        const name = pair.slice(0, eq).trim();
+        const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+        if (expired) cookies.delete(name);
+        else cookies.set(name, pair.slice(eq + 1).trim());
+      }
+      return undefined;
+    },
+  };
+}
