@@ -83,24 +83,6 @@ func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code str
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		acct, err := loadAccount(tx, p.UserID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-			Updates(map[string]any{"address": row.Email, "address_key": mustKey(row.Email), "verified_at": now, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		// Codes mailed to the old address (activation, reset) must not act on the new one.
-		if err := revokeCodes(tx, now, p.UserID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
-			return err
-		}
-		if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
-			mailData{Email: acct.primary.Address, NewEmail: row.Email}); err != nil {
-			return err
-		}
-		return s.audit(tx, p.UserID, "email_change_completed",
-			auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": row.Email}))
+		return s.applyEmailChange(tx, p.UserID, row.Email)
 	})
 }

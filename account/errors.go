@@ -49,6 +49,7 @@ const (
 	CodeInvalidRole        = "invalid_role"
 	CodeInvalidName        = "invalid_name"
 	CodeInvalidCaptcha     = "invalid_captcha" // raised by vendor handlers that check a captcha
+	CodeNotPermitted       = "not_permitted"   // the caller may not act on this user (role rules)
 )
 
 // Generic field names used in Error.Field; vendors rename them to their request fields.

@@ -16,6 +16,9 @@ const (
 	MailPasswordReset  = "password_reset"
 	MailPasswordChange = "password_changed"
 	MailAccountDeleted = "account_deleted"
+
+	// MailEmailChangeRequested tells the current address that a change to another was asked for.
+	MailEmailChangeRequested = "email_change_requested"
 )
 
 type mailTemplate struct {
@@ -51,6 +54,12 @@ The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If this was not you
 		`The email address of your account was changed from {{.Email}} to {{.NewEmail}}.
 
 If you did not do this, reset your password at once and contact support.
+`))},
+	MailEmailChangeRequested: {"A change of your email address was requested", template.Must(template.New("").Parse(
+		`Someone asked to change the email address of your account from {{.Email}} to {{.NewEmail}}.
+A confirmation code was sent to {{.NewEmail}}; nothing changes until it is used.
+
+If you did not ask for this, reset your password at once and contact support.
 `))},
 	MailPasswordReset: {"Reset your password", template.Must(template.New("").Parse(
 		`Someone, hopefully you, asked to reset the password of the account for {{.Email}}.

@@ -119,9 +119,20 @@ func (s *Service) Login(ctx context.Context, email, plain, client string, spec C
 }
 
 func (s *Service) login(ctx context.Context, acct account, exists bool, email, plain, client string, spec CredentialSpec) (Session, error) {
+	var sess Session
+	err := s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
+		sess, err = s.issueCredential(tx, acct.user.ID, spec)
+		return err
+	})
+	return sess, err
+}
+
+// loginWith checks the password under the login limits and, when it is right, runs issue in
+// the login's transaction to hand out whatever the flow gives (a credential, a session).
+func (s *Service) loginWith(ctx context.Context, acct account, exists bool, email, plain, client string, issue func(tx *gorm.DB) error) error {
 	key := mustKey(email)
 	if err := s.spendLogin(ctx, key, client); err != nil {
-		return Session{}, err
+		return err
 	}
 	var ok bool
 	var err error
@@ -131,7 +142,7 @@ func (s *Service) login(ctx context.Context, acct account, exists bool, email, p
 		ok, err = s.cfg.Hasher.VerifyContext(ctx, plain, *acct.user.PasswordHash)
 	}
 	if err != nil {
-		return Session{}, hashError(err)
+		return hashError(err)
 	}
 	if !ok {
 		var userID string
@@ -139,35 +150,32 @@ func (s *Service) login(ctx context.Context, acct account, exists bool, email, p
 			userID = acct.user.ID
 		}
 		s.auditNow(ctx, userID, "login_failed", clientDetail(client))
-		return Session{}, invalid(CodeInvalidCredentials, "")
+		return invalid(CodeInvalidCredentials, "")
 	}
 	if err := s.refundLogin(ctx, key, client); err != nil {
-		return Session{}, err
+		return err
 	}
 	if err := acct.usable(); err != nil {
-		return Session{}, err
+		return err
 	}
 	// A rehash with the current parameters is made before the transaction opens.
 	var rehash string
 	if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
 		if rehash, err = s.cfg.Hasher.HashContext(ctx, plain); err != nil {
-			return Session{}, hashError(err)
+			return hashError(err)
 		}
 	}
-	var sess Session
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
 		if rehash != "" {
 			if err := s.setPassword(tx, acct.user.ID, rehash); err != nil {
 				return err
 			}
 		}
-		sess, err = s.issueCredential(tx, acct.user.ID, spec)
-		if err != nil {
+		if err := issue(tx); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "login", "")
 	})
-	return sess, err
 }
 
 // hashPassword hashes a new password (already checked against policy) before any transaction

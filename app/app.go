@@ -14,6 +14,7 @@ import (
 	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/captcha"
 	"github.com/accountd/accountd/handlers"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/mail"
 	"github.com/accountd/accountd/models"
 	"github.com/labstack/echo/v4"
@@ -76,7 +77,8 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
 	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
-		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies)})
+		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
+		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}})
 	if err != nil {
 		return nil, err
 	}

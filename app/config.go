@@ -17,6 +17,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
@@ -43,6 +44,10 @@ type Config struct {
 	// Offline marks a run that serves no requests and sends no mail (operator commands), so the
 	// development-mode check does not apply.
 	Offline bool
+
+	// Akana's settings (handlers/akana).
+	AkanaTenant     string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
+	AkanaSessionTTL time.Duration // ACCOUNTD_AKANA_SESSION_TTL: Akana session cookie lifetime (default 30m)
 
 	Logger *slog.Logger
 
@@ -76,6 +81,9 @@ func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.AkanaTenant == "" {
+		c.AkanaTenant = akana.DefaultTenant
+	}
 }
 
 // FromEnv reads the ACCOUNTD_* variables.
@@ -93,6 +101,8 @@ func FromEnv() Config {
 		Dev:                 os.Getenv("ACCOUNTD_DEV"),
 		APITokenIdleTimeout: envDuration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),
 		APITokenLifetime:    envDuration("ACCOUNTD_API_TOKEN_LIFETIME"),
+		AkanaTenant:         envOr("ACCOUNTD_AKANA_TENANT", akana.DefaultTenant),
+		AkanaSessionTTL:     envDuration("ACCOUNTD_AKANA_SESSION_TTL"),
 	}
 }
 

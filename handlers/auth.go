@@ -55,7 +55,7 @@ func attach(next echo.HandlerFunc) echo.HandlerFunc {
 		if failure, failed := c.Get(authFailureKey).(error); failed && !ok {
 			return &echo.HTTPError{Code: http.StatusUnauthorized, Internal: failure}
 		}
-		info := httpapi.Info{ClientIP: c.RealIP()}
+		info := httpapi.Info{ClientIP: c.RealIP(), Accept: c.Request().Header.Get(echo.HeaderAccept)}
 		if ok {
 			info.Principal, info.Scheme, info.Extra = &a.auth.Principal, a.scheme, a.auth.Extra
 		}

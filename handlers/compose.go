@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"github.com/accountd/accountd/gen/server"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/accountd/accountd/handlers/payway"
 	"github.com/accountd/accountd/handlers/service"
@@ -16,6 +17,7 @@ type API struct {
 	*service.Service
 	*webshare.Webshare
 	*payway.Payway
+	*akana.Akana
 }
 
 // The generated interface lists every operation of openapi.yaml: a vendor left out, or an
@@ -24,11 +26,12 @@ var _ server.StrictServerInterface = (*API)(nil)
 
 // compose builds every vendor's handlers and returns them with the vendors (tag, security
 // schemes, field tables, renderer) that the server checks against openapi.yaml at start.
-func compose(d httpapi.Deps) (*API, []httpapi.Vendor) {
+func compose(d httpapi.Deps, ak akana.Settings) (*API, []httpapi.Vendor) {
 	api := &API{
 		Service:  service.New(d),
 		Webshare: webshare.New(d),
 		Payway:   payway.New(d),
+		Akana:    akana.New(d, ak),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Akana}
 }

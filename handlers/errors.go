@@ -26,6 +26,7 @@ func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
 	vendor, op := rt.vendorOf(c)
 	f := classify(err)
 	f.Operation = op
+	f.Accept = c.Request().Header.Get(echo.HeaderAccept)
 	if f.Kind == httpapi.FailCore {
 		f.Field = vendor.Fields().Rename(op, f.Core.Field)
 	}

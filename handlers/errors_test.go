@@ -12,6 +12,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
 )
@@ -23,7 +24,7 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, vendors := compose(httpapi.Deps{})
+	_, vendors := compose(httpapi.Deps{}, akana.Settings{})
 	rt, err := newRoutes(doc, vendors)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -124,7 +125,7 @@ func TestComposedVendorsMatchTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, vendors := compose(httpapi.Deps{})
+	_, vendors := compose(httpapi.Deps{}, akana.Settings{})
 	rt, err := newRoutes(doc, vendors)
 	if err != nil {
 		t.Fatal(err)

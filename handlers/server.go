@@ -15,6 +15,7 @@ import (
 	"github.com/accountd/accountd/captcha"
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/gen/spec"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -36,6 +37,8 @@ type Config struct {
 	// BodyLimit caps request bodies (Echo size syntax, default "64KB"): the validator reads the
 	// whole body into memory, so the cap must come first.
 	BodyLimit string
+	// Akana is Akana's own configuration (tenant, session lifetime).
+	Akana akana.Settings
 }
 
 // New builds the HTTP server.
@@ -56,8 +59,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	registerFormats()
 	registerStrictJSON()
 
+	if err := cfg.Akana.Check(); err != nil {
+		return nil, err
+	}
 	api, vendors := compose(httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha,
-		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger})
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger}, cfg.Akana)
 	rt, err := newRoutes(doc, vendors)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.yaml and the composed vendors disagree: %w", err)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/app"
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 )
 
@@ -89,6 +90,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Dev, "dev", cfg.Dev, "development mode, true or false: accept any recaptcha and log mail when those are not configured (ACCOUNTD_DEV; default: on only for the embedded SQLite default)")
 	fs.DurationVar(&cfg.APITokenIdleTimeout, "api-token-idle-timeout", cfg.APITokenIdleTimeout, "refuse API tokens unused this long, e.g. 2160h (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT; default 0: never)")
 	fs.DurationVar(&cfg.APITokenLifetime, "api-token-lifetime", cfg.APITokenLifetime, "refuse API tokens this long after issue (ACCOUNTD_API_TOKEN_LIFETIME; default 0: never)")
+	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant (fedmember) id: cookie and header names, userFDNs (ACCOUNTD_AKANA_TENANT)")
+	fs.DurationVar(&cfg.AkanaSessionTTL, "akana-session-ttl", cfg.AkanaSessionTTL, "Akana session cookie lifetime, e.g. 30m (ACCOUNTD_AKANA_SESSION_TTL; default 30m)")
 	return fs, &cfg
 }
 
@@ -160,7 +163,11 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return describe(err)
 		}
-		return json.NewEncoder(out).Encode(u)
+		// Akana names users by userFDN; operators need it for Akana's /api/users/{UserID}/... calls.
+		return json.NewEncoder(out).Encode(struct {
+			account.CreatedUser
+			UserFDN string `json:"user_fdn"`
+		}{u, akana.UserFDN(u.UserID, cfg.AkanaTenant)})
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/models"
 	"github.com/accountd/accountd/testkit"
 )
@@ -58,6 +59,9 @@ func TestOperatorCommands(t *testing.T) {
 			}
 		}
 	})
+	if id, _ := u["user_id"].(string); u["user_fdn"] != akana.UserFDN(id, akana.DefaultTenant) {
+		t.Fatalf("user_fdn: %v", u)
+	}
 
 	failures := []struct {
 		name string

@@ -151,6 +151,409 @@ type ClientInterface interface {
 	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
 	PaywayAccessTokenWithFormdataBody(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AkanaLoginWithBody Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLogin Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLogin(ctx context.Context, body AkanaLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLoginWithApplicationVndSoaV71PlusJSONBody Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLoginWithApplicationVndSoaV72PlusJSONBody Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLoginWithApplicationVndSoaV80PlusJSONBody Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLoginWithApplicationVndSoaV81PlusJSONBody Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type.
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithBody Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCode Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCode(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBody Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBody Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBody Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBody Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type.
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaEndSession End the session
+	//
+	// Ends the session of the presented cookie on the server, if it is live, and always
+	// expires both cookies. Needs no CSRF header (it is a GET), and answers 200 without a
+	// cookie as well, so a page can always reach a logged-out state.
+	//
+	// Corresponds with GET /api/login/endsession (the `AkanaEndSession` operationId).
+	AkanaEndSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaLogout Log out (deprecated; use GET /api/login/endsession)
+	//
+	// Ends the session on the server and expires both cookies. Akana's clients send the form
+	// content type with no body.
+	//
+	// Corresponds with POST /api/login/logout (the `AkanaLogout` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	AkanaLogout(ctx context.Context, params *AkanaLogoutParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaRenewToken Renew the session cookie
+	//
+	// Replaces the session cookie with a new value valid for a full session lifetime from now,
+	// in the same session (the CSRF token stays the same). The old value stops working. An
+	// expired or ended session cannot be renewed (401). Akana's clients send the form content
+	// type with no body.
+	//
+	// Corresponds with POST /api/login/renewToken (the `AkanaRenewToken` operationId).
+	AkanaRenewToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaGetLoginStatus Tell whether the caller is logged in
+	//
+	// With a live session cookie: the login body of that session (`loginState: LoggedIn`).
+	// Without one, or with an expired or ended one: `loginState: LoggedOut` and nothing else
+	// about any user.
+	//
+	// Corresponds with GET /api/login/status (the `AkanaGetLoginStatus` operationId).
+	AkanaGetLoginStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaSendPasswordResetCode Mail a password reset code
+	//
+	// Answers 200 whether or not a user has the address, after the same work either way;
+	// when one does, a reset code is mailed to it. Requests for one address beyond the
+	// per-address limit are dropped silently, also with 200. Akana's clients send the form
+	// content type with the parameter in the query and no body.
+	//
+	// Corresponds with POST /api/passwordmanagement/sendPasswordResetCode (the `AkanaSendPasswordResetCode` operationId).
+	AkanaSendPasswordResetCode(ctx context.Context, params *AkanaSendPasswordResetCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidatePasswordResetCode Check a password reset code
+	//
+	// 200 when the code is live and was sent to this address; 400 otherwise. The code stays
+	// usable for `/api/login/authenticateWithPasswordResetCode`. Every check counts towards
+	// the code's attempt limit.
+	//
+	// Corresponds with POST /api/passwordmanagement/validatePasswordResetCode (the `AkanaValidatePasswordResetCode` operationId).
+	AkanaValidatePasswordResetCode(ctx context.Context, params *AkanaValidatePasswordResetCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCodeWithBody Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCode Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCode(ctx context.Context, body AkanaValidateEmailChangeCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBody Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBody Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBody Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBody Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type.
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePasswordWithBody Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithBody(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePassword Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePassword(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBody Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBody Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBody Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type.
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaSendEmailChangeCodeWithBody Start changing a user's email address
+	//
+	// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+	// user's current address. The change happens only when the code is validated with
+	// `/api/users/validateEmailChangeCode`.
+	//
+	// Who may change whose address: a user their own; a site admin of an organisation a
+	// member of that organisation, but not another site admin's or a business admin's address
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+	AkanaSendEmailChangeCodeWithBody(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AkanaSendEmailChangeCodeWithFormdataBody Start changing a user's email address
+	//
+	// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+	// user's current address. The change happens only when the code is validated with
+	// `/api/users/validateEmailChangeCode`.
+	//
+	// Who may change whose address: a user their own; a site admin of an organisation a
+	// member of that organisation, but not another site admin's or a business admin's address
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+	AkanaSendEmailChangeCodeWithFormdataBody(ctx context.Context, userID AkanaUserID, body AkanaSendEmailChangeCodeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// WebshareGetActivation Get the activation status
 	//
 	// Whether the account's email address is verified, and when the last activation mail went out.
@@ -750,6 +1153,728 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 // Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
 func (c *Client) PaywayAccessTokenWithFormdataBody(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPaywayAccessTokenRequestWithFormdataBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLoginWithBody Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLogin Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLogin(ctx context.Context, body AkanaLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLoginWithApplicationVndSoaV71PlusJSONBody Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLoginWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequestWithApplicationVndSoaV71PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLoginWithApplicationVndSoaV72PlusJSONBody Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLoginWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequestWithApplicationVndSoaV72PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLoginWithApplicationVndSoaV80PlusJSONBody Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLoginWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequestWithApplicationVndSoaV80PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLoginWithApplicationVndSoaV81PlusJSONBody Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type.
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *Client) AkanaLoginWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLoginRequestWithApplicationVndSoaV81PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithBody Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCode Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCode(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBody Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV71PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBody Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV72PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBody Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV80PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBody Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type.
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *Client) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV81PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaEndSession End the session
+//
+// Ends the session of the presented cookie on the server, if it is live, and always
+// expires both cookies. Needs no CSRF header (it is a GET), and answers 200 without a
+// cookie as well, so a page can always reach a logged-out state.
+//
+// Corresponds with GET /api/login/endsession (the `AkanaEndSession` operationId).
+func (c *Client) AkanaEndSession(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaEndSessionRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaLogout Log out (deprecated; use GET /api/login/endsession)
+//
+// Ends the session on the server and expires both cookies. Akana's clients send the form
+// content type with no body.
+//
+// Corresponds with POST /api/login/logout (the `AkanaLogout` operationId).
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *Client) AkanaLogout(ctx context.Context, params *AkanaLogoutParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaLogoutRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaRenewToken Renew the session cookie
+//
+// Replaces the session cookie with a new value valid for a full session lifetime from now,
+// in the same session (the CSRF token stays the same). The old value stops working. An
+// expired or ended session cannot be renewed (401). Akana's clients send the form content
+// type with no body.
+//
+// Corresponds with POST /api/login/renewToken (the `AkanaRenewToken` operationId).
+func (c *Client) AkanaRenewToken(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaRenewTokenRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaGetLoginStatus Tell whether the caller is logged in
+//
+// With a live session cookie: the login body of that session (`loginState: LoggedIn`).
+// Without one, or with an expired or ended one: `loginState: LoggedOut` and nothing else
+// about any user.
+//
+// Corresponds with GET /api/login/status (the `AkanaGetLoginStatus` operationId).
+func (c *Client) AkanaGetLoginStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaGetLoginStatusRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaSendPasswordResetCode Mail a password reset code
+//
+// Answers 200 whether or not a user has the address, after the same work either way;
+// when one does, a reset code is mailed to it. Requests for one address beyond the
+// per-address limit are dropped silently, also with 200. Akana's clients send the form
+// content type with the parameter in the query and no body.
+//
+// Corresponds with POST /api/passwordmanagement/sendPasswordResetCode (the `AkanaSendPasswordResetCode` operationId).
+func (c *Client) AkanaSendPasswordResetCode(ctx context.Context, params *AkanaSendPasswordResetCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaSendPasswordResetCodeRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidatePasswordResetCode Check a password reset code
+//
+// 200 when the code is live and was sent to this address; 400 otherwise. The code stays
+// usable for `/api/login/authenticateWithPasswordResetCode`. Every check counts towards
+// the code's attempt limit.
+//
+// Corresponds with POST /api/passwordmanagement/validatePasswordResetCode (the `AkanaValidatePasswordResetCode` operationId).
+func (c *Client) AkanaValidatePasswordResetCode(ctx context.Context, params *AkanaValidatePasswordResetCodeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidatePasswordResetCodeRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCodeWithBody Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCode Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCode(ctx context.Context, body AkanaValidateEmailChangeCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBody Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV71PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBody Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV72PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBody Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV80PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBody Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type.
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *Client) AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV81PlusJSONBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePasswordWithBody Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePasswordWithBody(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequestWithBody(c.Server, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePassword Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePassword(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequest(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBody Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequestWithApplicationVndSoaV71PlusJSONBody(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBody Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequestWithApplicationVndSoaV72PlusJSONBody(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBody Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequestWithApplicationVndSoaV80PlusJSONBody(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type.
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *Client) AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaChangePasswordRequestWithApplicationVndSoaV81PlusJSONBody(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaSendEmailChangeCodeWithBody Start changing a user's email address
+//
+// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+// user's current address. The change happens only when the code is validated with
+// `/api/users/validateEmailChangeCode`.
+//
+// Who may change whose address: a user their own; a site admin of an organisation a
+// member of that organisation, but not another site admin's or a business admin's address
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+func (c *Client) AkanaSendEmailChangeCodeWithBody(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaSendEmailChangeCodeRequestWithBody(c.Server, userID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AkanaSendEmailChangeCodeWithFormdataBody Start changing a user's email address
+//
+// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+// user's current address. The change happens only when the code is validated with
+// `/api/users/validateEmailChangeCode`.
+//
+// Who may change whose address: a user their own; a site admin of an organisation a
+// member of that organisation, but not another site admin's or a business admin's address
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+func (c *Client) AkanaSendEmailChangeCodeWithFormdataBody(ctx context.Context, userID AkanaUserID, body AkanaSendEmailChangeCodeFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAkanaSendEmailChangeCodeRequestWithFormdataBody(c.Server, userID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1801,6 +2926,639 @@ func NewPaywayAccessTokenRequestWithBody(server string, contentType string, body
 	}
 
 	operationPath := fmt.Sprintf("/api/authorization/access_token")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAkanaLoginRequest calls the generic AkanaLogin builder with application/json body
+func NewAkanaLoginRequest(server string, body AkanaLoginJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaLoginRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAkanaLoginRequestWithApplicationVndSoaV71PlusJSONBody calls the generic AkanaLogin builder with application/vnd.soa.v71+json body
+func NewAkanaLoginRequestWithApplicationVndSoaV71PlusJSONBody(server string, body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaLoginRequestWithBody(server, "application/vnd.soa.v71+json", bodyReader)
+}
+
+// NewAkanaLoginRequestWithApplicationVndSoaV72PlusJSONBody calls the generic AkanaLogin builder with application/vnd.soa.v72+json body
+func NewAkanaLoginRequestWithApplicationVndSoaV72PlusJSONBody(server string, body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaLoginRequestWithBody(server, "application/vnd.soa.v72+json", bodyReader)
+}
+
+// NewAkanaLoginRequestWithApplicationVndSoaV80PlusJSONBody calls the generic AkanaLogin builder with application/vnd.soa.v80+json body
+func NewAkanaLoginRequestWithApplicationVndSoaV80PlusJSONBody(server string, body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaLoginRequestWithBody(server, "application/vnd.soa.v80+json", bodyReader)
+}
+
+// NewAkanaLoginRequestWithApplicationVndSoaV81PlusJSONBody calls the generic AkanaLogin builder with application/vnd.soa.v81+json body
+func NewAkanaLoginRequestWithApplicationVndSoaV81PlusJSONBody(server string, body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaLoginRequestWithBody(server, "application/vnd.soa.v81+json", bodyReader)
+}
+
+// NewAkanaLoginRequestWithBody constructs an http.Request for the AkanaLogin method, with any body, and a specified content type
+func NewAkanaLoginRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequest calls the generic AkanaAuthenticateWithPasswordResetCode builder with application/json body
+func NewAkanaAuthenticateWithPasswordResetCodeRequest(server string, body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV71PlusJSONBody calls the generic AkanaAuthenticateWithPasswordResetCode builder with application/vnd.soa.v71+json body
+func NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV71PlusJSONBody(server string, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server, "application/vnd.soa.v71+json", bodyReader)
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV72PlusJSONBody calls the generic AkanaAuthenticateWithPasswordResetCode builder with application/vnd.soa.v72+json body
+func NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV72PlusJSONBody(server string, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server, "application/vnd.soa.v72+json", bodyReader)
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV80PlusJSONBody calls the generic AkanaAuthenticateWithPasswordResetCode builder with application/vnd.soa.v80+json body
+func NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV80PlusJSONBody(server string, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server, "application/vnd.soa.v80+json", bodyReader)
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV81PlusJSONBody calls the generic AkanaAuthenticateWithPasswordResetCode builder with application/vnd.soa.v81+json body
+func NewAkanaAuthenticateWithPasswordResetCodeRequestWithApplicationVndSoaV81PlusJSONBody(server string, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server, "application/vnd.soa.v81+json", bodyReader)
+}
+
+// NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody constructs an http.Request for the AkanaAuthenticateWithPasswordResetCode method, with any body, and a specified content type
+func NewAkanaAuthenticateWithPasswordResetCodeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login/authenticateWithPasswordResetCode")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAkanaEndSessionRequest constructs an http.Request for the AkanaEndSession method
+func NewAkanaEndSessionRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login/endsession")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaLogoutRequest constructs an http.Request for the AkanaLogout method
+func NewAkanaLogoutRequest(server string, params *AkanaLogoutParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login/logout")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.FedmemberId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fedmemberId", *params.FedmemberId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaRenewTokenRequest constructs an http.Request for the AkanaRenewToken method
+func NewAkanaRenewTokenRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login/renewToken")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaGetLoginStatusRequest constructs an http.Request for the AkanaGetLoginStatus method
+func NewAkanaGetLoginStatusRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/login/status")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaSendPasswordResetCodeRequest constructs an http.Request for the AkanaSendPasswordResetCode method
+func NewAkanaSendPasswordResetCodeRequest(server string, params *AkanaSendPasswordResetCodeParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/passwordmanagement/sendPasswordResetCode")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "emailAddress", params.EmailAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "email"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaValidatePasswordResetCodeRequest constructs an http.Request for the AkanaValidatePasswordResetCode method
+func NewAkanaValidatePasswordResetCodeRequest(server string, params *AkanaValidatePasswordResetCodeParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/passwordmanagement/validatePasswordResetCode")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "passwordResetCode", params.PasswordResetCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "emailAddress", params.EmailAddress, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "email"}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAkanaValidateEmailChangeCodeRequest calls the generic AkanaValidateEmailChangeCode builder with application/json body
+func NewAkanaValidateEmailChangeCodeRequest(server string, body AkanaValidateEmailChangeCodeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaValidateEmailChangeCodeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV71PlusJSONBody calls the generic AkanaValidateEmailChangeCode builder with application/vnd.soa.v71+json body
+func NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV71PlusJSONBody(server string, body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaValidateEmailChangeCodeRequestWithBody(server, "application/vnd.soa.v71+json", bodyReader)
+}
+
+// NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV72PlusJSONBody calls the generic AkanaValidateEmailChangeCode builder with application/vnd.soa.v72+json body
+func NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV72PlusJSONBody(server string, body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaValidateEmailChangeCodeRequestWithBody(server, "application/vnd.soa.v72+json", bodyReader)
+}
+
+// NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV80PlusJSONBody calls the generic AkanaValidateEmailChangeCode builder with application/vnd.soa.v80+json body
+func NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV80PlusJSONBody(server string, body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaValidateEmailChangeCodeRequestWithBody(server, "application/vnd.soa.v80+json", bodyReader)
+}
+
+// NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV81PlusJSONBody calls the generic AkanaValidateEmailChangeCode builder with application/vnd.soa.v81+json body
+func NewAkanaValidateEmailChangeCodeRequestWithApplicationVndSoaV81PlusJSONBody(server string, body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaValidateEmailChangeCodeRequestWithBody(server, "application/vnd.soa.v81+json", bodyReader)
+}
+
+// NewAkanaValidateEmailChangeCodeRequestWithBody constructs an http.Request for the AkanaValidateEmailChangeCode method, with any body, and a specified content type
+func NewAkanaValidateEmailChangeCodeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/users/validateEmailChangeCode")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAkanaChangePasswordRequest calls the generic AkanaChangePassword builder with application/json body
+func NewAkanaChangePasswordRequest(server string, userID AkanaUserID, body AkanaChangePasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaChangePasswordRequestWithBody(server, userID, "application/json", bodyReader)
+}
+
+// NewAkanaChangePasswordRequestWithApplicationVndSoaV71PlusJSONBody calls the generic AkanaChangePassword builder with application/vnd.soa.v71+json body
+func NewAkanaChangePasswordRequestWithApplicationVndSoaV71PlusJSONBody(server string, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaChangePasswordRequestWithBody(server, userID, "application/vnd.soa.v71+json", bodyReader)
+}
+
+// NewAkanaChangePasswordRequestWithApplicationVndSoaV72PlusJSONBody calls the generic AkanaChangePassword builder with application/vnd.soa.v72+json body
+func NewAkanaChangePasswordRequestWithApplicationVndSoaV72PlusJSONBody(server string, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaChangePasswordRequestWithBody(server, userID, "application/vnd.soa.v72+json", bodyReader)
+}
+
+// NewAkanaChangePasswordRequestWithApplicationVndSoaV80PlusJSONBody calls the generic AkanaChangePassword builder with application/vnd.soa.v80+json body
+func NewAkanaChangePasswordRequestWithApplicationVndSoaV80PlusJSONBody(server string, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaChangePasswordRequestWithBody(server, userID, "application/vnd.soa.v80+json", bodyReader)
+}
+
+// NewAkanaChangePasswordRequestWithApplicationVndSoaV81PlusJSONBody calls the generic AkanaChangePassword builder with application/vnd.soa.v81+json body
+func NewAkanaChangePasswordRequestWithApplicationVndSoaV81PlusJSONBody(server string, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAkanaChangePasswordRequestWithBody(server, userID, "application/vnd.soa.v81+json", bodyReader)
+}
+
+// NewAkanaChangePasswordRequestWithBody constructs an http.Request for the AkanaChangePassword method, with any body, and a specified content type
+func NewAkanaChangePasswordRequestWithBody(server string, userID AkanaUserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "UserID", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/users/%s/password", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAkanaSendEmailChangeCodeRequestWithFormdataBody calls the generic AkanaSendEmailChangeCode builder with application/x-www-form-urlencoded body
+func NewAkanaSendEmailChangeCodeRequestWithFormdataBody(server string, userID AkanaUserID, body AkanaSendEmailChangeCodeFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewAkanaSendEmailChangeCodeRequestWithBody(server, userID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewAkanaSendEmailChangeCodeRequestWithBody constructs an http.Request for the AkanaSendEmailChangeCode method, with any body, and a specified content type
+func NewAkanaSendEmailChangeCodeRequestWithBody(server string, userID AkanaUserID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "UserID", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/users/%s/sendEmailChangeCode", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -3009,6 +4767,421 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/authorization/access_token (the `PaywayAccessToken` operationId).
 	PaywayAccessTokenWithFormdataBodyWithResponse(ctx context.Context, body PaywayAccessTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*PaywayAccessTokenResponse, error)
 
+	// AkanaLoginWithBodyWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaLoginWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithResponse(ctx context.Context, body AkanaLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaLoginWithApplicationVndSoaV71PlusJSONBodyWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaLoginWithApplicationVndSoaV72PlusJSONBodyWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaLoginWithApplicationVndSoaV80PlusJSONBodyWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaLoginWithApplicationVndSoaV81PlusJSONBodyWithResponse Log in with an email address and password
+	//
+	// Checks the address and password and starts a session. The session is in the
+	// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+	// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+	// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+	// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+	// after the same work, and set no cookie. Failed attempts are limited per address and
+	// client and per address (429 with `Retry-After`).
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+	AkanaLoginWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithBodyWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse Set a new password with a reset code and log in
+	//
+	// Sets the new password, ends every session of the user, and logs in: the answer is the
+	// login body with both cookies set, as for `/api/login`. The code is used up only when
+	// the new password is acceptable.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+	AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error)
+
+	// AkanaEndSessionWithResponse End the session
+	//
+	// Ends the session of the presented cookie on the server, if it is live, and always
+	// expires both cookies. Needs no CSRF header (it is a GET), and answers 200 without a
+	// cookie as well, so a page can always reach a logged-out state.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/login/endsession (the `AkanaEndSession` operationId).
+	AkanaEndSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaEndSessionResponse, error)
+
+	// AkanaLogoutWithResponse Log out (deprecated; use GET /api/login/endsession)
+	//
+	// Ends the session on the server and expires both cookies. Akana's clients send the form
+	// content type with no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/logout (the `AkanaLogout` operationId).
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	AkanaLogoutWithResponse(ctx context.Context, params *AkanaLogoutParams, reqEditors ...RequestEditorFn) (*AkanaLogoutResponse, error)
+
+	// AkanaRenewTokenWithResponse Renew the session cookie
+	//
+	// Replaces the session cookie with a new value valid for a full session lifetime from now,
+	// in the same session (the CSRF token stays the same). The old value stops working. An
+	// expired or ended session cannot be renewed (401). Akana's clients send the form content
+	// type with no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/login/renewToken (the `AkanaRenewToken` operationId).
+	AkanaRenewTokenWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaRenewTokenResponse, error)
+
+	// AkanaGetLoginStatusWithResponse Tell whether the caller is logged in
+	//
+	// With a live session cookie: the login body of that session (`loginState: LoggedIn`).
+	// Without one, or with an expired or ended one: `loginState: LoggedOut` and nothing else
+	// about any user.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/login/status (the `AkanaGetLoginStatus` operationId).
+	AkanaGetLoginStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaGetLoginStatusResponse, error)
+
+	// AkanaSendPasswordResetCodeWithResponse Mail a password reset code
+	//
+	// Answers 200 whether or not a user has the address, after the same work either way;
+	// when one does, a reset code is mailed to it. Requests for one address beyond the
+	// per-address limit are dropped silently, also with 200. Akana's clients send the form
+	// content type with the parameter in the query and no body.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/passwordmanagement/sendPasswordResetCode (the `AkanaSendPasswordResetCode` operationId).
+	AkanaSendPasswordResetCodeWithResponse(ctx context.Context, params *AkanaSendPasswordResetCodeParams, reqEditors ...RequestEditorFn) (*AkanaSendPasswordResetCodeResponse, error)
+
+	// AkanaValidatePasswordResetCodeWithResponse Check a password reset code
+	//
+	// 200 when the code is live and was sent to this address; 400 otherwise. The code stays
+	// usable for `/api/login/authenticateWithPasswordResetCode`. Every check counts towards
+	// the code's attempt limit.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/passwordmanagement/validatePasswordResetCode (the `AkanaValidatePasswordResetCode` operationId).
+	AkanaValidatePasswordResetCodeWithResponse(ctx context.Context, params *AkanaValidatePasswordResetCodeParams, reqEditors ...RequestEditorFn) (*AkanaValidatePasswordResetCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithBodyWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse Apply an email change with its code
+	//
+	// Applies the change the code was sent for, after checking again that no other user has
+	// the address (409). The caller must be logged in as the user whose address changes, or
+	// as someone who may change it. A wrong, used, expired or superseded code, or an address
+	// other than the one the code was sent to, gets 400. The previous address is told.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+	AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error)
+
+	// AkanaChangePasswordWithBodyWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithBodyWithResponse(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaChangePasswordWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBodyWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBodyWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBodyWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBodyWithResponse Change one's own password
+	//
+	// Checks the current password and sets the new one. Every other session of the user ends;
+	// this one goes on. Only the user may change their own password (403 for anyone else). A
+	// notice is mailed to the user's address.
+	//
+	// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+	AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error)
+
+	// AkanaSendEmailChangeCodeWithBodyWithResponse Start changing a user's email address
+	//
+	// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+	// user's current address. The change happens only when the code is validated with
+	// `/api/users/validateEmailChangeCode`.
+	//
+	// Who may change whose address: a user their own; a site admin of an organisation a
+	// member of that organisation, but not another site admin's or a business admin's address
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+	AkanaSendEmailChangeCodeWithBodyWithResponse(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaSendEmailChangeCodeResponse, error)
+
+	// AkanaSendEmailChangeCodeWithFormdataBodyWithResponse Start changing a user's email address
+	//
+	// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+	// user's current address. The change happens only when the code is validated with
+	// `/api/users/validateEmailChangeCode`.
+	//
+	// Who may change whose address: a user their own; a site admin of an organisation a
+	// member of that organisation, but not another site admin's or a business admin's address
+	// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+	// limited per user (one a minute, five an hour: 429).
+	//
+	// The vendor's sample request:
+	//
+	//     POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+	//     Accept: application/json, text/javascript, */*; q=0.01
+	//     Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+	//     X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+	//     Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+	//
+	//     newEmailAddress=jmead%40acmepaymentscorp.com
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+	AkanaSendEmailChangeCodeWithFormdataBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaSendEmailChangeCodeFormdataRequestBody, reqEditors ...RequestEditorFn) (*AkanaSendEmailChangeCodeResponse, error)
+
 	// WebshareGetActivationWithResponse Get the activation status
 	//
 	// Whether the account's email address is verified, and when the last activation mail went out.
@@ -3646,6 +5819,2438 @@ func (r PaywayAccessTokenResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PaywayAccessTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaLoginResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogin
+type AkanaLoginResponse200Headers struct {
+	SetCookie string
+}
+
+// AkanaLoginResponse429Headers the declared response headers of an HTTP 429 response for AkanaLogin
+type AkanaLoginResponse429Headers struct {
+	RetryAfter int
+}
+
+type AkanaLoginResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV71JSON200 the response for an HTTP 200 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV72JSON200 the response for an HTTP 200 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV80JSON200 the response for an HTTP 200 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV81JSON200 the response for an HTTP 200 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON200 *AkanaLoginInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AkanaForbiddenApplicationJSON
+	// ApplicationvndSoaV71JSON403 the response for an HTTP 403 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON403 *AkanaForbiddenApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON403 the response for an HTTP 403 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON403 *AkanaForbiddenApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON403 the response for an HTTP 403 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON403 *AkanaForbiddenApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON403 the response for an HTTP 403 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON403 *AkanaForbiddenApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *AkanaUnsupportedMediaTypeApplicationJSON
+	// ApplicationvndSoaV71JSON415 the response for an HTTP 415 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON415 the response for an HTTP 415 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON415 the response for an HTTP 415 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON415 the response for an HTTP 415 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *AkanaTooManyRequestsApplicationJSON
+	// ApplicationvndSoaV71JSON429 the response for an HTTP 429 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON429 *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON429 the response for an HTTP 429 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON429 *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON429 the response for an HTTP 429 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON429 *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON429 the response for an HTTP 429 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON429 *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaLoginResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AkanaLoginResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AkanaLoginResponse) GetJSON200() *AkanaLoginInfo {
+	return r.JSON200
+}
+
+// GetApplicationvndSoaV71JSON200 returns the response for an HTTP 200 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV71JSON200
+}
+
+// GetApplicationvndSoaV72JSON200 returns the response for an HTTP 200 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV72JSON200
+}
+
+// GetApplicationvndSoaV80JSON200 returns the response for an HTTP 200 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV80JSON200
+}
+
+// GetApplicationvndSoaV81JSON200 returns the response for an HTTP 200 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV81JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaLoginResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaLoginResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AkanaLoginResponse) GetJSON403() *AkanaForbiddenApplicationJSON {
+	return r.JSON403
+}
+
+// GetApplicationvndSoaV71JSON403 returns the response for an HTTP 403 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON403() *AkanaForbiddenApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON403
+}
+
+// GetApplicationvndSoaV72JSON403 returns the response for an HTTP 403 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON403() *AkanaForbiddenApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON403
+}
+
+// GetApplicationvndSoaV80JSON403 returns the response for an HTTP 403 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON403() *AkanaForbiddenApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON403
+}
+
+// GetApplicationvndSoaV81JSON403 returns the response for an HTTP 403 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON403() *AkanaForbiddenApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON403
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaLoginResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaLoginResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AkanaLoginResponse) GetJSON415() *AkanaUnsupportedMediaTypeApplicationJSON {
+	return r.JSON415
+}
+
+// GetApplicationvndSoaV71JSON415 returns the response for an HTTP 415 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON415
+}
+
+// GetApplicationvndSoaV72JSON415 returns the response for an HTTP 415 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON415
+}
+
+// GetApplicationvndSoaV80JSON415 returns the response for an HTTP 415 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON415
+}
+
+// GetApplicationvndSoaV81JSON415 returns the response for an HTTP 415 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AkanaLoginResponse) GetJSON429() *AkanaTooManyRequestsApplicationJSON {
+	return r.JSON429
+}
+
+// GetApplicationvndSoaV71JSON429 returns the response for an HTTP 429 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON429() *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON429
+}
+
+// GetApplicationvndSoaV72JSON429 returns the response for an HTTP 429 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON429() *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON429
+}
+
+// GetApplicationvndSoaV80JSON429 returns the response for an HTTP 429 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON429() *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON429
+}
+
+// GetApplicationvndSoaV81JSON429 returns the response for an HTTP 429 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON429() *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaLoginResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaLoginResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaLoginResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaLoginResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaLoginResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse200Headers struct {
+	SetCookie string
+}
+
+type AkanaAuthenticateWithPasswordResetCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV71JSON200 the response for an HTTP 200 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV72JSON200 the response for an HTTP 200 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV80JSON200 the response for an HTTP 200 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV81JSON200 the response for an HTTP 200 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON200 *AkanaLoginInfo
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AkanaForbiddenApplicationJSON
+	// ApplicationvndSoaV71JSON403 the response for an HTTP 403 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON403 *AkanaForbiddenApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON403 the response for an HTTP 403 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON403 *AkanaForbiddenApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON403 the response for an HTTP 403 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON403 *AkanaForbiddenApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON403 the response for an HTTP 403 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON403 *AkanaForbiddenApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *AkanaUnsupportedMediaTypeApplicationJSON
+	// ApplicationvndSoaV71JSON415 the response for an HTTP 415 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON415 the response for an HTTP 415 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON415 the response for an HTTP 415 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON415 the response for an HTTP 415 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON200() *AkanaLoginInfo {
+	return r.JSON200
+}
+
+// GetApplicationvndSoaV71JSON200 returns the response for an HTTP 200 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV71JSON200
+}
+
+// GetApplicationvndSoaV72JSON200 returns the response for an HTTP 200 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV72JSON200
+}
+
+// GetApplicationvndSoaV80JSON200 returns the response for an HTTP 200 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV80JSON200
+}
+
+// GetApplicationvndSoaV81JSON200 returns the response for an HTTP 200 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV81JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON403() *AkanaForbiddenApplicationJSON {
+	return r.JSON403
+}
+
+// GetApplicationvndSoaV71JSON403 returns the response for an HTTP 403 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON403() *AkanaForbiddenApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON403
+}
+
+// GetApplicationvndSoaV72JSON403 returns the response for an HTTP 403 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON403() *AkanaForbiddenApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON403
+}
+
+// GetApplicationvndSoaV80JSON403 returns the response for an HTTP 403 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON403() *AkanaForbiddenApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON403
+}
+
+// GetApplicationvndSoaV81JSON403 returns the response for an HTTP 403 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON403() *AkanaForbiddenApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON403
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON415() *AkanaUnsupportedMediaTypeApplicationJSON {
+	return r.JSON415
+}
+
+// GetApplicationvndSoaV71JSON415 returns the response for an HTTP 415 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON415
+}
+
+// GetApplicationvndSoaV72JSON415 returns the response for an HTTP 415 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON415
+}
+
+// GetApplicationvndSoaV80JSON415 returns the response for an HTTP 415 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON415
+}
+
+// GetApplicationvndSoaV81JSON415 returns the response for an HTTP 415 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON415
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaEndSessionResponse200Headers the declared response headers of an HTTP 200 response for AkanaEndSession
+type AkanaEndSessionResponse200Headers struct {
+	SetCookie string
+}
+
+type AkanaEndSessionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaEndSessionResponse200Headers
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaEndSessionResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaEndSessionResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaEndSessionResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaEndSessionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaEndSessionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaEndSessionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaEndSessionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaLogoutResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogout
+type AkanaLogoutResponse200Headers struct {
+	SetCookie string
+}
+
+type AkanaLogoutResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaLogoutResponse200Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaLogoutResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaLogoutResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaLogoutResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaLogoutResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaLogoutResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaLogoutResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaLogoutResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaLogoutResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaRenewTokenResponse200Headers the declared response headers of an HTTP 200 response for AkanaRenewToken
+type AkanaRenewTokenResponse200Headers struct {
+	SetCookie string
+}
+
+type AkanaRenewTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV71JSON200 the response for an HTTP 200 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV72JSON200 the response for an HTTP 200 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV80JSON200 the response for an HTTP 200 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV81JSON200 the response for an HTTP 200 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON200 *AkanaLoginInfo
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaRenewTokenResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON200() *AkanaLoginInfo {
+	return r.JSON200
+}
+
+// GetApplicationvndSoaV71JSON200 returns the response for an HTTP 200 `application/vnd.soa.v71+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV71JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV71JSON200
+}
+
+// GetApplicationvndSoaV72JSON200 returns the response for an HTTP 200 `application/vnd.soa.v72+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV72JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV72JSON200
+}
+
+// GetApplicationvndSoaV80JSON200 returns the response for an HTTP 200 `application/vnd.soa.v80+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV80JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV80JSON200
+}
+
+// GetApplicationvndSoaV81JSON200 returns the response for an HTTP 200 `application/vnd.soa.v81+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV81JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaRenewTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaRenewTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaRenewTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaRenewTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AkanaGetLoginStatusResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV71JSON200 the response for an HTTP 200 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV72JSON200 the response for an HTTP 200 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV80JSON200 the response for an HTTP 200 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON200 *AkanaLoginInfo
+	// ApplicationvndSoaV81JSON200 the response for an HTTP 200 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON200 *AkanaLoginInfo
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AkanaGetLoginStatusResponse) GetJSON200() *AkanaLoginInfo {
+	return r.JSON200
+}
+
+// GetApplicationvndSoaV71JSON200 returns the response for an HTTP 200 `application/vnd.soa.v71+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV71JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV71JSON200
+}
+
+// GetApplicationvndSoaV72JSON200 returns the response for an HTTP 200 `application/vnd.soa.v72+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV72JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV72JSON200
+}
+
+// GetApplicationvndSoaV80JSON200 returns the response for an HTTP 200 `application/vnd.soa.v80+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV80JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV80JSON200
+}
+
+// GetApplicationvndSoaV81JSON200 returns the response for an HTTP 200 `application/vnd.soa.v81+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV81JSON200() *AkanaLoginInfo {
+	return r.ApplicationvndSoaV81JSON200
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaGetLoginStatusResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaGetLoginStatusResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaGetLoginStatusResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaGetLoginStatusResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaGetLoginStatusResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaGetLoginStatusResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaGetLoginStatusResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AkanaSendPasswordResetCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaSendPasswordResetCodeResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaSendPasswordResetCodeResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaSendPasswordResetCodeResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaSendPasswordResetCodeResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaSendPasswordResetCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaSendPasswordResetCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaSendPasswordResetCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaSendPasswordResetCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AkanaValidatePasswordResetCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaValidatePasswordResetCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaValidatePasswordResetCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaValidatePasswordResetCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaValidatePasswordResetCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AkanaValidateEmailChangeCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *AkanaConflictApplicationJSON
+	// ApplicationvndSoaV71JSON409 the response for an HTTP 409 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON409 *AkanaConflictApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON409 the response for an HTTP 409 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON409 *AkanaConflictApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON409 the response for an HTTP 409 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON409 *AkanaConflictApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON409 the response for an HTTP 409 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON409 *AkanaConflictApplicationVndSoaV81PlusJSON
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *AkanaUnsupportedMediaTypeApplicationJSON
+	// ApplicationvndSoaV71JSON415 the response for an HTTP 415 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON415 the response for an HTTP 415 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON415 the response for an HTTP 415 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON415 the response for an HTTP 415 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON409() *AkanaConflictApplicationJSON {
+	return r.JSON409
+}
+
+// GetApplicationvndSoaV71JSON409 returns the response for an HTTP 409 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON409() *AkanaConflictApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON409
+}
+
+// GetApplicationvndSoaV72JSON409 returns the response for an HTTP 409 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON409() *AkanaConflictApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON409
+}
+
+// GetApplicationvndSoaV80JSON409 returns the response for an HTTP 409 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON409() *AkanaConflictApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON409
+}
+
+// GetApplicationvndSoaV81JSON409 returns the response for an HTTP 409 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON409() *AkanaConflictApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON415() *AkanaUnsupportedMediaTypeApplicationJSON {
+	return r.JSON415
+}
+
+// GetApplicationvndSoaV71JSON415 returns the response for an HTTP 415 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON415
+}
+
+// GetApplicationvndSoaV72JSON415 returns the response for an HTTP 415 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON415
+}
+
+// GetApplicationvndSoaV80JSON415 returns the response for an HTTP 415 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON415
+}
+
+// GetApplicationvndSoaV81JSON415 returns the response for an HTTP 415 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON415
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaValidateEmailChangeCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaValidateEmailChangeCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaValidateEmailChangeCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaValidateEmailChangeCodeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for AkanaChangePassword
+type AkanaChangePasswordResponse429Headers struct {
+	RetryAfter int
+}
+
+type AkanaChangePasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AkanaForbiddenApplicationJSON
+	// ApplicationvndSoaV71JSON403 the response for an HTTP 403 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON403 *AkanaForbiddenApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON403 the response for an HTTP 403 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON403 *AkanaForbiddenApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON403 the response for an HTTP 403 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON403 *AkanaForbiddenApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON403 the response for an HTTP 403 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON403 *AkanaForbiddenApplicationVndSoaV81PlusJSON
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AkanaNotFoundApplicationJSON
+	// ApplicationvndSoaV71JSON404 the response for an HTTP 404 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON404 *AkanaNotFoundApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON404 the response for an HTTP 404 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON404 *AkanaNotFoundApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON404 the response for an HTTP 404 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON404 *AkanaNotFoundApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON404 the response for an HTTP 404 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON404 *AkanaNotFoundApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *AkanaUnsupportedMediaTypeApplicationJSON
+	// ApplicationvndSoaV71JSON415 the response for an HTTP 415 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON415 the response for an HTTP 415 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON415 the response for an HTTP 415 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON415 the response for an HTTP 415 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *AkanaTooManyRequestsApplicationJSON
+	// ApplicationvndSoaV71JSON429 the response for an HTTP 429 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON429 *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON429 the response for an HTTP 429 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON429 *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON429 the response for an HTTP 429 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON429 *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON429 the response for an HTTP 429 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON429 *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AkanaChangePasswordResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON403() *AkanaForbiddenApplicationJSON {
+	return r.JSON403
+}
+
+// GetApplicationvndSoaV71JSON403 returns the response for an HTTP 403 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON403() *AkanaForbiddenApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON403
+}
+
+// GetApplicationvndSoaV72JSON403 returns the response for an HTTP 403 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON403() *AkanaForbiddenApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON403
+}
+
+// GetApplicationvndSoaV80JSON403 returns the response for an HTTP 403 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON403() *AkanaForbiddenApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON403
+}
+
+// GetApplicationvndSoaV81JSON403 returns the response for an HTTP 403 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON403() *AkanaForbiddenApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON404() *AkanaNotFoundApplicationJSON {
+	return r.JSON404
+}
+
+// GetApplicationvndSoaV71JSON404 returns the response for an HTTP 404 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON404() *AkanaNotFoundApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON404
+}
+
+// GetApplicationvndSoaV72JSON404 returns the response for an HTTP 404 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON404() *AkanaNotFoundApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON404
+}
+
+// GetApplicationvndSoaV80JSON404 returns the response for an HTTP 404 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON404() *AkanaNotFoundApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON404
+}
+
+// GetApplicationvndSoaV81JSON404 returns the response for an HTTP 404 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON404() *AkanaNotFoundApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON415() *AkanaUnsupportedMediaTypeApplicationJSON {
+	return r.JSON415
+}
+
+// GetApplicationvndSoaV71JSON415 returns the response for an HTTP 415 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON415
+}
+
+// GetApplicationvndSoaV72JSON415 returns the response for an HTTP 415 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON415
+}
+
+// GetApplicationvndSoaV80JSON415 returns the response for an HTTP 415 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON415
+}
+
+// GetApplicationvndSoaV81JSON415 returns the response for an HTTP 415 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON429() *AkanaTooManyRequestsApplicationJSON {
+	return r.JSON429
+}
+
+// GetApplicationvndSoaV71JSON429 returns the response for an HTTP 429 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON429() *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON429
+}
+
+// GetApplicationvndSoaV72JSON429 returns the response for an HTTP 429 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON429() *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON429
+}
+
+// GetApplicationvndSoaV80JSON429 returns the response for an HTTP 429 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON429() *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON429
+}
+
+// GetApplicationvndSoaV81JSON429 returns the response for an HTTP 429 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON429() *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaChangePasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaChangePasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaChangePasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaChangePasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AkanaSendEmailChangeCodeResponse429Headers the declared response headers of an HTTP 429 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse429Headers struct {
+	RetryAfter int
+}
+
+type AkanaSendEmailChangeCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *AkanaBadRequestApplicationJSON
+	// ApplicationvndSoaV71JSON400 the response for an HTTP 400 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON400 *AkanaBadRequestApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON400 the response for an HTTP 400 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON400 *AkanaBadRequestApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON400 the response for an HTTP 400 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON400 *AkanaBadRequestApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON400 the response for an HTTP 400 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON400 *AkanaBadRequestApplicationVndSoaV81PlusJSON
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AkanaUnauthorizedApplicationJSON
+	// ApplicationvndSoaV71JSON401 the response for an HTTP 401 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON401 *AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON401 the response for an HTTP 401 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON401 *AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON401 the response for an HTTP 401 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON401 *AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON401 the response for an HTTP 401 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON401 *AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *AkanaForbiddenApplicationJSON
+	// ApplicationvndSoaV71JSON403 the response for an HTTP 403 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON403 *AkanaForbiddenApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON403 the response for an HTTP 403 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON403 *AkanaForbiddenApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON403 the response for an HTTP 403 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON403 *AkanaForbiddenApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON403 the response for an HTTP 403 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON403 *AkanaForbiddenApplicationVndSoaV81PlusJSON
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *AkanaNotFoundApplicationJSON
+	// ApplicationvndSoaV71JSON404 the response for an HTTP 404 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON404 *AkanaNotFoundApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON404 the response for an HTTP 404 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON404 *AkanaNotFoundApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON404 the response for an HTTP 404 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON404 *AkanaNotFoundApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON404 the response for an HTTP 404 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON404 *AkanaNotFoundApplicationVndSoaV81PlusJSON
+	// JSON406 the response for an HTTP 406 `application/json` response
+	JSON406 *AkanaNotAcceptable
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *AkanaConflictApplicationJSON
+	// ApplicationvndSoaV71JSON409 the response for an HTTP 409 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON409 *AkanaConflictApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON409 the response for an HTTP 409 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON409 *AkanaConflictApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON409 the response for an HTTP 409 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON409 *AkanaConflictApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON409 the response for an HTTP 409 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON409 *AkanaConflictApplicationVndSoaV81PlusJSON
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *AkanaPayloadTooLargeApplicationJSON
+	// ApplicationvndSoaV71JSON413 the response for an HTTP 413 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON413 *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON413 the response for an HTTP 413 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON413 *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON413 the response for an HTTP 413 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON413 *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON413 the response for an HTTP 413 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON413 *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *AkanaUnsupportedMediaTypeApplicationJSON
+	// ApplicationvndSoaV71JSON415 the response for an HTTP 415 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON415 the response for an HTTP 415 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON415 the response for an HTTP 415 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON415 the response for an HTTP 415 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON415 *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *AkanaTooManyRequestsApplicationJSON
+	// ApplicationvndSoaV71JSON429 the response for an HTTP 429 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON429 *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON429 the response for an HTTP 429 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON429 *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON429 the response for an HTTP 429 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON429 *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON429 the response for an HTTP 429 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON429 *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *AkanaServerErrorApplicationJSON
+	// ApplicationvndSoaV71JSON500 the response for an HTTP 500 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON500 *AkanaServerErrorApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON500 the response for an HTTP 500 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON500 *AkanaServerErrorApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON500 the response for an HTTP 500 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AkanaSendEmailChangeCodeResponse429Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON400() *AkanaBadRequestApplicationJSON {
+	return r.JSON400
+}
+
+// GetApplicationvndSoaV71JSON400 returns the response for an HTTP 400 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON400() *AkanaBadRequestApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON400
+}
+
+// GetApplicationvndSoaV72JSON400 returns the response for an HTTP 400 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON400() *AkanaBadRequestApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON400
+}
+
+// GetApplicationvndSoaV80JSON400 returns the response for an HTTP 400 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON400() *AkanaBadRequestApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON400
+}
+
+// GetApplicationvndSoaV81JSON400 returns the response for an HTTP 400 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON400() *AkanaBadRequestApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON401() *AkanaUnauthorizedApplicationJSON {
+	return r.JSON401
+}
+
+// GetApplicationvndSoaV71JSON401 returns the response for an HTTP 401 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON401() *AkanaUnauthorizedApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON401
+}
+
+// GetApplicationvndSoaV72JSON401 returns the response for an HTTP 401 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON401() *AkanaUnauthorizedApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON401
+}
+
+// GetApplicationvndSoaV80JSON401 returns the response for an HTTP 401 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON401() *AkanaUnauthorizedApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON401
+}
+
+// GetApplicationvndSoaV81JSON401 returns the response for an HTTP 401 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON401() *AkanaUnauthorizedApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON403() *AkanaForbiddenApplicationJSON {
+	return r.JSON403
+}
+
+// GetApplicationvndSoaV71JSON403 returns the response for an HTTP 403 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON403() *AkanaForbiddenApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON403
+}
+
+// GetApplicationvndSoaV72JSON403 returns the response for an HTTP 403 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON403() *AkanaForbiddenApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON403
+}
+
+// GetApplicationvndSoaV80JSON403 returns the response for an HTTP 403 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON403() *AkanaForbiddenApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON403
+}
+
+// GetApplicationvndSoaV81JSON403 returns the response for an HTTP 403 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON403() *AkanaForbiddenApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON404() *AkanaNotFoundApplicationJSON {
+	return r.JSON404
+}
+
+// GetApplicationvndSoaV71JSON404 returns the response for an HTTP 404 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON404() *AkanaNotFoundApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON404
+}
+
+// GetApplicationvndSoaV72JSON404 returns the response for an HTTP 404 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON404() *AkanaNotFoundApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON404
+}
+
+// GetApplicationvndSoaV80JSON404 returns the response for an HTTP 404 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON404() *AkanaNotFoundApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON404
+}
+
+// GetApplicationvndSoaV81JSON404 returns the response for an HTTP 404 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON404() *AkanaNotFoundApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON404
+}
+
+// GetJSON406 returns the response for an HTTP 406 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON406() *AkanaNotAcceptable {
+	return r.JSON406
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON409() *AkanaConflictApplicationJSON {
+	return r.JSON409
+}
+
+// GetApplicationvndSoaV71JSON409 returns the response for an HTTP 409 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON409() *AkanaConflictApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON409
+}
+
+// GetApplicationvndSoaV72JSON409 returns the response for an HTTP 409 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON409() *AkanaConflictApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON409
+}
+
+// GetApplicationvndSoaV80JSON409 returns the response for an HTTP 409 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON409() *AkanaConflictApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON409
+}
+
+// GetApplicationvndSoaV81JSON409 returns the response for an HTTP 409 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON409() *AkanaConflictApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON413() *AkanaPayloadTooLargeApplicationJSON {
+	return r.JSON413
+}
+
+// GetApplicationvndSoaV71JSON413 returns the response for an HTTP 413 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON413() *AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON413
+}
+
+// GetApplicationvndSoaV72JSON413 returns the response for an HTTP 413 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON413() *AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON413
+}
+
+// GetApplicationvndSoaV80JSON413 returns the response for an HTTP 413 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON413() *AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON413
+}
+
+// GetApplicationvndSoaV81JSON413 returns the response for an HTTP 413 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON413() *AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON415() *AkanaUnsupportedMediaTypeApplicationJSON {
+	return r.JSON415
+}
+
+// GetApplicationvndSoaV71JSON415 returns the response for an HTTP 415 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON415
+}
+
+// GetApplicationvndSoaV72JSON415 returns the response for an HTTP 415 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON415
+}
+
+// GetApplicationvndSoaV80JSON415 returns the response for an HTTP 415 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON415
+}
+
+// GetApplicationvndSoaV81JSON415 returns the response for an HTTP 415 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON415() *AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON415
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON429() *AkanaTooManyRequestsApplicationJSON {
+	return r.JSON429
+}
+
+// GetApplicationvndSoaV71JSON429 returns the response for an HTTP 429 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON429() *AkanaTooManyRequestsApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON429
+}
+
+// GetApplicationvndSoaV72JSON429 returns the response for an HTTP 429 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON429() *AkanaTooManyRequestsApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON429
+}
+
+// GetApplicationvndSoaV80JSON429 returns the response for an HTTP 429 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON429() *AkanaTooManyRequestsApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON429
+}
+
+// GetApplicationvndSoaV81JSON429 returns the response for an HTTP 429 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON429() *AkanaTooManyRequestsApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON500() *AkanaServerErrorApplicationJSON {
+	return r.JSON500
+}
+
+// GetApplicationvndSoaV71JSON500 returns the response for an HTTP 500 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON500() *AkanaServerErrorApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON500
+}
+
+// GetApplicationvndSoaV72JSON500 returns the response for an HTTP 500 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON500() *AkanaServerErrorApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON500
+}
+
+// GetApplicationvndSoaV80JSON500 returns the response for an HTTP 500 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON500() *AkanaServerErrorApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON500
+}
+
+// GetApplicationvndSoaV81JSON500 returns the response for an HTTP 500 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AkanaSendEmailChangeCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AkanaSendEmailChangeCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AkanaSendEmailChangeCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AkanaSendEmailChangeCodeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6128,6 +10733,613 @@ func (c *ClientWithResponses) PaywayAccessTokenWithFormdataBodyWithResponse(ctx 
 	return ParsePaywayAccessTokenResponse(rsp)
 }
 
+// AkanaLoginWithBodyWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLoginWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaLoginWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithResponse(ctx context.Context, body AkanaLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLogin(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaLoginWithApplicationVndSoaV71PlusJSONBodyWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLoginWithApplicationVndSoaV71PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaLoginWithApplicationVndSoaV72PlusJSONBodyWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLoginWithApplicationVndSoaV72PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaLoginWithApplicationVndSoaV80PlusJSONBodyWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLoginWithApplicationVndSoaV80PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaLoginWithApplicationVndSoaV81PlusJSONBodyWithResponse Log in with an email address and password
+//
+// Checks the address and password and starts a session. The session is in the
+// `AtmoAuthToken_{tenant}` cookie (HttpOnly, SameSite=Lax, Secure when the server's public
+// URL is https, valid 30 minutes by default; renew it with `/api/login/renewToken`); the CSRF
+// token is in the `Csrf-Token_{tenant}` cookie, readable by the page, to be copied into the
+// `X-Csrf-Token_{tenant}` header. A wrong address and a wrong password give the same 401,
+// after the same work, and set no cookie. Failed attempts are limited per address and
+// client and per address (429 with `Retry-After`).
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login (the `AkanaLogin` operationId).
+func (c *ClientWithResponses) AkanaLoginWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaLoginResponse, error) {
+	rsp, err := c.AkanaLoginWithApplicationVndSoaV81PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLoginResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithBodyWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCodeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCode(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV71PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV72PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV80PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse Set a new password with a reset code and log in
+//
+// Sets the new password, ends every session of the user, and logs in: the answer is the
+// login body with both cookies set, as for `/api/login`. The code is used up only when
+// the new password is acceptable.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/authenticateWithPasswordResetCode (the `AkanaAuthenticateWithPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaAuthenticateWithPasswordResetCodeWithApplicationVndSoaV81PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp)
+}
+
+// AkanaEndSessionWithResponse End the session
+//
+// Ends the session of the presented cookie on the server, if it is live, and always
+// expires both cookies. Needs no CSRF header (it is a GET), and answers 200 without a
+// cookie as well, so a page can always reach a logged-out state.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/login/endsession (the `AkanaEndSession` operationId).
+func (c *ClientWithResponses) AkanaEndSessionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaEndSessionResponse, error) {
+	rsp, err := c.AkanaEndSession(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaEndSessionResponse(rsp)
+}
+
+// AkanaLogoutWithResponse Log out (deprecated; use GET /api/login/endsession)
+//
+// Ends the session on the server and expires both cookies. Akana's clients send the form
+// content type with no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/logout (the `AkanaLogout` operationId).
+//
+// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+func (c *ClientWithResponses) AkanaLogoutWithResponse(ctx context.Context, params *AkanaLogoutParams, reqEditors ...RequestEditorFn) (*AkanaLogoutResponse, error) {
+	rsp, err := c.AkanaLogout(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaLogoutResponse(rsp)
+}
+
+// AkanaRenewTokenWithResponse Renew the session cookie
+//
+// Replaces the session cookie with a new value valid for a full session lifetime from now,
+// in the same session (the CSRF token stays the same). The old value stops working. An
+// expired or ended session cannot be renewed (401). Akana's clients send the form content
+// type with no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/login/renewToken (the `AkanaRenewToken` operationId).
+func (c *ClientWithResponses) AkanaRenewTokenWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaRenewTokenResponse, error) {
+	rsp, err := c.AkanaRenewToken(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaRenewTokenResponse(rsp)
+}
+
+// AkanaGetLoginStatusWithResponse Tell whether the caller is logged in
+//
+// With a live session cookie: the login body of that session (`loginState: LoggedIn`).
+// Without one, or with an expired or ended one: `loginState: LoggedOut` and nothing else
+// about any user.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/login/status (the `AkanaGetLoginStatus` operationId).
+func (c *ClientWithResponses) AkanaGetLoginStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*AkanaGetLoginStatusResponse, error) {
+	rsp, err := c.AkanaGetLoginStatus(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaGetLoginStatusResponse(rsp)
+}
+
+// AkanaSendPasswordResetCodeWithResponse Mail a password reset code
+//
+// Answers 200 whether or not a user has the address, after the same work either way;
+// when one does, a reset code is mailed to it. Requests for one address beyond the
+// per-address limit are dropped silently, also with 200. Akana's clients send the form
+// content type with the parameter in the query and no body.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/passwordmanagement/sendPasswordResetCode (the `AkanaSendPasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaSendPasswordResetCodeWithResponse(ctx context.Context, params *AkanaSendPasswordResetCodeParams, reqEditors ...RequestEditorFn) (*AkanaSendPasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaSendPasswordResetCode(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaSendPasswordResetCodeResponse(rsp)
+}
+
+// AkanaValidatePasswordResetCodeWithResponse Check a password reset code
+//
+// 200 when the code is live and was sent to this address; 400 otherwise. The code stays
+// usable for `/api/login/authenticateWithPasswordResetCode`. Every check counts towards
+// the code's attempt limit.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/passwordmanagement/validatePasswordResetCode (the `AkanaValidatePasswordResetCode` operationId).
+func (c *ClientWithResponses) AkanaValidatePasswordResetCodeWithResponse(ctx context.Context, params *AkanaValidatePasswordResetCodeParams, reqEditors ...RequestEditorFn) (*AkanaValidatePasswordResetCodeResponse, error) {
+	rsp, err := c.AkanaValidatePasswordResetCode(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidatePasswordResetCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithBodyWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCodeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCode(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCodeWithApplicationVndSoaV71PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCodeWithApplicationVndSoaV72PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCodeWithApplicationVndSoaV80PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse Apply an email change with its code
+//
+// Applies the change the code was sent for, after checking again that no other user has
+// the address (409). The caller must be logged in as the user whose address changes, or
+// as someone who may change it. A wrong, used, expired or superseded code, or an address
+// other than the one the code was sent to, gets 400. The previous address is told.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/validateEmailChangeCode (the `AkanaValidateEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaValidateEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaValidateEmailChangeCodeWithApplicationVndSoaV81PlusJSONBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaValidateEmailChangeCodeResponse(rsp)
+}
+
+// AkanaChangePasswordWithBodyWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithBodyWithResponse(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePasswordWithBody(ctx, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaChangePasswordWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePassword(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBodyWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v71+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePasswordWithApplicationVndSoaV71PlusJSONBody(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBodyWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v72+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePasswordWithApplicationVndSoaV72PlusJSONBody(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBodyWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v80+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePasswordWithApplicationVndSoaV80PlusJSONBody(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBodyWithResponse Change one's own password
+//
+// Checks the current password and sets the new one. Every other session of the user ends;
+// this one goes on. Only the user may change their own password (403 for anyone else). A
+// notice is mailed to the user's address.
+//
+// Takes a body of the `application/vnd.soa.v81+json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/users/{UserID}/password (the `AkanaChangePassword` operationId).
+func (c *ClientWithResponses) AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody, reqEditors ...RequestEditorFn) (*AkanaChangePasswordResponse, error) {
+	rsp, err := c.AkanaChangePasswordWithApplicationVndSoaV81PlusJSONBody(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaChangePasswordResponse(rsp)
+}
+
+// AkanaSendEmailChangeCodeWithBodyWithResponse Start changing a user's email address
+//
+// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+// user's current address. The change happens only when the code is validated with
+// `/api/users/validateEmailChangeCode`.
+//
+// Who may change whose address: a user their own; a site admin of an organisation a
+// member of that organisation, but not another site admin's or a business admin's address
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaSendEmailChangeCodeWithBodyWithResponse(ctx context.Context, userID AkanaUserID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AkanaSendEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaSendEmailChangeCodeWithBody(ctx, userID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaSendEmailChangeCodeResponse(rsp)
+}
+
+// AkanaSendEmailChangeCodeWithFormdataBodyWithResponse Start changing a user's email address
+//
+// Mails a change code (an opaque URL-safe token) to the new address, and a notice to the
+// user's current address. The change happens only when the code is validated with
+// `/api/users/validateEmailChangeCode`.
+//
+// Who may change whose address: a user their own; a site admin of an organisation a
+// member of that organisation, but not another site admin's or a business admin's address
+// (403). Anyone else, including a user of another organisation, gets 403. Sends are
+// limited per user (one a minute, five an hour: 429).
+//
+// The vendor's sample request:
+//
+//	POST /api/users/0b1f57b0-7c48-4c75-b4d4-da2f44885cdb.acmepaymentscorp/sendEmailChangeCode
+//	Accept: application/json, text/javascript, */*; q=0.01
+//	Content-Type: application/x-www-form-urlencoded; charset=UTF-8
+//	X-Csrf-Token_acmepaymentscorp: <the Csrf-Token_acmepaymentscorp cookie>
+//	Cookie: AtmoAuthToken_acmepaymentscorp=<the session>
+//
+//	newEmailAddress=jmead%40acmepaymentscorp.com
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/users/{UserID}/sendEmailChangeCode (the `AkanaSendEmailChangeCode` operationId).
+func (c *ClientWithResponses) AkanaSendEmailChangeCodeWithFormdataBodyWithResponse(ctx context.Context, userID AkanaUserID, body AkanaSendEmailChangeCodeFormdataRequestBody, reqEditors ...RequestEditorFn) (*AkanaSendEmailChangeCodeResponse, error) {
+	rsp, err := c.AkanaSendEmailChangeCodeWithFormdataBody(ctx, userID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAkanaSendEmailChangeCodeResponse(rsp)
+}
+
 // WebshareGetActivationWithResponse Get the activation status
 //
 // Whether the account's email address is verified, and when the last activation mail went out.
@@ -7056,6 +12268,2339 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 			headers.CacheControl = value
 		}
 		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaLoginResponse parses an HTTP response from a AkanaLoginWithResponse call
+func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaLoginResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaLoginResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers AkanaLoginResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaAuthenticateWithPasswordResetCodeResponse parses an HTTP response from a AkanaAuthenticateWithPasswordResetCodeWithResponse call
+func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*AkanaAuthenticateWithPasswordResetCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaAuthenticateWithPasswordResetCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaEndSessionResponse parses an HTTP response from a AkanaEndSessionWithResponse call
+func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaEndSessionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaEndSessionResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaLogoutResponse parses an HTTP response from a AkanaLogoutWithResponse call
+func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaLogoutResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaLogoutResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaRenewTokenResponse parses an HTTP response from a AkanaRenewTokenWithResponse call
+func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaRenewTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaRenewTokenResponse200Headers
+		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.SetCookie = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaGetLoginStatusResponse parses an HTTP response from a AkanaGetLoginStatusWithResponse call
+func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaGetLoginStatusResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON200 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 200:
+		var dest AkanaLoginInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAkanaSendPasswordResetCodeResponse parses an HTTP response from a AkanaSendPasswordResetCodeWithResponse call
+func ParseAkanaSendPasswordResetCodeResponse(rsp *http.Response) (*AkanaSendPasswordResetCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaSendPasswordResetCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAkanaValidatePasswordResetCodeResponse parses an HTTP response from a AkanaValidatePasswordResetCodeWithResponse call
+func ParseAkanaValidatePasswordResetCodeResponse(rsp *http.Response) (*AkanaValidatePasswordResetCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaValidatePasswordResetCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAkanaValidateEmailChangeCodeResponse parses an HTTP response from a AkanaValidateEmailChangeCodeWithResponse call
+func ParseAkanaValidateEmailChangeCodeResponse(rsp *http.Response) (*AkanaValidateEmailChangeCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaValidateEmailChangeCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAkanaChangePasswordResponse parses an HTTP response from a AkanaChangePasswordWithResponse call
+func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaChangePasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AkanaChangePasswordResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAkanaSendEmailChangeCodeResponse parses an HTTP response from a AkanaSendEmailChangeCodeWithResponse call
+func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailChangeCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AkanaSendEmailChangeCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		break // No content-type
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 400:
+		var dest AkanaBadRequestApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON400 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 401:
+		var dest AkanaUnauthorizedApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON401 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 403:
+		var dest AkanaForbiddenApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON403 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON404 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 404:
+		var dest AkanaNotFoundApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest AkanaNotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON406 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 409:
+		var dest AkanaConflictApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON409 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 413:
+		var dest AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON413 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 415:
+		var dest AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON415 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 429:
+		var dest AkanaTooManyRequestsApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON429 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON500 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 500:
+		var dest AkanaServerErrorApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers AkanaSendEmailChangeCodeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers429 = &headers
 	}
 
 	return response, nil

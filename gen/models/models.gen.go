@@ -7,6 +7,39 @@ import (
 	"time"
 )
 
+// Defines values for AkanaLoginInfoLoginState.
+const (
+	AkanaLoginInfoLoginStateLoggedIn  AkanaLoginInfoLoginState = "LoggedIn"
+	AkanaLoginInfoLoginStateLoggedOut AkanaLoginInfoLoginState = "LoggedOut"
+)
+
+// Valid indicates whether the value is a known member of the AkanaLoginInfoLoginState enum.
+func (e AkanaLoginInfoLoginState) Valid() bool {
+	switch e {
+	case AkanaLoginInfoLoginStateLoggedIn:
+		return true
+	case AkanaLoginInfoLoginStateLoggedOut:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AkanaLoginInfoStatus.
+const (
+	AkanaLoginInfoStatusActive AkanaLoginInfoStatus = "Active"
+)
+
+// Valid indicates whether the value is a known member of the AkanaLoginInfoStatus enum.
+func (e AkanaLoginInfoStatus) Valid() bool {
+	switch e {
+	case AkanaLoginInfoStatusActive:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for HealthStatus.
 const (
 	HealthStatusOk          HealthStatus = "ok"
@@ -305,6 +338,119 @@ func (e PaywayVerifyEmailChangeConflictErrorField) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// AkanaAuthenticateWithPasswordResetCodeRequest defines model for AkanaAuthenticateWithPasswordResetCodeRequest.
+type AkanaAuthenticateWithPasswordResetCodeRequest struct {
+	// EmailAddress Example: jmead@acmepaymentscorp.com
+	EmailAddress AkanaEmail `json:"emailAddress"`
+
+	// NewPassword Example: correct-horse-battery
+	NewPassword AkanaPassword `json:"newPassword"`
+
+	// PasswordResetCode An opaque URL-safe code, as mailed.
+	//
+	// Example: 3q2-7wE_hVx0Xq9uJf1mH8oK4sR6tY2wA5zB7cD9eF0
+	PasswordResetCode AkanaCode `json:"passwordResetCode"`
+}
+
+// AkanaChangePasswordRequest defines model for AkanaChangePasswordRequest.
+type AkanaChangePasswordRequest struct {
+	// NewPassword Example: correct-horse-battery
+	NewPassword AkanaPassword `json:"newPassword"`
+
+	// OldPassword Example: correct-horse-battery
+	OldPassword AkanaPassword `json:"oldPassword"`
+}
+
+// AkanaCode An opaque URL-safe code, as mailed.
+//
+// Example: 3q2-7wE_hVx0Xq9uJf1mH8oK4sR6tY2wA5zB7cD9eF0
+type AkanaCode = string
+
+// AkanaEmail Example: jmead@acmepaymentscorp.com
+type AkanaEmail = string
+
+// AkanaError An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaError struct {
+	// Code The HTTP status.
+	//
+	// Example: 401
+	Code int `json:"code"`
+
+	// Message Example: Unauthorized
+	Message string `json:"message"`
+}
+
+// AkanaLoginInfo The login body (fields a real Akana client reads). Logged out, only `loginState`,
+// `pendingNotifications` and `pendingTasks` are present.
+type AkanaLoginInfo struct {
+	// AuthTokenValidUntil When the session cookie expires, in milliseconds since the Unix epoch.
+	//
+	// Example: 1555612066000
+	AuthTokenValidUntil *int64 `json:"authTokenValidUntil,omitempty"`
+
+	// LoginDomainId The login domain; always the tenant's local domain here.
+	//
+	// Example: acmepaymentscorp
+	LoginDomainId *string `json:"loginDomainId,omitempty"`
+
+	// LoginState PROPOSED values; Akana's clients only test it.
+	LoginState AkanaLoginInfoLoginState `json:"loginState"`
+
+	// PendingNotifications Unread notifications (always 0 here).
+	PendingNotifications int `json:"pendingNotifications"`
+
+	// PendingTasks Login tasks still to do (none here).
+	PendingTasks []string `json:"pendingTasks"`
+
+	// Status The account's status (only active accounts can log in).
+	Status *AkanaLoginInfoStatus `json:"status,omitempty"`
+
+	// UserFDN The user's id, `{uuid}.{tenant}`; the UserID of the user operations.
+	//
+	// Example: 0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp
+	UserFDN *string `json:"userFDN,omitempty"`
+
+	// UserName The user's email address.
+	//
+	// Example: jmead@acmepaymentscorp.com
+	UserName *string `json:"userName,omitempty"`
+}
+
+// AkanaLoginInfoLoginState PROPOSED values; Akana's clients only test it.
+type AkanaLoginInfoLoginState string
+
+// AkanaLoginInfoStatus The account's status (only active accounts can log in).
+type AkanaLoginInfoStatus string
+
+// AkanaLoginRequest defines model for AkanaLoginRequest.
+type AkanaLoginRequest struct {
+	// Email Example: jmead@acmepaymentscorp.com
+	Email AkanaEmail `json:"email"`
+
+	// Password Example: correct-horse-battery
+	Password AkanaPassword `json:"password"`
+}
+
+// AkanaPassword Example: correct-horse-battery
+type AkanaPassword = string
+
+// AkanaSendEmailChangeCodeRequest defines model for AkanaSendEmailChangeCodeRequest.
+type AkanaSendEmailChangeCodeRequest struct {
+	// NewEmailAddress Example: jmead@acmepaymentscorp.com
+	NewEmailAddress AkanaEmail `json:"newEmailAddress"`
+}
+
+// AkanaValidateEmailChangeCodeRequest defines model for AkanaValidateEmailChangeCodeRequest.
+type AkanaValidateEmailChangeCodeRequest struct {
+	// ChangeCode An opaque URL-safe code, as mailed.
+	//
+	// Example: 3q2-7wE_hVx0Xq9uJf1mH8oK4sR6tY2wA5zB7cD9eF0
+	ChangeCode AkanaCode `json:"changeCode"`
+
+	// NewEmailAddress Example: jmead@acmepaymentscorp.com
+	NewEmailAddress AkanaEmail `json:"newEmailAddress"`
 }
 
 // Health defines model for Health.
@@ -1034,6 +1180,150 @@ type WebshareTokenResponse struct {
 	Token string `json:"token"`
 }
 
+// AkanaEmailAddressQuery Example: jmead@acmepaymentscorp.com
+type AkanaEmailAddressQuery = AkanaEmail
+
+// AkanaUserID defines model for AkanaUserID.
+type AkanaUserID = string
+
+// AkanaBadRequestApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaBadRequestApplicationJSON = AkanaError
+
+// AkanaBadRequestApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaBadRequestApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaBadRequestApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaBadRequestApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaBadRequestApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaBadRequestApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaBadRequestApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaBadRequestApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaConflictApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaConflictApplicationJSON = AkanaError
+
+// AkanaConflictApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaConflictApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaConflictApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaConflictApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaConflictApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaConflictApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaConflictApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaConflictApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaForbiddenApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaForbiddenApplicationJSON = AkanaError
+
+// AkanaForbiddenApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaForbiddenApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaForbiddenApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaForbiddenApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaForbiddenApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaForbiddenApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaForbiddenApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaForbiddenApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaNotAcceptable An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotAcceptable = AkanaError
+
+// AkanaNotFoundApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotFoundApplicationJSON = AkanaError
+
+// AkanaNotFoundApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotFoundApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaNotFoundApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotFoundApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaNotFoundApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotFoundApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaNotFoundApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaNotFoundApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaPayloadTooLargeApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaPayloadTooLargeApplicationJSON = AkanaError
+
+// AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaPayloadTooLargeApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaPayloadTooLargeApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaPayloadTooLargeApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaPayloadTooLargeApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaServerErrorApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaServerErrorApplicationJSON = AkanaError
+
+// AkanaServerErrorApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaServerErrorApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaServerErrorApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaServerErrorApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaServerErrorApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaServerErrorApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaServerErrorApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaServerErrorApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaTooManyRequestsApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaTooManyRequestsApplicationJSON = AkanaError
+
+// AkanaTooManyRequestsApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaTooManyRequestsApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaTooManyRequestsApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaTooManyRequestsApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaTooManyRequestsApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaTooManyRequestsApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaTooManyRequestsApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaTooManyRequestsApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaUnauthorizedApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnauthorizedApplicationJSON = AkanaError
+
+// AkanaUnauthorizedApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnauthorizedApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaUnauthorizedApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnauthorizedApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaUnauthorizedApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnauthorizedApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaUnauthorizedApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnauthorizedApplicationVndSoaV81PlusJSON = AkanaError
+
+// AkanaUnsupportedMediaTypeApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnsupportedMediaTypeApplicationJSON = AkanaError
+
+// AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSON = AkanaError
+
 // PaywayBadRequest defines model for PaywayBadRequest.
 type PaywayBadRequest = PaywayBadRequestError
 
@@ -1082,6 +1372,23 @@ type WebshareUnauthorized = WebshareError
 // WebshareUnsupportedMediaType defines model for WebshareUnsupportedMediaType.
 type WebshareUnsupportedMediaType = WebshareError
 
+// AkanaLogoutParams defines parameters for AkanaLogout.
+type AkanaLogoutParams struct {
+	// FedmemberId The tenant id; accepted for compatibility and otherwise ignored.
+	FedmemberId *string `form:"fedmemberId,omitempty" json:"fedmemberId,omitempty"`
+}
+
+// AkanaSendPasswordResetCodeParams defines parameters for AkanaSendPasswordResetCode.
+type AkanaSendPasswordResetCodeParams struct {
+	EmailAddress AkanaEmailAddressQuery `form:"emailAddress" json:"emailAddress"`
+}
+
+// AkanaValidatePasswordResetCodeParams defines parameters for AkanaValidatePasswordResetCode.
+type AkanaValidatePasswordResetCodeParams struct {
+	PasswordResetCode AkanaCode              `form:"passwordResetCode" json:"passwordResetCode"`
+	EmailAddress      AkanaEmailAddressQuery `form:"emailAddress" json:"emailAddress"`
+}
+
 // PaywayGetAuthenticationAttemptsParams defines parameters for PaywayGetAuthenticationAttempts.
 type PaywayGetAuthenticationAttemptsParams struct {
 	// Email The account's address.
@@ -1090,6 +1397,69 @@ type PaywayGetAuthenticationAttemptsParams struct {
 
 // PaywayAccessTokenFormdataRequestBody defines body for PaywayAccessToken for application/x-www-form-urlencoded ContentType.
 type PaywayAccessTokenFormdataRequestBody = PaywayAccessTokenRequest
+
+// AkanaLoginJSONRequestBody defines body for AkanaLogin for application/json ContentType.
+type AkanaLoginJSONRequestBody = AkanaLoginRequest
+
+// AkanaLoginApplicationVndSoaV71PlusJSONRequestBody defines body for AkanaLogin for application/vnd.soa.v71+json ContentType.
+type AkanaLoginApplicationVndSoaV71PlusJSONRequestBody = AkanaLoginRequest
+
+// AkanaLoginApplicationVndSoaV72PlusJSONRequestBody defines body for AkanaLogin for application/vnd.soa.v72+json ContentType.
+type AkanaLoginApplicationVndSoaV72PlusJSONRequestBody = AkanaLoginRequest
+
+// AkanaLoginApplicationVndSoaV80PlusJSONRequestBody defines body for AkanaLogin for application/vnd.soa.v80+json ContentType.
+type AkanaLoginApplicationVndSoaV80PlusJSONRequestBody = AkanaLoginRequest
+
+// AkanaLoginApplicationVndSoaV81PlusJSONRequestBody defines body for AkanaLogin for application/vnd.soa.v81+json ContentType.
+type AkanaLoginApplicationVndSoaV81PlusJSONRequestBody = AkanaLoginRequest
+
+// AkanaAuthenticateWithPasswordResetCodeJSONRequestBody defines body for AkanaAuthenticateWithPasswordResetCode for application/json ContentType.
+type AkanaAuthenticateWithPasswordResetCodeJSONRequestBody = AkanaAuthenticateWithPasswordResetCodeRequest
+
+// AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody defines body for AkanaAuthenticateWithPasswordResetCode for application/vnd.soa.v71+json ContentType.
+type AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody = AkanaAuthenticateWithPasswordResetCodeRequest
+
+// AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody defines body for AkanaAuthenticateWithPasswordResetCode for application/vnd.soa.v72+json ContentType.
+type AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody = AkanaAuthenticateWithPasswordResetCodeRequest
+
+// AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody defines body for AkanaAuthenticateWithPasswordResetCode for application/vnd.soa.v80+json ContentType.
+type AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody = AkanaAuthenticateWithPasswordResetCodeRequest
+
+// AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody defines body for AkanaAuthenticateWithPasswordResetCode for application/vnd.soa.v81+json ContentType.
+type AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody = AkanaAuthenticateWithPasswordResetCodeRequest
+
+// AkanaValidateEmailChangeCodeJSONRequestBody defines body for AkanaValidateEmailChangeCode for application/json ContentType.
+type AkanaValidateEmailChangeCodeJSONRequestBody = AkanaValidateEmailChangeCodeRequest
+
+// AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody defines body for AkanaValidateEmailChangeCode for application/vnd.soa.v71+json ContentType.
+type AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody = AkanaValidateEmailChangeCodeRequest
+
+// AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody defines body for AkanaValidateEmailChangeCode for application/vnd.soa.v72+json ContentType.
+type AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody = AkanaValidateEmailChangeCodeRequest
+
+// AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody defines body for AkanaValidateEmailChangeCode for application/vnd.soa.v80+json ContentType.
+type AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody = AkanaValidateEmailChangeCodeRequest
+
+// AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody defines body for AkanaValidateEmailChangeCode for application/vnd.soa.v81+json ContentType.
+type AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody = AkanaValidateEmailChangeCodeRequest
+
+// AkanaChangePasswordJSONRequestBody defines body for AkanaChangePassword for application/json ContentType.
+type AkanaChangePasswordJSONRequestBody = AkanaChangePasswordRequest
+
+// AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody defines body for AkanaChangePassword for application/vnd.soa.v71+json ContentType.
+type AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody = AkanaChangePasswordRequest
+
+// AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody defines body for AkanaChangePassword for application/vnd.soa.v72+json ContentType.
+type AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody = AkanaChangePasswordRequest
+
+// AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody defines body for AkanaChangePassword for application/vnd.soa.v80+json ContentType.
+type AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody = AkanaChangePasswordRequest
+
+// AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody defines body for AkanaChangePassword for application/vnd.soa.v81+json ContentType.
+type AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody = AkanaChangePasswordRequest
+
+// AkanaSendEmailChangeCodeFormdataRequestBody defines body for AkanaSendEmailChangeCode for application/x-www-form-urlencoded ContentType.
+type AkanaSendEmailChangeCodeFormdataRequestBody = AkanaSendEmailChangeCodeRequest
 
 // WebshareCompleteActivationJSONRequestBody defines body for WebshareCompleteActivation for application/json ContentType.
 type WebshareCompleteActivationJSONRequestBody = WebshareCompleteActivationRequest

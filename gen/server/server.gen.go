@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	. "github.com/accountd/accountd/gen/models"
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,41 @@ type ServerInterface interface {
 	// PaywayAccessToken Get an access token (OAuth 2 style)
 	// (POST /api/authorization/access_token)
 	PaywayAccessToken(ctx echo.Context) error
+	// AkanaLogin Log in with an email address and password
+	// (POST /api/login)
+	AkanaLogin(ctx echo.Context) error
+	// AkanaAuthenticateWithPasswordResetCode Set a new password with a reset code and log in
+	// (POST /api/login/authenticateWithPasswordResetCode)
+	AkanaAuthenticateWithPasswordResetCode(ctx echo.Context) error
+	// AkanaEndSession End the session
+	// (GET /api/login/endsession)
+	AkanaEndSession(ctx echo.Context) error
+	// AkanaLogout Log out (deprecated; use GET /api/login/endsession)
+	// (POST /api/login/logout)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	AkanaLogout(ctx echo.Context, params AkanaLogoutParams) error
+	// AkanaRenewToken Renew the session cookie
+	// (POST /api/login/renewToken)
+	AkanaRenewToken(ctx echo.Context) error
+	// AkanaGetLoginStatus Tell whether the caller is logged in
+	// (GET /api/login/status)
+	AkanaGetLoginStatus(ctx echo.Context) error
+	// AkanaSendPasswordResetCode Mail a password reset code
+	// (POST /api/passwordmanagement/sendPasswordResetCode)
+	AkanaSendPasswordResetCode(ctx echo.Context, params AkanaSendPasswordResetCodeParams) error
+	// AkanaValidatePasswordResetCode Check a password reset code
+	// (POST /api/passwordmanagement/validatePasswordResetCode)
+	AkanaValidatePasswordResetCode(ctx echo.Context, params AkanaValidatePasswordResetCodeParams) error
+	// AkanaValidateEmailChangeCode Apply an email change with its code
+	// (POST /api/users/validateEmailChangeCode)
+	AkanaValidateEmailChangeCode(ctx echo.Context) error
+	// AkanaChangePassword Change one's own password
+	// (PUT /api/users/{UserID}/password)
+	AkanaChangePassword(ctx echo.Context, userID AkanaUserID) error
+	// AkanaSendEmailChangeCode Start changing a user's email address
+	// (POST /api/users/{UserID}/sendEmailChangeCode)
+	AkanaSendEmailChangeCode(ctx echo.Context, userID AkanaUserID) error
 	// WebshareGetActivation Get the activation status
 	// (GET /api/v2/activation/)
 	WebshareGetActivation(ctx echo.Context) error
@@ -125,6 +161,153 @@ func (w *ServerInterfaceWrapper) PaywayAccessToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PaywayAccessToken(ctx)
+	return err
+}
+
+// AkanaLogin converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaLogin(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaLogin(ctx)
+	return err
+}
+
+// AkanaAuthenticateWithPasswordResetCode converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaAuthenticateWithPasswordResetCode(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaAuthenticateWithPasswordResetCode(ctx)
+	return err
+}
+
+// AkanaEndSession converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaEndSession(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaEndSession(ctx)
+	return err
+}
+
+// AkanaLogout converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaLogout(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AkanaLogoutParams
+	// ------------- Optional query parameter "fedmemberId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fedmemberId", ctx.QueryParams(), &params.FedmemberId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fedmemberId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaLogout(ctx, params)
+	return err
+}
+
+// AkanaRenewToken converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaRenewToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaRenewToken(ctx)
+	return err
+}
+
+// AkanaGetLoginStatus converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaGetLoginStatus(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaGetLoginStatus(ctx)
+	return err
+}
+
+// AkanaSendPasswordResetCode converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaSendPasswordResetCode(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AkanaSendPasswordResetCodeParams
+	// ------------- Required query parameter "emailAddress" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "emailAddress", ctx.QueryParams(), &params.EmailAddress, runtime.BindQueryParameterOptions{Type: "string", Format: "email"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter emailAddress: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaSendPasswordResetCode(ctx, params)
+	return err
+}
+
+// AkanaValidatePasswordResetCode converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaValidatePasswordResetCode(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AkanaValidatePasswordResetCodeParams
+	// ------------- Required query parameter "passwordResetCode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "passwordResetCode", ctx.QueryParams(), &params.PasswordResetCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter passwordResetCode: %s", err))
+	}
+
+	// ------------- Required query parameter "emailAddress" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "emailAddress", ctx.QueryParams(), &params.EmailAddress, runtime.BindQueryParameterOptions{Type: "string", Format: "email"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter emailAddress: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaValidatePasswordResetCode(ctx, params)
+	return err
+}
+
+// AkanaValidateEmailChangeCode converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaValidateEmailChangeCode(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaValidateEmailChangeCode(ctx)
+	return err
+}
+
+// AkanaChangePassword converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaChangePassword(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "UserID" -------------
+	var userID AkanaUserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "UserID", ctx.Param("UserID"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter UserID: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaChangePassword(ctx, userID)
+	return err
+}
+
+// AkanaSendEmailChangeCode converts echo context to params.
+func (w *ServerInterfaceWrapper) AkanaSendEmailChangeCode(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "UserID" -------------
+	var userID AkanaUserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "UserID", ctx.Param("UserID"), &userID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter UserID: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AkanaSendEmailChangeCode(ctx, userID)
 	return err
 }
 
@@ -492,8 +675,98 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/external/api/v1/accounts/complete_password_reset", wrapper.PaywayCompletePasswordReset, options.OperationMiddlewares["paywayCompletePasswordReset"]...)
 	router.GET(options.BaseURL+"/external/api/v1/accounts/get_authentication_attempts", wrapper.PaywayGetAuthenticationAttempts, options.OperationMiddlewares["paywayGetAuthenticationAttempts"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/create_authentication_attempt", wrapper.PaywayCreateAuthenticationAttempt, options.OperationMiddlewares["paywayCreateAuthenticationAttempt"]...)
+	router.POST(options.BaseURL+"/api/login", wrapper.AkanaLogin, options.OperationMiddlewares["akanaLogin"]...)
+	router.GET(options.BaseURL+"/api/login/status", wrapper.AkanaGetLoginStatus, options.OperationMiddlewares["akanaGetLoginStatus"]...)
+	router.POST(options.BaseURL+"/api/login/renewToken", wrapper.AkanaRenewToken, options.OperationMiddlewares["akanaRenewToken"]...)
+	router.POST(options.BaseURL+"/api/login/logout", wrapper.AkanaLogout, options.OperationMiddlewares["akanaLogout"]...)
+	router.GET(options.BaseURL+"/api/login/endsession", wrapper.AkanaEndSession, options.OperationMiddlewares["akanaEndSession"]...)
+	router.POST(options.BaseURL+"/api/users/:UserID/sendEmailChangeCode", wrapper.AkanaSendEmailChangeCode, options.OperationMiddlewares["akanaSendEmailChangeCode"]...)
+	router.POST(options.BaseURL+"/api/users/validateEmailChangeCode", wrapper.AkanaValidateEmailChangeCode, options.OperationMiddlewares["akanaValidateEmailChangeCode"]...)
+	router.POST(options.BaseURL+"/api/passwordmanagement/sendPasswordResetCode", wrapper.AkanaSendPasswordResetCode, options.OperationMiddlewares["akanaSendPasswordResetCode"]...)
+	router.POST(options.BaseURL+"/api/passwordmanagement/validatePasswordResetCode", wrapper.AkanaValidatePasswordResetCode, options.OperationMiddlewares["akanaValidatePasswordResetCode"]...)
+	router.POST(options.BaseURL+"/api/login/authenticateWithPasswordResetCode", wrapper.AkanaAuthenticateWithPasswordResetCode, options.OperationMiddlewares["akanaAuthenticateWithPasswordResetCode"]...)
+	router.PUT(options.BaseURL+"/api/users/:UserID/password", wrapper.AkanaChangePassword, options.OperationMiddlewares["akanaChangePassword"]...)
 
 }
+
+type AkanaBadRequestJSONResponse AkanaError
+type AkanaBadRequestApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaBadRequestApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaBadRequestApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaBadRequestApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaConflictJSONResponse AkanaError
+type AkanaConflictApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaConflictApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaConflictApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaConflictApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaForbiddenJSONResponse AkanaError
+type AkanaForbiddenApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaForbiddenApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaForbiddenApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaForbiddenApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaNotAcceptableJSONResponse AkanaError
+
+type AkanaNotFoundJSONResponse AkanaError
+type AkanaNotFoundApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaNotFoundApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaNotFoundApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaNotFoundApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaPayloadTooLargeJSONResponse AkanaError
+type AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaServerErrorJSONResponse AkanaError
+type AkanaServerErrorApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaServerErrorApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaServerErrorApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaServerErrorApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaTooManyRequestsResponseHeaders struct {
+	RetryAfter int
+}
+type AkanaTooManyRequestsJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaTooManyRequestsResponseHeaders
+}
+type AkanaTooManyRequestsApplicationVndSoaV71PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaTooManyRequestsResponseHeaders
+}
+type AkanaTooManyRequestsApplicationVndSoaV72PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaTooManyRequestsResponseHeaders
+}
+type AkanaTooManyRequestsApplicationVndSoaV80PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaTooManyRequestsResponseHeaders
+}
+type AkanaTooManyRequestsApplicationVndSoaV81PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaTooManyRequestsResponseHeaders
+}
+
+type AkanaUnauthorizedJSONResponse AkanaError
+type AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type AkanaUnsupportedMediaTypeJSONResponse AkanaError
+type AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse AkanaError
+type AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse AkanaError
+type AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse AkanaError
+type AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse AkanaError
 
 type PaywayBadRequestJSONResponse PaywayBadRequestError
 
@@ -652,6 +925,4714 @@ func (response PaywayAccessToken500JSONResponse) VisitPaywayAccessTokenResponse(
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLoginRequestObject struct {
+	JSONBody                         *AkanaLoginJSONRequestBody
+	ApplicationVndSoaV71PlusJSONBody *AkanaLoginApplicationVndSoaV71PlusJSONRequestBody
+	ApplicationVndSoaV72PlusJSONBody *AkanaLoginApplicationVndSoaV72PlusJSONRequestBody
+	ApplicationVndSoaV80PlusJSONBody *AkanaLoginApplicationVndSoaV80PlusJSONRequestBody
+	ApplicationVndSoaV81PlusJSONBody *AkanaLoginApplicationVndSoaV81PlusJSONRequestBody
+}
+
+type AkanaLoginResponseObject interface {
+	VisitAkanaLoginResponse(w http.ResponseWriter) error
+}
+
+type AkanaLogin200ResponseHeaders struct {
+	SetCookie string
+}
+
+type AkanaLogin200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaLogin200ResponseHeaders
+}
+
+func (response AkanaLogin200JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaLogin200ResponseHeaders
+}
+
+func (response AkanaLogin200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaLogin200ResponseHeaders
+}
+
+func (response AkanaLogin200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaLogin200ResponseHeaders
+}
+
+func (response AkanaLogin200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaLogin200ResponseHeaders
+}
+
+func (response AkanaLogin200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaLogin400JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaLogin401JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin403JSONResponse struct{ AkanaForbiddenJSONResponse }
+
+func (response AkanaLogin403JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin403ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin403ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin403ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin403ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin403ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin403ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin403ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin403ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaLogin406JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaLogin413JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin415JSONResponse struct {
+	AkanaUnsupportedMediaTypeJSONResponse
+}
+
+func (response AkanaLogin415JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin415ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin415ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin415ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin415ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin415ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin415ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin415ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin415ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin429JSONResponse struct {
+	AkanaTooManyRequestsJSONResponse
+}
+
+func (response AkanaLogin429JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin429ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin429ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin429ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin429ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin429ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin429ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin429ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin429ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaLogin500JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCodeRequestObject struct {
+	JSONBody                         *AkanaAuthenticateWithPasswordResetCodeJSONRequestBody
+	ApplicationVndSoaV71PlusJSONBody *AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody
+	ApplicationVndSoaV72PlusJSONBody *AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody
+	ApplicationVndSoaV80PlusJSONBody *AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody
+	ApplicationVndSoaV81PlusJSONBody *AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody
+}
+
+type AkanaAuthenticateWithPasswordResetCodeResponseObject interface {
+	VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error
+}
+
+type AkanaAuthenticateWithPasswordResetCode200ResponseHeaders struct {
+	SetCookie string
+}
+
+type AkanaAuthenticateWithPasswordResetCode200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaAuthenticateWithPasswordResetCode200ResponseHeaders
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode200JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaAuthenticateWithPasswordResetCode200ResponseHeaders
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaAuthenticateWithPasswordResetCode200ResponseHeaders
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaAuthenticateWithPasswordResetCode200ResponseHeaders
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaAuthenticateWithPasswordResetCode200ResponseHeaders
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaAuthenticateWithPasswordResetCode400JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode403JSONResponse struct{ AkanaForbiddenJSONResponse }
+
+func (response AkanaAuthenticateWithPasswordResetCode403JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode403ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaAuthenticateWithPasswordResetCode406JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode413JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode415JSONResponse struct {
+	AkanaUnsupportedMediaTypeJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode415JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode415ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaAuthenticateWithPasswordResetCode500JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSessionRequestObject struct {
+}
+
+type AkanaEndSessionResponseObject interface {
+	VisitAkanaEndSessionResponse(w http.ResponseWriter) error
+}
+
+type AkanaEndSession200ResponseHeaders struct {
+	SetCookie string
+}
+
+type AkanaEndSession200Response struct {
+	Headers AkanaEndSession200ResponseHeaders
+}
+
+func (response AkanaEndSession200Response) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaEndSession406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaEndSession406JSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaEndSession413JSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaEndSession413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaEndSession413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaEndSession413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaEndSession413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaEndSession500JSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaEndSession500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaEndSession500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaEndSession500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaEndSession500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogoutRequestObject struct {
+	Params AkanaLogoutParams
+}
+
+type AkanaLogoutResponseObject interface {
+	VisitAkanaLogoutResponse(w http.ResponseWriter) error
+}
+
+type AkanaLogout200ResponseHeaders struct {
+	SetCookie string
+}
+
+type AkanaLogout200Response struct {
+	Headers AkanaLogout200ResponseHeaders
+}
+
+func (response AkanaLogout200Response) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaLogout401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaLogout401JSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogout401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogout401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogout401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogout401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaLogout406JSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaLogout413JSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogout413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogout413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogout413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogout413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaLogout500JSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogout500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogout500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogout500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogout500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewTokenRequestObject struct {
+}
+
+type AkanaRenewTokenResponseObject interface {
+	VisitAkanaRenewTokenResponse(w http.ResponseWriter) error
+}
+
+type AkanaRenewToken200ResponseHeaders struct {
+	SetCookie string
+}
+
+type AkanaRenewToken200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaRenewToken200ResponseHeaders
+}
+
+func (response AkanaRenewToken200JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaRenewToken200ResponseHeaders
+}
+
+func (response AkanaRenewToken200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaRenewToken200ResponseHeaders
+}
+
+func (response AkanaRenewToken200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaRenewToken200ResponseHeaders
+}
+
+func (response AkanaRenewToken200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaRenewToken200ResponseHeaders
+}
+
+func (response AkanaRenewToken200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaRenewToken401JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaRenewToken401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaRenewToken401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaRenewToken401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaRenewToken401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaRenewToken406JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaRenewToken413JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaRenewToken413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaRenewToken413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaRenewToken413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaRenewToken413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaRenewToken500JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaRenewToken500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaRenewToken500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaRenewToken500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaRenewToken500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatusRequestObject struct {
+}
+
+type AkanaGetLoginStatusResponseObject interface {
+	VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error
+}
+
+type AkanaGetLoginStatus200JSONResponse AkanaLoginInfo
+
+func (response AkanaGetLoginStatus200JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse AkanaLoginInfo
+
+func (response AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse AkanaLoginInfo
+
+func (response AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse AkanaLoginInfo
+
+func (response AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse AkanaLoginInfo
+
+func (response AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaGetLoginStatus406JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaGetLoginStatus413JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaGetLoginStatus500JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCodeRequestObject struct {
+	Params AkanaSendPasswordResetCodeParams
+}
+
+type AkanaSendPasswordResetCodeResponseObject interface {
+	VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error
+}
+
+type AkanaSendPasswordResetCode200Response struct {
+}
+
+func (response AkanaSendPasswordResetCode200Response) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaSendPasswordResetCode400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaSendPasswordResetCode400JSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaSendPasswordResetCode406JSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode413JSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaSendPasswordResetCode500JSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCodeRequestObject struct {
+	Params AkanaValidatePasswordResetCodeParams
+}
+
+type AkanaValidatePasswordResetCodeResponseObject interface {
+	VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error
+}
+
+type AkanaValidatePasswordResetCode200Response struct {
+}
+
+func (response AkanaValidatePasswordResetCode200Response) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaValidatePasswordResetCode400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaValidatePasswordResetCode400JSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaValidatePasswordResetCode406JSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode413JSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaValidatePasswordResetCode500JSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCodeRequestObject struct {
+	JSONBody                         *AkanaValidateEmailChangeCodeJSONRequestBody
+	ApplicationVndSoaV71PlusJSONBody *AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody
+	ApplicationVndSoaV72PlusJSONBody *AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody
+	ApplicationVndSoaV80PlusJSONBody *AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody
+	ApplicationVndSoaV81PlusJSONBody *AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody
+}
+
+type AkanaValidateEmailChangeCodeResponseObject interface {
+	VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error
+}
+
+type AkanaValidateEmailChangeCode200Response struct {
+}
+
+func (response AkanaValidateEmailChangeCode200Response) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaValidateEmailChangeCode400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaValidateEmailChangeCode400JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaValidateEmailChangeCode401JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaValidateEmailChangeCode406JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode409JSONResponse struct{ AkanaConflictJSONResponse }
+
+func (response AkanaValidateEmailChangeCode409JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode409ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode409ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode409ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode409ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode409ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode409ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode409ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode409ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode413JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode415JSONResponse struct {
+	AkanaUnsupportedMediaTypeJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode415JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode415ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode415ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode415ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode415ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode415ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode415ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode415ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode415ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaValidateEmailChangeCode500JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePasswordRequestObject struct {
+	UserID                           AkanaUserID `json:"UserID"`
+	JSONBody                         *AkanaChangePasswordJSONRequestBody
+	ApplicationVndSoaV71PlusJSONBody *AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody
+	ApplicationVndSoaV72PlusJSONBody *AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody
+	ApplicationVndSoaV80PlusJSONBody *AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody
+	ApplicationVndSoaV81PlusJSONBody *AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody
+}
+
+type AkanaChangePasswordResponseObject interface {
+	VisitAkanaChangePasswordResponse(w http.ResponseWriter) error
+}
+
+type AkanaChangePassword200Response struct {
+}
+
+func (response AkanaChangePassword200Response) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaChangePassword400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaChangePassword400JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaChangePassword401JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword403JSONResponse struct{ AkanaForbiddenJSONResponse }
+
+func (response AkanaChangePassword403JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword403ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword403ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword403ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword403ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword403ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword403ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword403ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword403ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword404JSONResponse struct{ AkanaNotFoundJSONResponse }
+
+func (response AkanaChangePassword404JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword404ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword404ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword404ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword404ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword404ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword404ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword404ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword404ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaChangePassword406JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaChangePassword413JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword415JSONResponse struct {
+	AkanaUnsupportedMediaTypeJSONResponse
+}
+
+func (response AkanaChangePassword415JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword415ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword415ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword415ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword415ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword415ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword415ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword415ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword415ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword429JSONResponse struct {
+	AkanaTooManyRequestsJSONResponse
+}
+
+func (response AkanaChangePassword429JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword429ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword429ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword429ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword429ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword429ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword429ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword429ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword429ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaChangePassword500JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCodeRequestObject struct {
+	UserID AkanaUserID `json:"UserID"`
+	Body   *AkanaSendEmailChangeCodeFormdataRequestBody
+}
+
+type AkanaSendEmailChangeCodeResponseObject interface {
+	VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error
+}
+
+type AkanaSendEmailChangeCode200Response struct {
+}
+
+func (response AkanaSendEmailChangeCode200Response) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+	w.WriteHeader(200)
+	return nil
+}
+
+type AkanaSendEmailChangeCode400JSONResponse struct{ AkanaBadRequestJSONResponse }
+
+func (response AkanaSendEmailChangeCode400JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode400ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode400ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode400ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode400ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode400ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode400ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode400ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaBadRequestApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode400ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode401JSONResponse struct{ AkanaUnauthorizedJSONResponse }
+
+func (response AkanaSendEmailChangeCode401JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode401ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode401ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode401ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode401ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode401ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode401ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode401ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode401ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode403JSONResponse struct{ AkanaForbiddenJSONResponse }
+
+func (response AkanaSendEmailChangeCode403JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode403ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode403ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode403ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode403ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode403ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode403ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode403ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaForbiddenApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode403ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode404JSONResponse struct{ AkanaNotFoundJSONResponse }
+
+func (response AkanaSendEmailChangeCode404JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode404ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode404ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode404ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode404ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode404ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode404ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode404ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaNotFoundApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode404ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode406JSONResponse struct{ AkanaNotAcceptableJSONResponse }
+
+func (response AkanaSendEmailChangeCode406JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode409JSONResponse struct{ AkanaConflictJSONResponse }
+
+func (response AkanaSendEmailChangeCode409JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode409ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode409ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode409ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode409ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode409ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode409ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode409ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaConflictApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode409ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode413JSONResponse struct {
+	AkanaPayloadTooLargeJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode413JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode413ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode413ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode413ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode413ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode413ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode413ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode413ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaPayloadTooLargeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode413ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode415JSONResponse struct {
+	AkanaUnsupportedMediaTypeJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode415JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode415ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode415ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode415ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode415ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode415ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode415ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode415ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode415ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode429JSONResponse struct {
+	AkanaTooManyRequestsJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode429JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode429ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode429ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode429ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode429ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode429ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode429ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode429ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaTooManyRequestsApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode429ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode500JSONResponse struct{ AkanaServerErrorJSONResponse }
+
+func (response AkanaSendEmailChangeCode500JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode500ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode500ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode500ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode500ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode500ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode500ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode500ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaServerErrorApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -3586,6 +8567,41 @@ type StrictServerInterface interface {
 	// PaywayAccessToken Get an access token (OAuth 2 style)
 	// (POST /api/authorization/access_token)
 	PaywayAccessToken(ctx context.Context, request PaywayAccessTokenRequestObject) (PaywayAccessTokenResponseObject, error)
+	// AkanaLogin Log in with an email address and password
+	// (POST /api/login)
+	AkanaLogin(ctx context.Context, request AkanaLoginRequestObject) (AkanaLoginResponseObject, error)
+	// AkanaAuthenticateWithPasswordResetCode Set a new password with a reset code and log in
+	// (POST /api/login/authenticateWithPasswordResetCode)
+	AkanaAuthenticateWithPasswordResetCode(ctx context.Context, request AkanaAuthenticateWithPasswordResetCodeRequestObject) (AkanaAuthenticateWithPasswordResetCodeResponseObject, error)
+	// AkanaEndSession End the session
+	// (GET /api/login/endsession)
+	AkanaEndSession(ctx context.Context, request AkanaEndSessionRequestObject) (AkanaEndSessionResponseObject, error)
+	// AkanaLogout Log out (deprecated; use GET /api/login/endsession)
+	// (POST /api/login/logout)
+	//
+	// Deprecated: this operation has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	AkanaLogout(ctx context.Context, request AkanaLogoutRequestObject) (AkanaLogoutResponseObject, error)
+	// AkanaRenewToken Renew the session cookie
+	// (POST /api/login/renewToken)
+	AkanaRenewToken(ctx context.Context, request AkanaRenewTokenRequestObject) (AkanaRenewTokenResponseObject, error)
+	// AkanaGetLoginStatus Tell whether the caller is logged in
+	// (GET /api/login/status)
+	AkanaGetLoginStatus(ctx context.Context, request AkanaGetLoginStatusRequestObject) (AkanaGetLoginStatusResponseObject, error)
+	// AkanaSendPasswordResetCode Mail a password reset code
+	// (POST /api/passwordmanagement/sendPasswordResetCode)
+	AkanaSendPasswordResetCode(ctx context.Context, request AkanaSendPasswordResetCodeRequestObject) (AkanaSendPasswordResetCodeResponseObject, error)
+	// AkanaValidatePasswordResetCode Check a password reset code
+	// (POST /api/passwordmanagement/validatePasswordResetCode)
+	AkanaValidatePasswordResetCode(ctx context.Context, request AkanaValidatePasswordResetCodeRequestObject) (AkanaValidatePasswordResetCodeResponseObject, error)
+	// AkanaValidateEmailChangeCode Apply an email change with its code
+	// (POST /api/users/validateEmailChangeCode)
+	AkanaValidateEmailChangeCode(ctx context.Context, request AkanaValidateEmailChangeCodeRequestObject) (AkanaValidateEmailChangeCodeResponseObject, error)
+	// AkanaChangePassword Change one's own password
+	// (PUT /api/users/{UserID}/password)
+	AkanaChangePassword(ctx context.Context, request AkanaChangePasswordRequestObject) (AkanaChangePasswordResponseObject, error)
+	// AkanaSendEmailChangeCode Start changing a user's email address
+	// (POST /api/users/{UserID}/sendEmailChangeCode)
+	AkanaSendEmailChangeCode(ctx context.Context, request AkanaSendEmailChangeCodeRequestObject) (AkanaSendEmailChangeCodeResponseObject, error)
 	// WebshareGetActivation Get the activation status
 	// (GET /api/v2/activation/)
 	WebshareGetActivation(ctx context.Context, request WebshareGetActivationRequestObject) (WebshareGetActivationResponseObject, error)
@@ -3717,6 +8733,782 @@ func (sh *strictHandler) PaywayAccessToken(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(PaywayAccessTokenResponseObject); ok {
 		return validResponse.VisitPaywayAccessTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaLogin operation middleware
+func (sh *strictHandler) AkanaLogin(ctx echo.Context) error {
+	var request AkanaLoginRequestObject
+
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AkanaLoginJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v71+json") {
+		var body AkanaLoginApplicationVndSoaV71PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV71PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v72+json") {
+		var body AkanaLoginApplicationVndSoaV72PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV72PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v80+json") {
+		var body AkanaLoginApplicationVndSoaV80PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV80PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v81+json") {
+		var body AkanaLoginApplicationVndSoaV81PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV81PlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaLogin(ctx.Request().Context(), request.(AkanaLoginRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaLogin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaLoginResponseObject); ok {
+		return validResponse.VisitAkanaLoginResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaAuthenticateWithPasswordResetCode operation middleware
+func (sh *strictHandler) AkanaAuthenticateWithPasswordResetCode(ctx echo.Context) error {
+	var request AkanaAuthenticateWithPasswordResetCodeRequestObject
+
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AkanaAuthenticateWithPasswordResetCodeJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v71+json") {
+		var body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV71PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v72+json") {
+		var body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV72PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV72PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v80+json") {
+		var body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV80PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV80PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v81+json") {
+		var body AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV81PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV81PlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaAuthenticateWithPasswordResetCode(ctx.Request().Context(), request.(AkanaAuthenticateWithPasswordResetCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaAuthenticateWithPasswordResetCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaAuthenticateWithPasswordResetCodeResponseObject); ok {
+		return validResponse.VisitAkanaAuthenticateWithPasswordResetCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaEndSession operation middleware
+func (sh *strictHandler) AkanaEndSession(ctx echo.Context) error {
+	var request AkanaEndSessionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaEndSession(ctx.Request().Context(), request.(AkanaEndSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaEndSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaEndSessionResponseObject); ok {
+		return validResponse.VisitAkanaEndSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaLogout operation middleware
+func (sh *strictHandler) AkanaLogout(ctx echo.Context, params AkanaLogoutParams) error {
+	var request AkanaLogoutRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaLogout(ctx.Request().Context(), request.(AkanaLogoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaLogout")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaLogoutResponseObject); ok {
+		return validResponse.VisitAkanaLogoutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaRenewToken operation middleware
+func (sh *strictHandler) AkanaRenewToken(ctx echo.Context) error {
+	var request AkanaRenewTokenRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaRenewToken(ctx.Request().Context(), request.(AkanaRenewTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaRenewToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaRenewTokenResponseObject); ok {
+		return validResponse.VisitAkanaRenewTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaGetLoginStatus operation middleware
+func (sh *strictHandler) AkanaGetLoginStatus(ctx echo.Context) error {
+	var request AkanaGetLoginStatusRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaGetLoginStatus(ctx.Request().Context(), request.(AkanaGetLoginStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaGetLoginStatus")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaGetLoginStatusResponseObject); ok {
+		return validResponse.VisitAkanaGetLoginStatusResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaSendPasswordResetCode operation middleware
+func (sh *strictHandler) AkanaSendPasswordResetCode(ctx echo.Context, params AkanaSendPasswordResetCodeParams) error {
+	var request AkanaSendPasswordResetCodeRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaSendPasswordResetCode(ctx.Request().Context(), request.(AkanaSendPasswordResetCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaSendPasswordResetCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaSendPasswordResetCodeResponseObject); ok {
+		return validResponse.VisitAkanaSendPasswordResetCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaValidatePasswordResetCode operation middleware
+func (sh *strictHandler) AkanaValidatePasswordResetCode(ctx echo.Context, params AkanaValidatePasswordResetCodeParams) error {
+	var request AkanaValidatePasswordResetCodeRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaValidatePasswordResetCode(ctx.Request().Context(), request.(AkanaValidatePasswordResetCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaValidatePasswordResetCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaValidatePasswordResetCodeResponseObject); ok {
+		return validResponse.VisitAkanaValidatePasswordResetCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaValidateEmailChangeCode operation middleware
+func (sh *strictHandler) AkanaValidateEmailChangeCode(ctx echo.Context) error {
+	var request AkanaValidateEmailChangeCodeRequestObject
+
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AkanaValidateEmailChangeCodeJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v71+json") {
+		var body AkanaValidateEmailChangeCodeApplicationVndSoaV71PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV71PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v72+json") {
+		var body AkanaValidateEmailChangeCodeApplicationVndSoaV72PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV72PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v80+json") {
+		var body AkanaValidateEmailChangeCodeApplicationVndSoaV80PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV80PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v81+json") {
+		var body AkanaValidateEmailChangeCodeApplicationVndSoaV81PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV81PlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaValidateEmailChangeCode(ctx.Request().Context(), request.(AkanaValidateEmailChangeCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaValidateEmailChangeCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaValidateEmailChangeCodeResponseObject); ok {
+		return validResponse.VisitAkanaValidateEmailChangeCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaChangePassword operation middleware
+func (sh *strictHandler) AkanaChangePassword(ctx echo.Context, userID AkanaUserID) error {
+	var request AkanaChangePasswordRequestObject
+
+	request.UserID = userID
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AkanaChangePasswordJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v71+json") {
+		var body AkanaChangePasswordApplicationVndSoaV71PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV71PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v72+json") {
+		var body AkanaChangePasswordApplicationVndSoaV72PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV72PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v80+json") {
+		var body AkanaChangePasswordApplicationVndSoaV80PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV80PlusJSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/vnd.soa.v81+json") {
+		var body AkanaChangePasswordApplicationVndSoaV81PlusJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.ApplicationVndSoaV81PlusJSONBody = &body
+
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaChangePassword(ctx.Request().Context(), request.(AkanaChangePasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaChangePassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaChangePasswordResponseObject); ok {
+		return validResponse.VisitAkanaChangePasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AkanaSendEmailChangeCode operation middleware
+func (sh *strictHandler) AkanaSendEmailChangeCode(ctx echo.Context, userID AkanaUserID) error {
+	var request AkanaSendEmailChangeCodeRequestObject
+
+	request.UserID = userID
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body AkanaSendEmailChangeCodeFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AkanaSendEmailChangeCode(ctx.Request().Context(), request.(AkanaSendEmailChangeCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AkanaSendEmailChangeCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AkanaSendEmailChangeCodeResponseObject); ok {
+		return validResponse.VisitAkanaSendEmailChangeCodeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -36,6 +36,9 @@ type Failure struct {
 	Field string
 	// Err is the vendor's error (FailVendor) or the cause (FailInternal, never sent).
 	Err error
+	// Accept is the request's Accept header, for vendors that answer errors in a negotiated
+	// media type.
+	Accept string
 }
 
 // Issue is one validation problem with one field ("" for the request as a whole).

@@ -18,6 +18,8 @@ type Info struct {
 	Extra any
 	// ClientIP is the client address (behind trusted proxies, from X-Forwarded-For).
 	ClientIP string
+	// Accept is the request's Accept header, for vendors that answer in a negotiated media type.
+	Accept string
 }
 
 type infoKey struct{}

@@ -1,0 +1,157 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// Email changes made with a mailed code that anyone allowed to manage the user can apply: the
+// user, or a site admin acting for them (see mayManage). No password is asked for; the code
+// proves control of the new address, and a notice to the current address tells the owner.
+
+// SendEmailChangeCode starts changing target's primary address to newEmail on actor's behalf:
+// a code (a 256-bit URL-safe token) goes to newEmail, a notice to the current address. The
+// per-user limits are counted, and committed, before the address is looked at, so probing
+// which addresses are taken is as throttled as sending.
+func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targetUserID, newEmail string) error {
+	if err := checkEmail(newEmail, FieldEmail); err != nil {
+		return err
+	}
+	db := s.db.WithContext(ctx)
+	if err := mayManage(db, actor.UserID, targetUserID); err != nil {
+		return err
+	}
+	acct, err := loadAccount(db, targetUserID)
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return errNotPermitted()
+	} else if err != nil {
+		return internal(err)
+	}
+	if err := acct.usable(); err != nil {
+		return err
+	}
+	if err := s.tx(ctx, func(tx *gorm.DB) error { return s.allowEmailChangeSend(tx, targetUserID) }); err != nil {
+		return err
+	}
+	if mustKey(newEmail) == mustKey(acct.primary.Address) {
+		return invalid(CodeEmailUnchanged, FieldEmail)
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if taken, err := emailInUse(tx, newEmail); err != nil {
+			return err
+		} else if taken {
+			return errEmailTaken()
+		}
+		code, row, err := s.newCode(tx, targetUserID, models.PurposeEmailChange, newEmail, Delivery{})
+		if err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
+			TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+			return err
+		}
+		if err := s.enqueueMail(tx, MailEmailChangeRequested, acct.primary.Address,
+			mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
+			return err
+		}
+		return s.audit(tx, targetUserID, "email_change_requested",
+			auditDetail(map[string]string{"new_email": newEmail, "by": actor.UserID}))
+	})
+}
+
+// allowEmailChangeSend counts one send for the user against the cooldown (one per
+// ResendCooldown) and the hourly limit. Each is one atomic upsert, so parallel requests
+// cannot slip past either.
+func (s *Service) allowEmailChangeSend(tx *gorm.DB, userID string) error {
+	limits := []struct {
+		scope  string
+		window time.Duration
+		max    int
+	}{
+		{"email-change-code-cooldown", s.cfg.ResendCooldown, 1},
+		{"email-change-code-hour", time.Hour, s.cfg.SendsPerHour},
+	}
+	for _, l := range limits {
+		if ok, wait, err := s.allow(tx, s.keys.limitKey(l.scope, userID), l.window, l.max); err != nil {
+			return err
+		} else if !ok {
+			return throttled(wait)
+		}
+	}
+	return nil
+}
+
+// ApplyEmailChangeCode applies the change a code was sent for. The code is found by its HMAC;
+// each presentation counts as an attempt before anything is compared, so a code whose address
+// is guessed wrong too often is burned. A wrong, used, expired or superseded code, an address
+// other than the one it was sent to, or a caller who may not manage its user: all the same
+// invalid_code. The address is checked again, and claimed under the unique index.
+func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, code, newEmail string) error {
+	row, err := s.findCodeByValue(ctx, models.PurposeEmailChange, code)
+	if err != nil {
+		return err
+	}
+	db := s.db.WithContext(ctx)
+	if err := s.countAttempt(db, row.ID); err != nil {
+		return err
+	}
+	if mustKey(row.Email) != mustKey(newEmail) {
+		return errInvalidCode(FieldCode)
+	}
+	if err := mayManage(db, caller.UserID, row.UserID); err != nil {
+		return errInvalidCode(FieldCode)
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.consumeCode(tx, row.ID); err != nil {
+			return err
+		}
+		if taken, err := emailInUse(tx, row.Email); err != nil {
+			return err
+		} else if taken {
+			return errEmailTaken()
+		}
+		return s.applyEmailChange(tx, row.UserID, row.Email)
+	})
+}
+
+// countAttempt counts one attempt on a live code with a conditional UPDATE; a code that is no
+// longer live (or just ran out of attempts in a parallel request) is invalid.
+func (s *Service) countAttempt(db *gorm.DB, codeID string) error {
+	res := db.Model(&models.OneTimeCode{}).Where("id = ?", codeID).Where(liveCode, s.now()).
+		Update("attempts", gorm.Expr("attempts + 1"))
+	if res.Error != nil {
+		return internal(res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return errInvalidCode(FieldCode)
+	}
+	return nil
+}
+
+// applyEmailChange makes newEmail the user's verified primary address inside tx, revokes the
+// codes mailed to the old address, and tells the old address.
+func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
+	acct, err := loadAccount(tx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
+		Updates(map[string]any{"address": newEmail, "address_key": mustKey(newEmail), "verified_at": now, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	// Codes mailed to the old address (activation, reset) must not act on the new one.
+	if err := revokeCodes(tx, now, userID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
+		return err
+	}
+	if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
+		mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
+		return err
+	}
+	return s.audit(tx, userID, "email_change_completed",
+		auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": newEmail}))
+}

@@ -1,0 +1,104 @@
+package account
+
+import (
+	"context"
+
+	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
+)
+
+// What browser-style sessions need on top of the shared session primitive (sessions.go): a
+// password login that opens a session, renewing the session's access token in place, and
+// ending the user's other sessions.
+
+// LoginSession checks an address and password, as Login does (same limits, same answer for
+// unknown addresses and wrong passwords), and opens a session.
+func (s *Service) LoginSession(ctx context.Context, email, plain, client string, spec SessionSpec) (SessionTokens, error) {
+	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
+	if err != nil {
+		return SessionTokens{}, internal(err)
+	}
+	var out SessionTokens
+	err = s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
+		out, err = s.startSession(tx, acct.user.ID, spec)
+		return err
+	})
+	return out, err
+}
+
+// RenewSession replaces the access token p presented with a new one of lifetime lt.Access in
+// the same session (the session's secret stays). The presented token stops working; of two
+// racing renewals with one token, one wins and the other is unauthenticated.
+func (s *Service) RenewSession(ctx context.Context, p SessionPrincipal, lt TokenLifetimes) (SessionTokens, error) {
+	lt.Refresh = 0
+	var out SessionTokens
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		// Session first, then its credentials: the lock order RefreshSession uses.
+		res := tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+			p.SessionID, now).Update("refreshed_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errSessionGone()
+		}
+		res = tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", p.CredentialID).Update("revoked_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errSessionGone()
+		}
+		var sess models.Session
+		if err := tx.Take(&sess, "id = ?", p.SessionID).Error; err != nil {
+			return err
+		}
+		var err error
+		if out, err = s.mintSessionTokens(tx, sess, p.Scopes, lt, now); err != nil {
+			return err
+		}
+		return s.audit(tx, p.UserID, "session_renewed", auditDetail(map[string]string{"session_id": p.SessionID}))
+	})
+	return out, err
+}
+
+// endOtherSessions revokes, inside tx, every session of the user but keep ("" for none) and
+// every credential outside keep (API tokens included).
+func (s *Service) endOtherSessions(tx *gorm.DB, userID, keep string) error {
+	now := s.now()
+	if err := tx.Model(&models.Session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).
+		Update("revoked_at", now).Error; err != nil {
+		return err
+	}
+	return revokeCredentials(tx, now, "user_id = ? AND (session_id IS NULL OR session_id <> ?)", userID, keep)
+}
+
+func errSessionGone() *Error {
+	return &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
+}
+
+// PrimaryEmail returns the user's primary address, for answers that name the logged-in user.
+func (s *Service) PrimaryEmail(ctx context.Context, userID string) (string, error) {
+	acct, err := loadAccount(s.db.WithContext(ctx), userID)
+	if err != nil {
+		return "", internal(err)
+	}
+	return acct.primary.Address, nil
+}
+
+// AuthenticateSessionWithSecret resolves an access token as AuthenticateSession does and also
+// requires the session's secret (a CSRF token), compared in constant time.
+func (s *Service) AuthenticateSessionWithSecret(ctx context.Context, accessToken, secret string) (SessionPrincipal, error) {
+	p, err := s.AuthenticateSession(ctx, accessToken)
+	if err != nil {
+		return p, err
+	}
+	if err := s.CheckSessionSecret(ctx, p.SessionID, secret); err != nil {
+		if AsError(err).Kind == KindInternal {
+			return SessionPrincipal{}, err
+		}
+		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidSessionSecret}
+	}
+	return p, nil
+}
