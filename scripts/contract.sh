@@ -77,7 +77,7 @@ prism_summary() {
   local clean="$out/$1.clean.log"
   sed 's/\x1b\[[0-9;]*m//g' "$out/$1.log" >"$clean"
   log "Prism ($1): $(grep -ac 'Forwarding' "$clean" || true) exchanges forwarded and checked," \
-    "$(grep -ac 'Request terminated with error: .*errors#\(UNPROCESSABLE_ENTITY\|UNAUTHORIZED\|NO_\)' "$clean" || true) invalid requests refused (sent to the server directly)," \
+    "$(grep -ac 'Request terminated with error: .*errors#\(UNPROCESSABLE_ENTITY\|UNAUTHORIZED\|NO_\)' "$clean" || true) requests refused by Prism itself (invalid on purpose, sent to the server directly; the readiness probe is one)," \
     "$(grep -ac 'errors#VIOLATIONS: \|Violation: response' "$clean" || true) responses in breach (the end-to-end suite's TestContractRunCatchesBrokenResponses makes 2 on purpose)"
 }
 

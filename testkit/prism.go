@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,7 @@ func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if kind == "" { // forwarded
+		splitSetCookie(resp.Header)
 		// With --errors Prism turns only violations of severity error into its 500; others, such
 		// as a status the operation does not declare (a warning to Prism), come back in this
 		// header on the forwarded response. Every one breaks the spec.
@@ -124,6 +126,31 @@ func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// Prism refused the request itself (it never reached the server): ask the server directly.
 	return p.base.RoundTrip(direct)
+}
+
+// mergedCookie finds where one cookie ends and the next begins in a Set-Cookie value that
+// holds several: a comma, then a cookie name and "=" (a comma inside Expires is followed by a
+// day of the month, not by name=).
+var mergedCookie = regexp.MustCompile(`,\s*[!#$%&'*+\-.^_` + "`" + `|~0-9A-Za-z]+=`)
+
+// splitSetCookie undoes what Prism 5.16 does to a response that sets several cookies: it joins
+// the Set-Cookie headers into one, with commas, which no cookie jar reads as several cookies.
+func splitSetCookie(h http.Header) {
+	lines := h.Values("Set-Cookie")
+	if len(lines) != 1 {
+		return
+	}
+	var cookies []string
+	rest := lines[0]
+	for {
+		loc := mergedCookie.FindStringIndex(rest)
+		if loc == nil {
+			break
+		}
+		cookies = append(cookies, rest[:loc[0]])
+		rest = strings.TrimLeft(rest[loc[0]+1:], " ")
+	}
+	h["Set-Cookie"] = append(cookies, rest)
 }
 
 // unparseableJSON reports a JSON request body that does not parse.

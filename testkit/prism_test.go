@@ -93,3 +93,19 @@ func TestPrismTransport(t *testing.T) {
 		})
 	}
 }
+
+// Prism joins several Set-Cookie headers into one; the transport splits them again.
+func TestPrismTransportSplitsMergedCookies(t *testing.T) {
+	merged := "A_t=1; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT; HttpOnly; SameSite=Lax,Csrf-Token_t=2; Path=/; SameSite=Lax"
+	prism := fakePrism(t, func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Set-Cookie", merged) })
+	hc := &http.Client{Transport: testkit.PrismTransport(&recordingTB{}, prism, nil)}
+	resp, err := hc.Get("http://127.0.0.1:1/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	got := resp.Cookies()
+	if len(got) != 2 || got[0].Name != "A_t" || got[1].Name != "Csrf-Token_t" || got[1].Value != "2" {
+		t.Fatalf("want cookies A_t and Csrf-Token_t=2, got %v", got)
+	}
+}

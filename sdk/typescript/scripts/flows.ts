@@ -8,6 +8,7 @@
 // fails the run, so a new vendor cannot go uncovered.
 import { readdirSync } from "node:fs";
 import { expectStatus } from "./flows/check.js";
+import { akanaFlow } from "./flows/akana.js";
 import { paywayFlow } from "./flows/payway.js";
 import { webshareFlow } from "./flows/webshare.js";
 
@@ -16,6 +17,7 @@ type Flow = (baseUrl: string) => Promise<string[]>;
 const flows: Record<string, Flow> = {
   webshare: webshareFlow,
   payway: paywayFlow,
+  akana: akanaFlow,
 };
 
 async function main(): Promise<number> {

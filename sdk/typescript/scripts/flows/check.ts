@@ -80,7 +80,7 @@ export function cookieSession(csrfCookie: string, csrfHeader: string): Middlewar
       return request;
     },
     onResponse({ response }) {
-      for (const line of response.headers.getSetCookie()) {
+      for (const line of response.headers.getSetCookie().flatMap(splitMergedCookies)) {
         const [pair = "", ...attrs] = line.split(";");
         const eq = pair.indexOf("=");
         const name = pair.slice(0, eq).trim();
@@ -91,4 +91,12 @@ export function cookieSession(csrfCookie: string, csrfHeader: string): Middlewar
       return undefined;
     },
   };
+}
+
+/**
+ * Prism 5.16 joins the Set-Cookie headers of a response into one, with commas; split them again
+ * where a comma is followed by a cookie name and "=" (a comma inside Expires is not).
+ */
+function splitMergedCookies(line: string): string[] {
+  return line.split(/,\s*(?=[!#$%&'*+\-.^_`|~0-9A-Za-z]+=)/);
 }
