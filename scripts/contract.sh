@@ -8,7 +8,7 @@
 #    the TypeScript SDK's script (sdk/typescript/scripts/flows.ts) runs one real flow per vendor
 #    through Prism.
 # 2. End-to-end suite: the Go end-to-end tests (./app), each test's server behind one Prism
-#    (tools/contractswitch routes to it), on PostgreSQL and SQLite, with mail read from the
+#    (tools/contractswitch routes to it), on PostgreSQL, with mail read from the
 #    real in-process SMTP server. Tests that send invalid requests on purpose get the server's
 #    own answer (Prism refuses them without forwarding), checked by testkit.Contract.
 #
@@ -143,7 +143,8 @@ if [[ -z "${ACCOUNTD_BASE_URL:-}" && "${CONTRACT_SKIP_GO:-}" != 1 ]]; then
   pids+=($!)
   start_prism "http://127.0.0.1:$switch_port" prism-e2e
   log "end-to-end suite through Prism: ACCOUNTD_CONTRACT_PRISM=$prism_url go test ./app/"
-  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 ./app/
+  # PostgreSQL only: the exchanges do not depend on the database, and both run in test-go.
+  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_BACKENDS=postgres ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 ./app/
   prism_summary prism-e2e
 fi
 log "ok"
