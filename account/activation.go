@@ -56,7 +56,8 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 		} else if !ok {
 			return throttled(wait)
 		}
-		return s.sendActivation(tx, p.UserID, acct.primary, d)
+		_, err := s.sendActivation(tx, p.UserID, acct.primary, d)
+		return err
 	})
 	if err != nil {
 		return Activation{}, err
@@ -69,16 +70,16 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 }
 
 // sendActivation makes an activation code for address e and mails it, inside tx.
-func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d Delivery) error {
+func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d Delivery) (models.OneTimeCode, error) {
 	code, row, err := s.newCode(tx, userID, models.PurposeActivation, e.Address, d)
 	if err != nil {
-		return err
+		return row, err
 	}
 	if err := tx.Model(&models.Email{}).Where("id = ?", e.ID).
 		Updates(map[string]any{"verification_sent_at": row.CreatedAt, "updated_at": row.CreatedAt}).Error; err != nil {
-		return err
+		return row, err
 	}
-	return s.enqueueMail(tx, MailActivation, e.Address, mailData{Email: e.Address, Code: code, Link: linkFor(d, code),
+	return row, s.enqueueMail(tx, MailActivation, e.Address, mailData{Email: e.Address, Code: code, Link: linkFor(d, code),
 		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
 }
 

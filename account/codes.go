@@ -31,8 +31,11 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 		code = randomToken(32)
 	}
 	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: email,
-		CodeHash: s.keys.codeHash(purpose, code), MaxAttempts: s.cfg.MaxCodeAttempts,
-		ExpiresAt: now.Add(ttl), ResendAt: now.Add(s.cfg.ResendCooldown), CreatedAt: now}
+		MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(ttl), ResendAt: now.Add(s.cfg.ResendCooldown), CreatedAt: now}
+	row.CodeHash = s.keys.codeHash(purpose, code)
+	if d.Digits > 0 {
+		row.CodeHash = s.keys.typedCodeHash(purpose, row.ID, code)
+	}
 	return code, row, tx.Create(&row).Error
 }
 
@@ -72,7 +75,7 @@ func (s *Service) checkUserCode(ctx context.Context, userID, purpose, code strin
 	if res.Error != nil {
 		return row, internal(res.Error)
 	}
-	if res.RowsAffected != 1 || !equalHashes(row.CodeHash, s.keys.codeHash(purpose, strings.TrimSpace(code))) {
+	if res.RowsAffected != 1 || !s.keys.codeMatches(row, strings.TrimSpace(code)) {
 		return row, errInvalidCode(FieldCode)
 	}
 	return row, nil

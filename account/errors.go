@@ -50,17 +50,20 @@ const (
 	CodeInvalidName        = "invalid_name"
 	CodeInvalidCaptcha     = "invalid_captcha" // raised by vendor handlers that check a captcha
 	CodeNotPermitted       = "not_permitted"   // the caller may not act on this user (role rules)
+	CodeLastAdmin          = "last_admin"      // the last business_admin of an organisation cannot leave it
 )
 
 // Generic field names used in Error.Field; vendors rename them to their request fields.
 const (
-	FieldEmail       = "email"
-	FieldPassword    = "password"
-	FieldNewPassword = "new_password"
-	FieldCode        = "code"
-	FieldTOS         = "tos_accepted"
-	FieldRole        = "role"
-	FieldName        = "name"
+	FieldEmail          = "email"
+	FieldPassword       = "password"
+	FieldNewPassword    = "new_password"
+	FieldCode           = "code"
+	FieldTOS            = "tos_accepted"
+	FieldRole           = "role"
+	FieldName           = "name"
+	FieldVerificationID = "verification_id"
+	FieldOrganization   = "org_id"
 )
 
 // Error is the core's error. Kind, Code, Field and Reasons are safe to show to the caller (each
@@ -117,7 +120,11 @@ func throttled(retryAfter time.Duration) *Error {
 	if retryAfter < time.Second {
 		retryAfter = time.Second
 	}
-	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter.Round(time.Second)}
+	// Up to the whole second: a retry after Retry-After seconds is never refused for being early.
+	if rest := retryAfter % time.Second; rest > 0 {
+		retryAfter += time.Second - rest
+	}
+	return &Error{Kind: KindRateLimited, Code: CodeThrottled, RetryAfter: retryAfter}
 }
 
 func errInvalidCode(field string) *Error {

@@ -16,6 +16,7 @@ const (
 	MailPasswordReset  = "password_reset"
 	MailPasswordChange = "password_changed"
 	MailAccountDeleted = "account_deleted"
+	MailEmailAdd       = "email_add"
 
 	// MailEmailChangeRequested tells the current address that a change to another was asked for.
 	MailEmailChangeRequested = "email_change_requested"
@@ -49,6 +50,13 @@ Open this link while logged in to confirm the change:
 Your confirmation code is: {{.Code}}
 {{end}}
 The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
+`))},
+	MailEmailAdd: {"Confirm your email address", template.Must(template.New("").Parse(
+		`Someone, hopefully you, asked to add {{.Email}} to an account.
+
+Your confirmation code is: {{.Code}}
+
+The code expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
 `))},
 	MailEmailChanged: {"Your email address was changed", template.Must(template.New("").Parse(
 		`The email address of your account was changed from {{.Email}} to {{.NewEmail}}.

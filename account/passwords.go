@@ -116,6 +116,18 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 // is revoked and a new one is returned. The code is consumed only when the new password is
 // acceptable, so a rejected password can be corrected with the same link.
 func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, spec CredentialSpec) (Session, error) {
+	return s.completePasswordReset(ctx, code, next, &spec)
+}
+
+// ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there:
+// every credential of the account is revoked and none is issued.
+func (s *Service) ConfirmPasswordReset(ctx context.Context, code, next string) error {
+	_, err := s.completePasswordReset(ctx, code, next, nil)
+	return err
+}
+
+// completePasswordReset issues a credential of spec unless spec is nil.
+func (s *Service) completePasswordReset(ctx context.Context, code, next string, spec *CredentialSpec) (Session, error) {
 	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
 	if err != nil {
 		return Session{}, err
@@ -146,12 +158,17 @@ func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, 
 		if err := revokeCredentials(tx, now, "user_id = ?", row.UserID); err != nil {
 			return err
 		}
+		if err := s.revokeUserSessions(tx, now, row.UserID); err != nil {
+			return err
+		}
 		// Every outstanding code (reset, activation, email change) dies with the old password.
 		if err := revokeCodes(tx, now, row.UserID); err != nil {
 			return err
 		}
-		if sess, err = s.issueCredential(tx, row.UserID, spec); err != nil {
-			return err
+		if spec != nil {
+			if sess, err = s.issueCredential(tx, row.UserID, *spec); err != nil {
+				return err
+			}
 		}
 		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
 			return err

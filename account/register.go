@@ -22,6 +22,9 @@ type RegisterInput struct {
 	// account's, log it in instead of failing with email_taken (RegisterResult.ExistingUser).
 	// Wrong passwords then count towards the failed-login limits.
 	LoginExisting bool
+	// NoCredential: create the account without handing out a credential (the vendor signs the
+	// user in once the address is verified).
+	NoCredential bool
 }
 
 // RegisterResult is the new (or existing) account's first credential.
@@ -30,6 +33,9 @@ type RegisterResult struct {
 	// ExistingUser is true when, with LoginExisting, the address already had an account with
 	// this password, which is then logged in instead of created.
 	ExistingUser bool
+	// Activation identifies the activation code mailed to a new account (its id is the
+	// verification id of code-based vendors).
+	Activation EmailChangeTicket
 }
 
 // Register creates an account with an unverified primary address, mails an activation code,
@@ -90,14 +96,16 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		if err := s.gate(tx, resendScope(models.PurposeActivation), u.ID, s.cfg.ResendCooldown); err != nil {
 			return err
 		}
-		if err := s.sendActivation(tx, u.ID, e, in.Activation); err != nil {
-			return err
-		}
-		sess, err := s.issueCredential(tx, u.ID, in.Credential)
+		code, err := s.sendActivation(tx, u.ID, e, in.Activation)
 		if err != nil {
 			return err
 		}
-		res.Session = sess
+		res.Activation = EmailChangeTicket{ID: code.ID, NewEmail: e.Address, CanResendAt: code.ResendAt}
+		if in.NoCredential {
+			res.Session = Session{UserID: u.ID}
+		} else if res.Session, err = s.issueCredential(tx, u.ID, in.Credential); err != nil {
+			return err
+		}
 		return s.audit(tx, u.ID, "user_registered", "")
 	})
 	return res, err

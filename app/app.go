@@ -34,8 +34,8 @@ type App struct {
 func New(ctx context.Context, cfg Config) (*App, error) {
 	cfg.setDefaults()
 	log := cfg.Logger
-	if envErr != nil {
-		return nil, envErr
+	if cfg.envErr != nil {
+		return nil, cfg.envErr
 	}
 	db, err := models.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -60,8 +60,12 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if _, err := models.Migrate(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkLimits(); err != nil {
+		return nil, err
+	}
 	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
-		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime}
+		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
+		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
 	if cfg.PasswordParams != nil {
 		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
 	}

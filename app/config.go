@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,14 @@ type Config struct {
 	// Offline marks a run that serves no requests and sends no mail (operator commands), so the
 	// development-mode check does not apply.
 	Offline bool
+	// Limits of mailed codes, per account and flow (ACCOUNTD_CODE_COOLDOWN, ACCOUNTD_CODES_PER_HOUR):
+	// the least time between two codes (default 60s, Rixl's can_resend_at) and how many per hour
+	// (default 5; also per address for resends and resets).
+	CodeCooldown time.Duration
+	CodesPerHour int
+
+	// envErr keeps a malformed variable from FromEnv until New reports it.
+	envErr error
 
 	// Akana's settings (handlers/akana).
 	AkanaTenant     string        // ACCOUNTD_AKANA_TENANT: Akana's fedmember id (cookie and header names, userFDNs)
@@ -65,9 +74,6 @@ const (
 	DefaultPublicURL = "http://localhost:8080"
 )
 
-// envErr keeps a malformed variable from FromEnv until New reports it.
-var envErr error
-
 func (c *Config) setDefaults() {
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -88,7 +94,8 @@ func (c *Config) setDefaults() {
 
 // FromEnv reads the ACCOUNTD_* variables.
 func FromEnv() Config {
-	return Config{
+	var env envReader
+	cfg := Config{
 		Addr:                envOr("ACCOUNTD_ADDR", DefaultAddr),
 		DatabaseURL:         os.Getenv("ACCOUNTD_DATABASE_URL"),
 		Secret:              os.Getenv("ACCOUNTD_SECRET"),
@@ -99,23 +106,43 @@ func FromEnv() Config {
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 		Dev:                 os.Getenv("ACCOUNTD_DEV"),
-		APITokenIdleTimeout: envDuration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),
-		APITokenLifetime:    envDuration("ACCOUNTD_API_TOKEN_LIFETIME"),
+		APITokenIdleTimeout: env.duration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),
+		APITokenLifetime:    env.duration("ACCOUNTD_API_TOKEN_LIFETIME"),
+		CodeCooldown:        env.duration("ACCOUNTD_CODE_COOLDOWN"),
+		CodesPerHour:        env.count("ACCOUNTD_CODES_PER_HOUR"),
 		AkanaTenant:         envOr("ACCOUNTD_AKANA_TENANT", akana.DefaultTenant),
-		AkanaSessionTTL:     envDuration("ACCOUNTD_AKANA_SESSION_TTL"),
+		AkanaSessionTTL:     env.duration("ACCOUNTD_AKANA_SESSION_TTL"),
 	}
+	cfg.envErr = env.err
+	return cfg
 }
 
-func envDuration(key string) time.Duration {
+// envReader reads typed variables and keeps the first malformed one. The error travels in the
+// Config (not a package variable), so one bad environment does not fail every later New.
+type envReader struct{ err error }
+
+func (r *envReader) duration(key string) time.Duration {
 	v := os.Getenv(key)
 	if v == "" {
 		return 0
 	}
 	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		envErr = fmt.Errorf("%s: %q is not a duration such as 720h", key, v)
+	if (err != nil || d < 0) && r.err == nil {
+		r.err = fmt.Errorf("%s: %q is not a duration such as 720h", key, v)
 	}
 	return d
+}
+
+func (r *envReader) count(key string) int {
+	v := os.Getenv(key)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if (err != nil || n < 0) && r.err == nil {
+		r.err = fmt.Errorf("%s: %q is not a count such as 5", key, v)
+	}
+	return n
 }
 
 // devMode resolves Dev: explicit true/false, or on only for the embedded SQLite default.

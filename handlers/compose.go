@@ -5,6 +5,7 @@ import (
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/accountd/accountd/handlers/payway"
+	"github.com/accountd/accountd/handlers/rixl"
 	"github.com/accountd/accountd/handlers/service"
 	"github.com/accountd/accountd/handlers/webshare"
 )
@@ -17,6 +18,7 @@ type API struct {
 	*service.Service
 	*webshare.Webshare
 	*payway.Payway
+	*rixl.Rixl
 	*akana.Akana
 }
 
@@ -31,7 +33,8 @@ func compose(d httpapi.Deps, ak akana.Settings) (*API, []httpapi.Vendor) {
 		Service:  service.New(d),
 		Webshare: webshare.New(d),
 		Payway:   payway.New(d),
+		Rixl:     rixl.New(d),
 		Akana:    akana.New(d, ak),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Akana}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Rixl, api.Akana}
 }

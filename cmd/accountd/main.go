@@ -90,6 +90,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Dev, "dev", cfg.Dev, "development mode, true or false: accept any recaptcha and log mail when those are not configured (ACCOUNTD_DEV; default: on only for the embedded SQLite default)")
 	fs.DurationVar(&cfg.APITokenIdleTimeout, "api-token-idle-timeout", cfg.APITokenIdleTimeout, "refuse API tokens unused this long, e.g. 2160h (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT; default 0: never)")
 	fs.DurationVar(&cfg.APITokenLifetime, "api-token-lifetime", cfg.APITokenLifetime, "refuse API tokens this long after issue (ACCOUNTD_API_TOKEN_LIFETIME; default 0: never)")
+	fs.DurationVar(&cfg.CodeCooldown, "code-cooldown", cfg.CodeCooldown, "least time between two mailed codes of one flow and account (ACCOUNTD_CODE_COOLDOWN; default 60s)")
+	fs.IntVar(&cfg.CodesPerHour, "codes-per-hour", cfg.CodesPerHour, "mailed codes of one flow per account or address per hour (ACCOUNTD_CODES_PER_HOUR; default 5)")
 	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant (fedmember) id: cookie and header names, userFDNs (ACCOUNTD_AKANA_TENANT)")
 	fs.DurationVar(&cfg.AkanaSessionTTL, "akana-session-ttl", cfg.AkanaSessionTTL, "Akana session cookie lifetime, e.g. 30m (ACCOUNTD_AKANA_SESSION_TTL; default 30m)")
 	return fs, &cfg

@@ -340,6 +340,39 @@ func (e PaywayVerifyEmailChangeConflictErrorField) Valid() bool {
 	}
 }
 
+// Defines values for RixlLoginResponseStatus.
+const (
+	RixlLoginResponseStatusEmailNotVerified RixlLoginResponseStatus = "email_not_verified"
+	RixlLoginResponseStatusOk               RixlLoginResponseStatus = "ok"
+)
+
+// Valid indicates whether the value is a known member of the RixlLoginResponseStatus enum.
+func (e RixlLoginResponseStatus) Valid() bool {
+	switch e {
+	case RixlLoginResponseStatusEmailNotVerified:
+		return true
+	case RixlLoginResponseStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RixlTokensTokenType.
+const (
+	RixlTokensTokenTypeBearer RixlTokensTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the RixlTokensTokenType enum.
+func (e RixlTokensTokenType) Valid() bool {
+	switch e {
+	case RixlTokensTokenTypeBearer:
+		return true
+	default:
+		return false
+	}
+}
+
 // AkanaAuthenticateWithPasswordResetCodeRequest defines model for AkanaAuthenticateWithPasswordResetCodeRequest.
 type AkanaAuthenticateWithPasswordResetCodeRequest struct {
 	// EmailAddress Example: jmead@acmepaymentscorp.com
@@ -847,6 +880,177 @@ type PaywayVerifyEmailChangeRequest struct {
 	ConfirmationCode PaywayConfirmationCode `json:"confirmation_code"`
 }
 
+// RixlAddEmailRequest defines model for RixlAddEmailRequest.
+type RixlAddEmailRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+}
+
+// RixlChangeEmailRequest defines model for RixlChangeEmailRequest.
+type RixlChangeEmailRequest struct {
+	// NewEmail Example: jane@example.com
+	NewEmail RixlEmail `json:"new_email"`
+}
+
+// RixlEmail Example: jane@example.com
+type RixlEmail = string
+
+// RixlEmailStatus defines model for RixlEmailStatus.
+type RixlEmailStatus struct {
+	// Email Example: jane@example.com
+	Email    string `json:"email"`
+	HasEmail bool   `json:"has_email"`
+	Verified bool   `json:"verified"`
+}
+
+// RixlError Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlError struct {
+	// Code Example: 409
+	Code int `json:"code"`
+
+	// Details Example: optional details about the error
+	Details string `json:"details"`
+
+	// Error Example: error message describing what went wrong
+	Error string `json:"error"`
+}
+
+// RixlLoginRequest defines model for RixlLoginRequest.
+type RixlLoginRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+
+	// Password Example: correct-horse-battery
+	Password RixlPassword `json:"password"`
+}
+
+// RixlLoginResponse defines model for RixlLoginResponse.
+type RixlLoginResponse struct {
+	// Email Example: jane@example.com
+	Email string `json:"email"`
+
+	// SessionId Example: 6767c1a2f3e4d5c6b7a89013
+	SessionId string                  `json:"session_id"`
+	Status    RixlLoginResponseStatus `json:"status"`
+	Tokens    RixlTokens              `json:"tokens"`
+}
+
+// RixlLoginResponseStatus defines model for RixlLoginResponse.Status.
+type RixlLoginResponseStatus string
+
+// RixlPassword Example: correct-horse-battery
+type RixlPassword = string
+
+// RixlPasswordResetRequest defines model for RixlPasswordResetRequest.
+type RixlPasswordResetRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+}
+
+// RixlRefreshTokenRequest defines model for RixlRefreshTokenRequest.
+type RixlRefreshTokenRequest struct {
+	// RefreshToken Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
+	RefreshToken string `json:"refresh_token"`
+}
+
+// RixlRegisterRequest defines model for RixlRegisterRequest.
+type RixlRegisterRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+
+	// Password At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
+	//
+	// Example: correct-horse-battery
+	Password string `json:"password"`
+}
+
+// RixlResendVerificationRequest defines model for RixlResendVerificationRequest.
+type RixlResendVerificationRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+}
+
+// RixlResendVerificationResponse defines model for RixlResendVerificationResponse.
+type RixlResendVerificationResponse struct {
+	// Message Example: If this address awaits verification, a new code has been sent to it.
+	Message string `json:"message"`
+}
+
+// RixlResetPasswordRequest defines model for RixlResetPasswordRequest.
+type RixlResetPasswordRequest struct {
+	// NewPassword At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
+	//
+	// Example: another-long-passphrase
+	NewPassword string `json:"new_password"`
+
+	// Token Example: 2Kz8wq0v7bX1mY3nD5pR9sT4uV6xZ8aC0eG2iK4mO6q
+	Token string `json:"token"`
+}
+
+// RixlTokens defines model for RixlTokens.
+type RixlTokens struct {
+	// AccessToken Sent as `Authorization: Bearer <access_token>`.
+	//
+	// Example: kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Seconds until the access token expires.
+	//
+	// Example: 900
+	ExpiresIn int `json:"expires_in"`
+
+	// RefreshToken Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
+	RefreshToken string `json:"refresh_token"`
+
+	// RequiresAction True while another step is needed (the address is not verified yet).
+	RequiresAction bool                `json:"requires_action"`
+	TokenType      RixlTokensTokenType `json:"token_type"`
+}
+
+// RixlTokensTokenType defines model for RixlTokens.TokenType.
+type RixlTokensTokenType string
+
+// RixlVerificationSentResponse defines model for RixlVerificationSentResponse.
+type RixlVerificationSentResponse struct {
+	// CanResendAt RFC 3339 UTC time from which another code may be requested.
+	//
+	// Example: 2026-11-28T07:01:00Z
+	CanResendAt time.Time `json:"can_resend_at"`
+	CodeSent    bool      `json:"code_sent"`
+
+	// Message Example: Verification code sent
+	Message string `json:"message"`
+
+	// VerificationId Identifies this verification in `POST /auth/v1/email/verify`.
+	//
+	// Example: 6767c1a2f3e4d5c6b7a89012
+	VerificationId string `json:"verification_id"`
+}
+
+// RixlVerifyEmailRequest defines model for RixlVerifyEmailRequest.
+type RixlVerifyEmailRequest struct {
+	// Code The 6-digit code from the mail.
+	//
+	// Example: 042917
+	Code string `json:"code"`
+
+	// VerificationId Example: 6767c1a2f3e4d5c6b7a89012
+	VerificationId string `json:"verification_id"`
+}
+
+// RixlVerifyEmailResponse defines model for RixlVerifyEmailResponse.
+type RixlVerifyEmailResponse struct {
+	// Email Example: jane@example.com
+	Email string `json:"email"`
+
+	// Message Example: Email verified
+	Message  string      `json:"message"`
+	Tokens   *RixlTokens `json:"tokens,omitempty"`
+	Verified bool        `json:"verified"`
+}
+
 // ServiceError defines model for ServiceError.
 type ServiceError struct {
 	// Detail Example: Request body is too large.
@@ -1345,6 +1549,54 @@ type PaywayTooManyRequests = PaywayTooManyRequestsError
 // PaywayUnauthorized defines model for PaywayUnauthorized.
 type PaywayUnauthorized = PaywayUnauthorizedError
 
+// RixlBadRequest Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlBadRequest = RixlError
+
+// RixlConflict Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlConflict = RixlError
+
+// RixlForbidden Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlForbidden = RixlError
+
+// RixlNotFound Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlNotFound = RixlError
+
+// RixlPayloadTooLarge Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlPayloadTooLarge = RixlError
+
+// RixlServerError Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlServerError = RixlError
+
+// RixlTooManyRequests Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlTooManyRequests = RixlError
+
+// RixlUnauthorized Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlUnauthorized = RixlError
+
+// RixlUnsupportedMediaType Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlUnsupportedMediaType = RixlError
+
+// RixlVerificationSent defines model for RixlVerificationSent.
+type RixlVerificationSent = RixlVerificationSentResponse
+
 // ServiceBadRequest defines model for ServiceBadRequest.
 type ServiceBadRequest = ServiceError
 
@@ -1493,6 +1745,33 @@ type WebshareResetPasswordJSONRequestBody = WebshareResetPasswordRequest
 
 // WebshareResetPasswordCompleteJSONRequestBody defines body for WebshareResetPasswordComplete for application/json ContentType.
 type WebshareResetPasswordCompleteJSONRequestBody = WebshareResetPasswordCompleteRequest
+
+// RixlVerifyEmailCodeJSONRequestBody defines body for RixlVerifyEmailCode for application/json ContentType.
+type RixlVerifyEmailCodeJSONRequestBody = RixlVerifyEmailRequest
+
+// RixlResendVerificationCodeJSONRequestBody defines body for RixlResendVerificationCode for application/json ContentType.
+type RixlResendVerificationCodeJSONRequestBody = RixlResendVerificationRequest
+
+// RixlLoginWithPasswordJSONRequestBody defines body for RixlLoginWithPassword for application/json ContentType.
+type RixlLoginWithPasswordJSONRequestBody = RixlLoginRequest
+
+// RixlRequestPasswordResetJSONRequestBody defines body for RixlRequestPasswordReset for application/json ContentType.
+type RixlRequestPasswordResetJSONRequestBody = RixlPasswordResetRequest
+
+// RixlConfirmPasswordResetJSONRequestBody defines body for RixlConfirmPasswordReset for application/json ContentType.
+type RixlConfirmPasswordResetJSONRequestBody = RixlResetPasswordRequest
+
+// RixlRegisterJSONRequestBody defines body for RixlRegister for application/json ContentType.
+type RixlRegisterJSONRequestBody = RixlRegisterRequest
+
+// RixlRefreshTokenJSONRequestBody defines body for RixlRefreshToken for application/json ContentType.
+type RixlRefreshTokenJSONRequestBody = RixlRefreshTokenRequest
+
+// RixlAddEmailJSONRequestBody defines body for RixlAddEmail for application/json ContentType.
+type RixlAddEmailJSONRequestBody = RixlAddEmailRequest
+
+// RixlChangeEmailJSONRequestBody defines body for RixlChangeEmail for application/json ContentType.
+type RixlChangeEmailJSONRequestBody = RixlChangeEmailRequest
 
 // PaywayCompletePasswordResetJSONRequestBody defines body for PaywayCompletePasswordReset for application/json ContentType.
 type PaywayCompletePasswordResetJSONRequestBody = PaywayCompletePasswordResetRequest

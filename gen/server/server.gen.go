@@ -94,6 +94,42 @@ type ServerInterface interface {
 	// WebshareResetPasswordComplete Complete a password reset
 	// (POST /api/v2/resetpassword/complete/)
 	WebshareResetPasswordComplete(ctx echo.Context) error
+	// RixlVerifyEmailCode Verify an email address with its code
+	// (POST /auth/v1/email/verify)
+	RixlVerifyEmailCode(ctx echo.Context) error
+	// RixlResendVerificationCode Mail a new code for a pending verification
+	// (POST /auth/v1/email/verify/resend)
+	RixlResendVerificationCode(ctx echo.Context) error
+	// RixlLoginWithPassword Log in with email and password
+	// (POST /auth/v1/login)
+	RixlLoginWithPassword(ctx echo.Context) error
+	// RixlLogout End the current session
+	// (POST /auth/v1/logout)
+	RixlLogout(ctx echo.Context) error
+	// RixlLeaveOrganization Leave an organization
+	// (DELETE /auth/v1/memberships/{org_id}/leave)
+	RixlLeaveOrganization(ctx echo.Context, orgId string) error
+	// RixlRequestPasswordReset Request a password reset
+	// (POST /auth/v1/password/reset)
+	RixlRequestPasswordReset(ctx echo.Context) error
+	// RixlConfirmPasswordReset Set a new password with a reset token
+	// (POST /auth/v1/password/reset/confirm)
+	RixlConfirmPasswordReset(ctx echo.Context) error
+	// RixlRegister Create an account
+	// (POST /auth/v1/register)
+	RixlRegister(ctx echo.Context) error
+	// RixlRefreshToken Exchange a refresh token for new tokens
+	// (POST /auth/v1/token)
+	RixlRefreshToken(ctx echo.Context) error
+	// RixlAddEmail Add an email address
+	// (POST /auth/v1/users/current/emails)
+	RixlAddEmail(ctx echo.Context) error
+	// RixlChangeEmail Change the account email
+	// (PUT /auth/v1/users/current/emails/change)
+	RixlChangeEmail(ctx echo.Context) error
+	// RixlGetEmailStatus Email status of the current account
+	// (GET /auth/v1/users/current/emails/status)
+	RixlGetEmailStatus(ctx echo.Context) error
 	// GetDocs Interactive API reference
 	// (GET /docs)
 	GetDocs(ctx echo.Context) error
@@ -419,6 +455,121 @@ func (w *ServerInterfaceWrapper) WebshareResetPasswordComplete(ctx echo.Context)
 	return err
 }
 
+// RixlVerifyEmailCode converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlVerifyEmailCode(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlVerifyEmailCode(ctx)
+	return err
+}
+
+// RixlResendVerificationCode converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlResendVerificationCode(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlResendVerificationCode(ctx)
+	return err
+}
+
+// RixlLoginWithPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlLoginWithPassword(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlLoginWithPassword(ctx)
+	return err
+}
+
+// RixlLogout converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlLogout(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlLogout(ctx)
+	return err
+}
+
+// RixlLeaveOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlLeaveOrganization(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "org_id" -------------
+	var orgId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", ctx.Param("org_id"), &orgId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter org_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlLeaveOrganization(ctx, orgId)
+	return err
+}
+
+// RixlRequestPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlRequestPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlRequestPasswordReset(ctx)
+	return err
+}
+
+// RixlConfirmPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlConfirmPasswordReset(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlConfirmPasswordReset(ctx)
+	return err
+}
+
+// RixlRegister converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlRegister(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlRegister(ctx)
+	return err
+}
+
+// RixlRefreshToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlRefreshToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlRefreshToken(ctx)
+	return err
+}
+
+// RixlAddEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlAddEmail(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlAddEmail(ctx)
+	return err
+}
+
+// RixlChangeEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlChangeEmail(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlChangeEmail(ctx)
+	return err
+}
+
+// RixlGetEmailStatus converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlGetEmailStatus(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlGetEmailStatus(ctx)
+	return err
+}
+
 // GetDocs converts echo context to params.
 func (w *ServerInterfaceWrapper) GetDocs(ctx echo.Context) error {
 	var err error
@@ -675,6 +826,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/external/api/v1/accounts/complete_password_reset", wrapper.PaywayCompletePasswordReset, options.OperationMiddlewares["paywayCompletePasswordReset"]...)
 	router.GET(options.BaseURL+"/external/api/v1/accounts/get_authentication_attempts", wrapper.PaywayGetAuthenticationAttempts, options.OperationMiddlewares["paywayGetAuthenticationAttempts"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/create_authentication_attempt", wrapper.PaywayCreateAuthenticationAttempt, options.OperationMiddlewares["paywayCreateAuthenticationAttempt"]...)
+	router.POST(options.BaseURL+"/auth/v1/register", wrapper.RixlRegister, options.OperationMiddlewares["rixlRegister"]...)
+	router.POST(options.BaseURL+"/auth/v1/login", wrapper.RixlLoginWithPassword, options.OperationMiddlewares["rixlLoginWithPassword"]...)
+	router.POST(options.BaseURL+"/auth/v1/token", wrapper.RixlRefreshToken, options.OperationMiddlewares["rixlRefreshToken"]...)
+	router.POST(options.BaseURL+"/auth/v1/logout", wrapper.RixlLogout, options.OperationMiddlewares["rixlLogout"]...)
+	router.PUT(options.BaseURL+"/auth/v1/users/current/emails/change", wrapper.RixlChangeEmail, options.OperationMiddlewares["rixlChangeEmail"]...)
+	router.POST(options.BaseURL+"/auth/v1/users/current/emails", wrapper.RixlAddEmail, options.OperationMiddlewares["rixlAddEmail"]...)
+	router.GET(options.BaseURL+"/auth/v1/users/current/emails/status", wrapper.RixlGetEmailStatus, options.OperationMiddlewares["rixlGetEmailStatus"]...)
+	router.POST(options.BaseURL+"/auth/v1/email/verify", wrapper.RixlVerifyEmailCode, options.OperationMiddlewares["rixlVerifyEmailCode"]...)
+	router.POST(options.BaseURL+"/auth/v1/email/verify/resend", wrapper.RixlResendVerificationCode, options.OperationMiddlewares["rixlResendVerificationCode"]...)
+	router.POST(options.BaseURL+"/auth/v1/password/reset", wrapper.RixlRequestPasswordReset, options.OperationMiddlewares["rixlRequestPasswordReset"]...)
+	router.POST(options.BaseURL+"/auth/v1/password/reset/confirm", wrapper.RixlConfirmPasswordReset, options.OperationMiddlewares["rixlConfirmPasswordReset"]...)
+	router.DELETE(options.BaseURL+"/auth/v1/memberships/:org_id/leave", wrapper.RixlLeaveOrganization, options.OperationMiddlewares["rixlLeaveOrganization"]...)
 	router.POST(options.BaseURL+"/api/login", wrapper.AkanaLogin, options.OperationMiddlewares["akanaLogin"]...)
 	router.GET(options.BaseURL+"/api/login/status", wrapper.AkanaGetLoginStatus, options.OperationMiddlewares["akanaGetLoginStatus"]...)
 	router.POST(options.BaseURL+"/api/login/renewToken", wrapper.AkanaRenewToken, options.OperationMiddlewares["akanaRenewToken"]...)
@@ -795,6 +958,40 @@ type PaywayUnauthorizedJSONResponse struct {
 
 	Headers PaywayUnauthorizedResponseHeaders
 }
+
+type RixlBadRequestJSONResponse RixlError
+
+type RixlConflictJSONResponse RixlError
+
+type RixlForbiddenJSONResponse RixlError
+
+type RixlNotFoundJSONResponse RixlError
+
+type RixlPayloadTooLargeJSONResponse RixlError
+
+type RixlServerErrorJSONResponse RixlError
+
+type RixlTooManyRequestsResponseHeaders struct {
+	RetryAfter int
+}
+type RixlTooManyRequestsJSONResponse struct {
+	Body RixlError
+
+	Headers RixlTooManyRequestsResponseHeaders
+}
+
+type RixlUnauthorizedResponseHeaders struct {
+	WWWAuthenticate string
+}
+type RixlUnauthorizedJSONResponse struct {
+	Body RixlError
+
+	Headers RixlUnauthorizedResponseHeaders
+}
+
+type RixlUnsupportedMediaTypeJSONResponse RixlError
+
+type RixlVerificationSentJSONResponse RixlVerificationSentResponse
 
 type ServiceBadRequestJSONResponse ServiceError
 
@@ -7011,6 +7208,1265 @@ func (response WebshareResetPasswordComplete500JSONResponse) VisitWebshareResetP
 	return err
 }
 
+type RixlVerifyEmailCodeRequestObject struct {
+	Body *RixlVerifyEmailCodeJSONRequestBody
+}
+
+type RixlVerifyEmailCodeResponseObject interface {
+	VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error
+}
+
+type RixlVerifyEmailCode200ResponseHeaders struct {
+	CacheControl string
+}
+
+type RixlVerifyEmailCode200JSONResponse struct {
+	Body    RixlVerifyEmailResponse
+	Headers RixlVerifyEmailCode200ResponseHeaders
+}
+
+func (response RixlVerifyEmailCode200JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlVerifyEmailCode400JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlVerifyEmailCode403JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode404JSONResponse struct{ RixlNotFoundJSONResponse }
+
+func (response RixlVerifyEmailCode404JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlVerifyEmailCode409JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlVerifyEmailCode413JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlVerifyEmailCode415JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlVerifyEmailCode500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlVerifyEmailCode500JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCodeRequestObject struct {
+	Body *RixlResendVerificationCodeJSONRequestBody
+}
+
+type RixlResendVerificationCodeResponseObject interface {
+	VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error
+}
+
+type RixlResendVerificationCode200JSONResponse RixlResendVerificationResponse
+
+func (response RixlResendVerificationCode200JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCode400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlResendVerificationCode400JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCode413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlResendVerificationCode413JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCode415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlResendVerificationCode415JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCode500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlResendVerificationCode500JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPasswordRequestObject struct {
+	Body *RixlLoginWithPasswordJSONRequestBody
+}
+
+type RixlLoginWithPasswordResponseObject interface {
+	VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error
+}
+
+type RixlLoginWithPassword200ResponseHeaders struct {
+	CacheControl string
+}
+
+type RixlLoginWithPassword200JSONResponse struct {
+	Body    RixlLoginResponse
+	Headers RixlLoginWithPassword200ResponseHeaders
+}
+
+func (response RixlLoginWithPassword200JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlLoginWithPassword400JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlLoginWithPassword401JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlLoginWithPassword403JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlLoginWithPassword413JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlLoginWithPassword415JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword429JSONResponse struct {
+	RixlTooManyRequestsJSONResponse
+}
+
+func (response RixlLoginWithPassword429JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLoginWithPassword500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlLoginWithPassword500JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLogoutRequestObject struct {
+}
+
+type RixlLogoutResponseObject interface {
+	VisitRixlLogoutResponse(w http.ResponseWriter) error
+}
+
+type RixlLogout204Response struct {
+}
+
+func (response RixlLogout204Response) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RixlLogout401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlLogout401JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLogout403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlLogout403JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLogout500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlLogout500JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganizationRequestObject struct {
+	OrgId string `json:"org_id"`
+}
+
+type RixlLeaveOrganizationResponseObject interface {
+	VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error
+}
+
+type RixlLeaveOrganization204Response struct {
+}
+
+func (response RixlLeaveOrganization204Response) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RixlLeaveOrganization400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlLeaveOrganization400JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganization401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlLeaveOrganization401JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganization403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlLeaveOrganization403JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganization404JSONResponse struct{ RixlNotFoundJSONResponse }
+
+func (response RixlLeaveOrganization404JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganization409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlLeaveOrganization409JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLeaveOrganization500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlLeaveOrganization500JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRequestPasswordResetRequestObject struct {
+	Body *RixlRequestPasswordResetJSONRequestBody
+}
+
+type RixlRequestPasswordResetResponseObject interface {
+	VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type RixlRequestPasswordReset204Response struct {
+}
+
+func (response RixlRequestPasswordReset204Response) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RixlRequestPasswordReset400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlRequestPasswordReset400JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRequestPasswordReset413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlRequestPasswordReset413JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRequestPasswordReset415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlRequestPasswordReset415JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRequestPasswordReset500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlRequestPasswordReset500JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordResetRequestObject struct {
+	Body *RixlConfirmPasswordResetJSONRequestBody
+}
+
+type RixlConfirmPasswordResetResponseObject interface {
+	VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type RixlConfirmPasswordReset204Response struct {
+}
+
+func (response RixlConfirmPasswordReset204Response) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RixlConfirmPasswordReset400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlConfirmPasswordReset400JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordReset403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlConfirmPasswordReset403JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordReset413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlConfirmPasswordReset413JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordReset415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlConfirmPasswordReset415JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordReset500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlConfirmPasswordReset500JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegisterRequestObject struct {
+	Body *RixlRegisterJSONRequestBody
+}
+
+type RixlRegisterResponseObject interface {
+	VisitRixlRegisterResponse(w http.ResponseWriter) error
+}
+
+type RixlRegister201JSONResponse RixlVerificationSentResponse
+
+func (response RixlRegister201JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlRegister400JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlRegister409JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlRegister413JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlRegister415JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister429JSONResponse struct {
+	RixlTooManyRequestsJSONResponse
+}
+
+func (response RixlRegister429JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlRegister500JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshTokenRequestObject struct {
+	Body *RixlRefreshTokenJSONRequestBody
+}
+
+type RixlRefreshTokenResponseObject interface {
+	VisitRixlRefreshTokenResponse(w http.ResponseWriter) error
+}
+
+type RixlRefreshToken200ResponseHeaders struct {
+	CacheControl string
+}
+
+type RixlRefreshToken200JSONResponse struct {
+	Body    RixlTokens
+	Headers RixlRefreshToken200ResponseHeaders
+}
+
+func (response RixlRefreshToken200JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlRefreshToken400JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlRefreshToken401JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlRefreshToken403JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlRefreshToken413JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlRefreshToken415JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlRefreshToken500JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmailRequestObject struct {
+	Body *RixlAddEmailJSONRequestBody
+}
+
+type RixlAddEmailResponseObject interface {
+	VisitRixlAddEmailResponse(w http.ResponseWriter) error
+}
+
+type RixlAddEmail200JSONResponse struct {
+	RixlVerificationSentJSONResponse
+}
+
+func (response RixlAddEmail200JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlAddEmail400JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlAddEmail401JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlAddEmail403JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlAddEmail409JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlAddEmail413JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlAddEmail415JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail429JSONResponse struct {
+	RixlTooManyRequestsJSONResponse
+}
+
+func (response RixlAddEmail429JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlAddEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlAddEmail500JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmailRequestObject struct {
+	Body *RixlChangeEmailJSONRequestBody
+}
+
+type RixlChangeEmailResponseObject interface {
+	VisitRixlChangeEmailResponse(w http.ResponseWriter) error
+}
+
+type RixlChangeEmail200JSONResponse struct {
+	RixlVerificationSentJSONResponse
+}
+
+func (response RixlChangeEmail200JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlChangeEmail400JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlChangeEmail401JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlChangeEmail403JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlChangeEmail409JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlChangeEmail413JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlChangeEmail415JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail429JSONResponse struct {
+	RixlTooManyRequestsJSONResponse
+}
+
+func (response RixlChangeEmail429JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlChangeEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlChangeEmail500JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlGetEmailStatusRequestObject struct {
+}
+
+type RixlGetEmailStatusResponseObject interface {
+	VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error
+}
+
+type RixlGetEmailStatus200JSONResponse RixlEmailStatus
+
+func (response RixlGetEmailStatus200JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlGetEmailStatus401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlGetEmailStatus401JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlGetEmailStatus403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlGetEmailStatus403JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlGetEmailStatus500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlGetEmailStatus500JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetDocsRequestObject struct {
 }
 
@@ -8638,6 +10094,42 @@ type StrictServerInterface interface {
 	// WebshareResetPasswordComplete Complete a password reset
 	// (POST /api/v2/resetpassword/complete/)
 	WebshareResetPasswordComplete(ctx context.Context, request WebshareResetPasswordCompleteRequestObject) (WebshareResetPasswordCompleteResponseObject, error)
+	// RixlVerifyEmailCode Verify an email address with its code
+	// (POST /auth/v1/email/verify)
+	RixlVerifyEmailCode(ctx context.Context, request RixlVerifyEmailCodeRequestObject) (RixlVerifyEmailCodeResponseObject, error)
+	// RixlResendVerificationCode Mail a new code for a pending verification
+	// (POST /auth/v1/email/verify/resend)
+	RixlResendVerificationCode(ctx context.Context, request RixlResendVerificationCodeRequestObject) (RixlResendVerificationCodeResponseObject, error)
+	// RixlLoginWithPassword Log in with email and password
+	// (POST /auth/v1/login)
+	RixlLoginWithPassword(ctx context.Context, request RixlLoginWithPasswordRequestObject) (RixlLoginWithPasswordResponseObject, error)
+	// RixlLogout End the current session
+	// (POST /auth/v1/logout)
+	RixlLogout(ctx context.Context, request RixlLogoutRequestObject) (RixlLogoutResponseObject, error)
+	// RixlLeaveOrganization Leave an organization
+	// (DELETE /auth/v1/memberships/{org_id}/leave)
+	RixlLeaveOrganization(ctx context.Context, request RixlLeaveOrganizationRequestObject) (RixlLeaveOrganizationResponseObject, error)
+	// RixlRequestPasswordReset Request a password reset
+	// (POST /auth/v1/password/reset)
+	RixlRequestPasswordReset(ctx context.Context, request RixlRequestPasswordResetRequestObject) (RixlRequestPasswordResetResponseObject, error)
+	// RixlConfirmPasswordReset Set a new password with a reset token
+	// (POST /auth/v1/password/reset/confirm)
+	RixlConfirmPasswordReset(ctx context.Context, request RixlConfirmPasswordResetRequestObject) (RixlConfirmPasswordResetResponseObject, error)
+	// RixlRegister Create an account
+	// (POST /auth/v1/register)
+	RixlRegister(ctx context.Context, request RixlRegisterRequestObject) (RixlRegisterResponseObject, error)
+	// RixlRefreshToken Exchange a refresh token for new tokens
+	// (POST /auth/v1/token)
+	RixlRefreshToken(ctx context.Context, request RixlRefreshTokenRequestObject) (RixlRefreshTokenResponseObject, error)
+	// RixlAddEmail Add an email address
+	// (POST /auth/v1/users/current/emails)
+	RixlAddEmail(ctx context.Context, request RixlAddEmailRequestObject) (RixlAddEmailResponseObject, error)
+	// RixlChangeEmail Change the account email
+	// (PUT /auth/v1/users/current/emails/change)
+	RixlChangeEmail(ctx context.Context, request RixlChangeEmailRequestObject) (RixlChangeEmailResponseObject, error)
+	// RixlGetEmailStatus Email status of the current account
+	// (GET /auth/v1/users/current/emails/status)
+	RixlGetEmailStatus(ctx context.Context, request RixlGetEmailStatusRequestObject) (RixlGetEmailStatusResponseObject, error)
 	// GetDocs Interactive API reference
 	// (GET /docs)
 	GetDocs(ctx context.Context, request GetDocsRequestObject) (GetDocsResponseObject, error)
@@ -10044,6 +11536,491 @@ func (sh *strictHandler) WebshareResetPasswordComplete(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(WebshareResetPasswordCompleteResponseObject); ok {
 		return validResponse.VisitWebshareResetPasswordCompleteResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlVerifyEmailCode operation middleware
+func (sh *strictHandler) RixlVerifyEmailCode(ctx echo.Context) error {
+	var request RixlVerifyEmailCodeRequestObject
+
+	var body RixlVerifyEmailCodeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlVerifyEmailCode(ctx.Request().Context(), request.(RixlVerifyEmailCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlVerifyEmailCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlVerifyEmailCodeResponseObject); ok {
+		return validResponse.VisitRixlVerifyEmailCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlResendVerificationCode operation middleware
+func (sh *strictHandler) RixlResendVerificationCode(ctx echo.Context) error {
+	var request RixlResendVerificationCodeRequestObject
+
+	var body RixlResendVerificationCodeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlResendVerificationCode(ctx.Request().Context(), request.(RixlResendVerificationCodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlResendVerificationCode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlResendVerificationCodeResponseObject); ok {
+		return validResponse.VisitRixlResendVerificationCodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlLoginWithPassword operation middleware
+func (sh *strictHandler) RixlLoginWithPassword(ctx echo.Context) error {
+	var request RixlLoginWithPasswordRequestObject
+
+	var body RixlLoginWithPasswordJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlLoginWithPassword(ctx.Request().Context(), request.(RixlLoginWithPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlLoginWithPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlLoginWithPasswordResponseObject); ok {
+		return validResponse.VisitRixlLoginWithPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlLogout operation middleware
+func (sh *strictHandler) RixlLogout(ctx echo.Context) error {
+	var request RixlLogoutRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlLogout(ctx.Request().Context(), request.(RixlLogoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlLogout")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlLogoutResponseObject); ok {
+		return validResponse.VisitRixlLogoutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlLeaveOrganization operation middleware
+func (sh *strictHandler) RixlLeaveOrganization(ctx echo.Context, orgId string) error {
+	var request RixlLeaveOrganizationRequestObject
+
+	request.OrgId = orgId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlLeaveOrganization(ctx.Request().Context(), request.(RixlLeaveOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlLeaveOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlLeaveOrganizationResponseObject); ok {
+		return validResponse.VisitRixlLeaveOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlRequestPasswordReset operation middleware
+func (sh *strictHandler) RixlRequestPasswordReset(ctx echo.Context) error {
+	var request RixlRequestPasswordResetRequestObject
+
+	var body RixlRequestPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlRequestPasswordReset(ctx.Request().Context(), request.(RixlRequestPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlRequestPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlRequestPasswordResetResponseObject); ok {
+		return validResponse.VisitRixlRequestPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlConfirmPasswordReset operation middleware
+func (sh *strictHandler) RixlConfirmPasswordReset(ctx echo.Context) error {
+	var request RixlConfirmPasswordResetRequestObject
+
+	var body RixlConfirmPasswordResetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlConfirmPasswordReset(ctx.Request().Context(), request.(RixlConfirmPasswordResetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlConfirmPasswordReset")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlConfirmPasswordResetResponseObject); ok {
+		return validResponse.VisitRixlConfirmPasswordResetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlRegister operation middleware
+func (sh *strictHandler) RixlRegister(ctx echo.Context) error {
+	var request RixlRegisterRequestObject
+
+	var body RixlRegisterJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlRegister(ctx.Request().Context(), request.(RixlRegisterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlRegister")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlRegisterResponseObject); ok {
+		return validResponse.VisitRixlRegisterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlRefreshToken operation middleware
+func (sh *strictHandler) RixlRefreshToken(ctx echo.Context) error {
+	var request RixlRefreshTokenRequestObject
+
+	var body RixlRefreshTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlRefreshToken(ctx.Request().Context(), request.(RixlRefreshTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlRefreshToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlRefreshTokenResponseObject); ok {
+		return validResponse.VisitRixlRefreshTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlAddEmail operation middleware
+func (sh *strictHandler) RixlAddEmail(ctx echo.Context) error {
+	var request RixlAddEmailRequestObject
+
+	var body RixlAddEmailJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlAddEmail(ctx.Request().Context(), request.(RixlAddEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlAddEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlAddEmailResponseObject); ok {
+		return validResponse.VisitRixlAddEmailResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlChangeEmail operation middleware
+func (sh *strictHandler) RixlChangeEmail(ctx echo.Context) error {
+	var request RixlChangeEmailRequestObject
+
+	var body RixlChangeEmailJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlChangeEmail(ctx.Request().Context(), request.(RixlChangeEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlChangeEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlChangeEmailResponseObject); ok {
+		return validResponse.VisitRixlChangeEmailResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlGetEmailStatus operation middleware
+func (sh *strictHandler) RixlGetEmailStatus(ctx echo.Context) error {
+	var request RixlGetEmailStatusRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlGetEmailStatus(ctx.Request().Context(), request.(RixlGetEmailStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlGetEmailStatus")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlGetEmailStatusResponseObject); ok {
+		return validResponse.VisitRixlGetEmailStatusResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
