@@ -10,6 +10,7 @@ import { readdirSync } from "node:fs";
 import { expectStatus } from "./flows/check.js";
 import { akanaFlow } from "./flows/akana.js";
 import { paywayFlow } from "./flows/payway.js";
+import { rixlFlow } from "./flows/rixl.js";
 import { webshareFlow } from "./flows/webshare.js";
 
 type Flow = (baseUrl: string) => Promise<string[]>;
@@ -18,6 +19,7 @@ const flows: Record<string, Flow> = {
   webshare: webshareFlow,
   payway: paywayFlow,
   akana: akanaFlow,
+  rixl: rixlFlow,
 };
 
 async function main(): Promise<number> {
