@@ -76,7 +76,7 @@ func TestClientsAndApplicationTokens(t *testing.T) {
 			t.Fatalf("application principal %+v", p)
 		}
 		// An application token is not a user's access token, and the other way round.
-		if _, err := s.AuthenticateSession(ctx, tok.Token); err == nil {
+		if _, err := s.AuthenticateSession(ctx, "", tok.Token); err == nil {
 			t.Fatal("an application token authenticated as a session")
 		}
 		clk.Advance(DefaultAccessTTL)

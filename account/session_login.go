@@ -89,8 +89,8 @@ func (s *Service) PrimaryEmail(ctx context.Context, userID string) (string, erro
 
 // AuthenticateSessionWithSecret resolves an access token as AuthenticateSession does and also
 // requires the session's secret (a CSRF token), compared in constant time.
-func (s *Service) AuthenticateSessionWithSecret(ctx context.Context, accessToken, secret string) (SessionPrincipal, error) {
-	p, err := s.AuthenticateSession(ctx, accessToken)
+func (s *Service) AuthenticateSessionWithSecret(ctx context.Context, audience, accessToken, secret string) (SessionPrincipal, error) {
+	p, err := s.AuthenticateSession(ctx, audience, accessToken)
 	if err != nil {
 		return p, err
 	}

@@ -20,14 +20,14 @@ func TestBrowserSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := s.AuthenticateSession(ctx, tok.AccessToken)
+			p, err := s.AuthenticateSession(ctx, "", tok.AccessToken)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return tok, p
 		}
 		live := func(tok string) bool {
-			_, err := s.AuthenticateSession(ctx, tok)
+			_, err := s.AuthenticateSession(ctx, "", tok)
 			return err == nil
 		}
 

@@ -45,6 +45,10 @@ type TokenLifetimes struct {
 
 // SessionSpec says what a new session hands out; the vendor decides.
 type SessionSpec struct {
+	// Audience names the API the session belongs to (each vendor package picks its own). An
+	// access or refresh token is accepted only by the API of its session's audience, so a
+	// token handed out by one API is never a credential for another.
+	Audience string
 	// ClientID is the API client the session is opened through ("" for none). A session of a
 	// client can be refreshed only by that client.
 	ClientID  string
@@ -59,6 +63,8 @@ type SessionSpec struct {
 
 // RefreshSpec says what a refresh hands out.
 type RefreshSpec struct {
+	// Audience must be the session's audience (SessionSpec.Audience).
+	Audience string
 	// ClientID must be the session's client when the session has one.
 	ClientID string
 	// Scopes narrows the new access token; empty keeps the session's scopes. Asking for a
@@ -102,7 +108,7 @@ func (s *Service) StartSession(ctx context.Context, userID string, spec SessionS
 // startSession opens a session inside tx, for flows that log in as part of a larger change.
 func (s *Service) startSession(tx *gorm.DB, userID string, spec SessionSpec) (SessionTokens, error) {
 	now := s.now()
-	sess := models.Session{ID: models.NewID(), UserID: userID, Scopes: strings.Join(spec.Scopes, " "), CreatedAt: now}
+	sess := models.Session{ID: models.NewID(), UserID: userID, Audience: spec.Audience, Scopes: strings.Join(spec.Scopes, " "), CreatedAt: now}
 	if spec.ClientID != "" {
 		sess.ClientID = &spec.ClientID
 	}
@@ -187,9 +193,9 @@ func (s *Service) RefreshSession(ctx context.Context, refreshToken string, spec 
 	if err := db.Take(&sess, "id = ?", *cred.SessionID).Error; err != nil {
 		return SessionTokens{}, internal(err)
 	}
-	// Another client's token is refused without consuming or revoking anything: presenting it
-	// proves nothing about the session's holder.
-	if sess.ClientID != nil && *sess.ClientID != spec.ClientID {
+	// Another API's or another client's token is refused without consuming or revoking
+	// anything: presenting it proves nothing about the session's holder.
+	if sess.Audience != spec.Audience || (sess.ClientID != nil && *sess.ClientID != spec.ClientID) {
 		return SessionTokens{}, errInvalidRefreshToken()
 	}
 	if cred.RevokedAt != nil {
@@ -302,10 +308,10 @@ func (s *Service) revokeUserSessions(tx *gorm.DB, now time.Time, userID string) 
 	return revokeCredentials(tx, now, "user_id = ? AND session_id IS NOT NULL", userID)
 }
 
-// AuthenticateSession resolves an access token of a session in one query. An unknown, revoked
-// or expired token is KindUnauthenticated; a token of a deleted or suspended account is
-// KindForbidden.
-func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (SessionPrincipal, error) {
+// AuthenticateSession resolves an access token of a session of audience in one query. An
+// unknown, revoked or expired token, or one of another audience's session, is
+// KindUnauthenticated; a token of a deleted or suspended account is KindForbidden.
+func (s *Service) AuthenticateSession(ctx context.Context, audience, accessToken string) (SessionPrincipal, error) {
 	if accessToken == "" {
 		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeNoCredentials}
 	}
@@ -318,8 +324,8 @@ func (s *Service) AuthenticateSession(ctx context.Context, accessToken string) (
 		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status").
 		Joins("JOIN sessions ON sessions.id = credentials.session_id").
 		Joins("JOIN users ON users.id = credentials.user_id").
-		Where("credentials.token_hash = ? AND credentials.kind = ? AND credentials.revoked_at IS NULL AND sessions.revoked_at IS NULL",
-			tokenHash(accessToken), models.CredentialAccessToken).
+		Where("credentials.token_hash = ? AND credentials.kind = ? AND credentials.revoked_at IS NULL AND sessions.revoked_at IS NULL AND sessions.audience = ?",
+			tokenHash(accessToken), models.CredentialAccessToken, audience).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && (row.ExpiresAt == nil || !row.ExpiresAt.After(s.now()))) {
 		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}

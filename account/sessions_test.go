@@ -36,7 +36,7 @@ func wantCode(t *testing.T, err error, code string) {
 // accessWorks tells whether an access token still authenticates.
 func accessWorks(t *testing.T, s *Service, token string) bool {
 	t.Helper()
-	_, err := s.AuthenticateSession(context.Background(), token)
+	_, err := s.AuthenticateSession(context.Background(), "", token)
 	if err != nil && AsError(err).Kind != KindUnauthenticated {
 		t.Fatalf("authenticate: %v", err)
 	}
@@ -54,7 +54,7 @@ func TestSessionStartAuthenticateRefresh(t *testing.T) {
 		if want := s.now().Add(15 * time.Minute); !tok.AccessExpiresAt.Equal(want) {
 			t.Fatalf("access expires %v, want %v", tok.AccessExpiresAt, want)
 		}
-		p, err := s.AuthenticateSession(ctx, tok.AccessToken)
+		p, err := s.AuthenticateSession(ctx, "", tok.AccessToken)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,6 +126,25 @@ func TestSessionRefreshRules(t *testing.T) {
 			wantCode(t, err, CodeInvalidRefreshToken)
 			if _, err := s.RefreshSession(ctx, tok.RefreshToken, RefreshSpec{ClientID: clientA}); err != nil {
 				t.Fatal(err)
+			}
+		})
+		t.Run("another_audience_neither_authenticates_nor_refreshes_and_revokes_nothing", func(t *testing.T) {
+			tok := startTestSession(t, s, uid, SessionSpec{Audience: "api-a"})
+			for _, aud := range []string{"api-b", ""} {
+				if _, err := s.AuthenticateSession(ctx, aud, tok.AccessToken); AsError(err).Code != CodeInvalidToken {
+					t.Fatalf("audience %q: access token of api-a gave %v, want invalid_token", aud, err)
+				}
+				if _, err := s.AuthenticateSessionWithSecret(ctx, aud, tok.AccessToken, ""); AsError(err).Code != CodeInvalidToken {
+					t.Fatalf("audience %q with secret: access token of api-a gave %v, want invalid_token", aud, err)
+				}
+				_, err := s.RefreshSession(ctx, tok.RefreshToken, RefreshSpec{Audience: aud})
+				wantCode(t, err, CodeInvalidRefreshToken)
+			}
+			if _, err := s.AuthenticateSession(ctx, "api-a", tok.AccessToken); err != nil {
+				t.Fatalf("own audience: %v", err)
+			}
+			if _, err := s.RefreshSession(ctx, tok.RefreshToken, RefreshSpec{Audience: "api-a"}); err != nil {
+				t.Fatalf("own audience refresh after foreign tries: %v", err)
 			}
 		})
 		t.Run("expired_refresh_token", func(t *testing.T) {
@@ -252,7 +271,7 @@ func TestSessionEndAndRevokeAll(t *testing.T) {
 		if err := s.db.Model(&models.User{}).Where("id = ?", bystander).Update("status", models.StatusDeleted).Error; err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.AuthenticateSession(ctx, c.AccessToken)
+		_, err := s.AuthenticateSession(ctx, "", c.AccessToken)
 		wantCode(t, err, CodeAccountDeleted)
 		_, err = s.RefreshSession(ctx, c.RefreshToken, RefreshSpec{})
 		wantCode(t, err, CodeAccountDeleted)

@@ -419,7 +419,7 @@ func TestSignupVerificationAndSessionLogin(t *testing.T) {
 		if err != nil || v.Kind != VerifySignup || v.Session == nil || v.Session.AccessToken == "" {
 			t.Fatalf("verify: %+v %v", v, err)
 		}
-		if _, err := s.AuthenticateSession(ctx, v.Session.AccessToken); err != nil {
+		if _, err := s.AuthenticateSession(ctx, "", v.Session.AccessToken); err != nil {
 			t.Fatal(err)
 		}
 		login, err = s.LoginSession(ctx, "signup@example.com", "correct-horse-battery", "127.0.0.1", spec)
@@ -435,7 +435,7 @@ func TestSignupVerificationAndSessionLogin(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tok := range []string{login.AccessToken, v.Session.AccessToken} {
-			_, err := s.AuthenticateSession(ctx, tok)
+			_, err := s.AuthenticateSession(ctx, "", tok)
 			wantKind(t, err, KindUnauthenticated, CodeInvalidToken)
 		}
 		_, err = s.RefreshSession(ctx, login.RefreshToken, RefreshSpec{})

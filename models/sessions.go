@@ -7,6 +7,7 @@ import "time"
 type Session struct {
 	ID          string `gorm:"primaryKey"`
 	UserID      string
+	Audience    string // the API whose tokens these are (account.SessionSpec.Audience)
 	ClientID    *string
 	Scopes      string
 	SecretHash  []byte

@@ -68,5 +68,5 @@ func New(d httpapi.Deps, s Settings) *Akana {
 // sessionSpec is what an Akana login opens: a session whose cookie lives ttl (renewable) and
 // whose per-session secret is the CSRF token.
 func (a *Akana) sessionSpec() account.SessionSpec {
-	return account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: a.ttl}, WithSecret: true}
+	return account.SessionSpec{Audience: sessionAudience, Lifetimes: account.TokenLifetimes{Access: a.ttl}, WithSecret: true}
 }

@@ -26,7 +26,7 @@ func (a *Akana) Schemes() map[string]httpapi.Scheme {
 			if !ok {
 				return httpapi.Auth{}, httpapi.NoCredential()
 			}
-			return sessionAuth(a.core.AuthenticateSession(ctx, token))
+			return sessionAuth(a.core.AuthenticateSession(ctx, sessionAudience, token))
 		},
 		"AkanaCsrfHeader": func(ctx context.Context, in httpapi.SchemeInput) (httpapi.Auth, error) {
 			token, ok := a.sessionToken(in.Request)
@@ -34,7 +34,7 @@ func (a *Akana) Schemes() map[string]httpapi.Scheme {
 				return httpapi.Auth{}, httpapi.NoCredential()
 			}
 			// A missing header is "", which never matches: 401, like a wrong one.
-			return sessionAuth(a.core.AuthenticateSessionWithSecret(ctx, token, in.Request.Header.Get(a.csrfHeaderName)))
+			return sessionAuth(a.core.AuthenticateSessionWithSecret(ctx, sessionAudience, token, in.Request.Header.Get(a.csrfHeaderName)))
 		},
 	}
 }
@@ -101,3 +101,7 @@ var fields = httpapi.FieldTable{
 
 // Fields returns Akana's field table.
 func (a *Akana) Fields() httpapi.FieldTable { return fields }
+
+// sessionAudience marks the sessions Akana opens: the core accepts their tokens only here,
+// so another vendor's access token in the session cookie is no session.
+const sessionAudience = "akana"

@@ -31,7 +31,7 @@ func (p *Payway) userScheme(ctx context.Context, in httpapi.SchemeInput) (httpap
 	if !presented {
 		return httpapi.Auth{}, httpapi.NoCredential()
 	}
-	sp, err := p.core.AuthenticateSession(ctx, token)
+	sp, err := p.core.AuthenticateSession(ctx, sessionAudience, token)
 	if err != nil {
 		if account.AsError(err).Kind == account.KindUnauthenticated {
 			if _, aerr := p.core.AuthenticateApplication(ctx, token); aerr == nil {
@@ -63,7 +63,7 @@ func (p *Payway) applicationScheme(ctx context.Context, in httpapi.SchemeInput) 
 	ap, err := p.core.AuthenticateApplication(ctx, token)
 	if err != nil {
 		if account.AsError(err).Kind == account.KindUnauthenticated {
-			if _, serr := p.core.AuthenticateSession(ctx, token); serr == nil {
+			if _, serr := p.core.AuthenticateSession(ctx, sessionAudience, token); serr == nil {
 				return httpapi.Auth{}, &forbidden{wrongKind: "application"}
 			}
 		}
@@ -84,3 +84,7 @@ func missingScope(held, want []string) string {
 	}
 	return ""
 }
+
+// sessionAudience marks the sessions Payway opens: the core accepts their tokens only here,
+// so a token of another vendor's session is never a Payway user token (and the reverse).
+const sessionAudience = "payway"

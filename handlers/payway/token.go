@@ -65,7 +65,7 @@ func (p *Payway) PaywayAccessToken(ctx context.Context, req server.PaywayAccessT
 		if val(f.Scope) != "" {
 			narrow = scopes
 		}
-		tok, err := p.core.RefreshSession(ctx, val(f.RefreshToken), account.RefreshSpec{ClientID: client.ID, Scopes: narrow, Lifetimes: lifetimes})
+		tok, err := p.core.RefreshSession(ctx, val(f.RefreshToken), account.RefreshSpec{Audience: sessionAudience, ClientID: client.ID, Scopes: narrow, Lifetimes: lifetimes})
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +87,7 @@ func (p *Payway) passwordGrant(ctx context.Context, f *models.PaywayAccessTokenR
 		return nil, invalidRequest("username ({organisation_id}^{email}) and password are required")
 	}
 	tok, err := p.core.LoginToOrganization(ctx, account.OrgLogin{OrganizationID: org, Email: email, Password: val(f.Password),
-		Client: client, Session: account.SessionSpec{Scopes: scopes, Lifetimes: lifetimes}})
+		Client: client, Session: account.SessionSpec{Audience: sessionAudience, Scopes: scopes, Lifetimes: lifetimes}})
 	if err != nil {
 		return nil, err
 	}

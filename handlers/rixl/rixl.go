@@ -29,7 +29,7 @@ const (
 	rixlRefreshTTL = 30 * 24 * time.Hour
 )
 
-var session = account.SessionSpec{Lifetimes: account.TokenLifetimes{Access: rixlAccessTTL, Refresh: rixlRefreshTTL}}
+var session = account.SessionSpec{Audience: sessionAudience, Lifetimes: account.TokenLifetimes{Access: rixlAccessTTL, Refresh: rixlRefreshTTL}}
 
 // New builds the Rixl handlers; the reset link in mails starts with d.PublicURL.
 func New(d httpapi.Deps) *Rixl {
@@ -86,7 +86,7 @@ func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWi
 }
 
 func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshTokenRequestObject) (server.RixlRefreshTokenResponseObject, error) {
-	t, err := x.core.RefreshSession(ctx, req.Body.RefreshToken, account.RefreshSpec{Lifetimes: session.Lifetimes})
+	t, err := x.core.RefreshSession(ctx, req.Body.RefreshToken, account.RefreshSpec{Audience: sessionAudience, Lifetimes: session.Lifetimes})
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func (x *Rixl) Schemes() map[string]httpapi.Scheme {
 			if !presented {
 				return httpapi.Auth{}, httpapi.NoCredential()
 			}
-			sp, err := x.core.AuthenticateSession(ctx, token)
+			sp, err := x.core.AuthenticateSession(ctx, sessionAudience, token)
 			if err != nil {
 				return httpapi.Auth{}, err
 			}
@@ -40,3 +40,7 @@ var fields = httpapi.FieldTable{
 
 // Fields returns Rixl's field table.
 func (x *Rixl) Fields() httpapi.FieldTable { return fields }
+
+// sessionAudience marks the sessions Rixl opens: the core accepts their tokens only here, so
+// a Payway or Akana token is never a Rixl bearer token (and the reverse).
+const sessionAudience = "rixl"
