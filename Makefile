@@ -5,7 +5,7 @@ GO ?= go
 ACCOUNTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export ACCOUNTD_TEST_POSTGRES
 
-.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean
+.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts docs-assets mock contract
 
 run: ## Start the server on the embedded SQLite default (accountd.db in this folder).
 	$(GO) run ./cmd/accountd serve
@@ -16,7 +16,24 @@ build:
 generate: ## Bundle spec/*.yaml into openapi.yaml, then regenerate gen/ from it (same as `go generate ./gen/...`).
 	$(GO) generate ./gen/...
 
-check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/ against openapi.yaml.
+specs: ## Each vendor's slice of openapi.yaml into sdk/specs/ (part of `make generate`; served at /openapi/{vendor}.yaml).
+	$(GO) run ./tools/specslice -in openapi.yaml -o sdk/specs -o gen/spec/vendors
+
+sdk-ts: ## TypeScript SDK into sdk/typescript/src, one entry point per vendor, from sdk/specs/; then tsc --noEmit.
+	scripts/sdk-ts.sh
+
+docs-assets: ## Vendor Swagger UI (swagger-ui-dist, pinned in package.json) into handlers/service/docs/swagger-ui for /docs.
+	scripts/docs-assets.sh
+
+MOCK_PORT ?= 4010
+mock: ## Prism mock server from the spec's examples on http://127.0.0.1:$(MOCK_PORT) (MOCK_PORT=...).
+	scripts/npm-tools.sh
+	node_modules/.bin/prism mock openapi.yaml --host 127.0.0.1 --port $(MOCK_PORT)
+
+contract: ## Prism (proxy --errors) in front of the live server: SDK flows of every vendor, then the Go end-to-end suite.
+	scripts/contract.sh
+
+check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
 	scripts/check-generated.sh
 
 vet:
@@ -25,11 +42,12 @@ vet:
 lint-spec: ## Spectral (spectral:oas) + Redocly (recommended) + kin-openapi, versions pinned in package-lock.json.
 	scripts/lint-spec.sh
 
-test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite.
+test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite; the /docs test in Chromium.
 	scripts/ensure-postgres.sh
+	scripts/ensure-chromium.sh
 	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race ./...
 
-test: check-generated vet lint-spec test-go ## Everything CI checks.
+test: check-generated vet lint-spec test-go contract ## Everything CI checks.
 
 bench: ## Load benchmark of every vendor's hot flows next to this machine's floors; writes bench/results.md.
 	scripts/bench.sh -results bench/results.md
@@ -44,4 +62,4 @@ bench-go: ## Go micro-benchmarks (-benchmem) of the request path and the end-to-
 ci: test
 
 clean:
-	rm -rf bin node_modules accountd.db accountd.db-* accountd.secret
+	rm -rf bin build node_modules accountd.db accountd.db-* accountd.secret

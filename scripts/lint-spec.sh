@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Lints the API description (openapi.yaml, or the file given as $1) with three tools:
+# Lints the API description (openapi.yaml and each vendor's slice in sdk/specs/, or the files
+# given as arguments) with three tools:
 #   1. Spectral   (@stoplight/spectral-cli, .spectral.yaml: spectral:oas + our rules); warnings fail.
 #   2. Redocly    (@redocly/cli, redocly.yaml: recommended); errors fail, warnings are printed.
 #   3. kin-openapi's validator, the parser the server itself uses (version from go.mod).
@@ -10,7 +11,11 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-spec="${1:-openapi.yaml}"
+if (($#)); then
+  specs=("$@")
+else
+  specs=(openapi.yaml sdk/specs/*.yaml)
+fi
 GO="${GO:-go}"
 
 export REDOCLY_TELEMETRY=off
@@ -19,10 +24,12 @@ export npm_config_update_notifier=false
 export npm_config_fund=false
 export npm_config_audit=false
 
-if [[ ! -f "$spec" ]]; then
-  echo "lint-spec: $spec not found (run from the repository; the spec lives at ./openapi.yaml)" >&2
-  exit 1
-fi
+for spec in "${specs[@]}"; do
+  if [[ ! -f "$spec" ]]; then
+    echo "lint-spec: $spec not found (run from the repository; the spec lives at ./openapi.yaml)" >&2
+    exit 1
+  fi
+done
 for tool in node npm npx "$GO"; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "lint-spec: '$tool' is not on PATH; install Node.js >= 20.19 with npm (Debian: apt-get install nodejs npm) and Go." >&2
@@ -30,34 +37,31 @@ for tool in node npm npx "$GO"; do
   fi
 done
 
-# npm ci writes node_modules/.package-lock.json last; use it as the "installed" stamp.
-stamp=node_modules/.package-lock.json
-if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" || package.json -nt "$stamp" ]]; then
-  echo "lint-spec: installing pinned lint tools (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+scripts/npm-tools.sh
 
 failed=()
 
-echo "lint-spec: spectral lint --fail-severity=warn $spec"
-if ! npx --no -- spectral lint --fail-severity=warn "$spec"; then
-  failed+=("spectral")
-fi
+for spec in "${specs[@]}"; do
+  echo "lint-spec: spectral lint --fail-severity=warn $spec"
+  if ! npx --no -- spectral lint --fail-severity=warn "$spec"; then
+    failed+=("spectral $spec")
+  fi
 
-echo "lint-spec: redocly lint --format=stylish $spec"
-if ! npx --no -- redocly lint --format=stylish "$spec"; then
-  failed+=("redocly")
-fi
+  echo "lint-spec: redocly lint --format=stylish $spec"
+  if ! npx --no -- redocly lint --format=stylish "$spec"; then
+    failed+=("redocly $spec")
+  fi
 
-echo "lint-spec: kin-openapi validate $spec"
-if "$GO" run github.com/getkin/kin-openapi/cmd/validate -multi -- "$spec"; then
-  echo "kin-openapi: $spec is valid"
-else
-  failed+=("kin-openapi")
-fi
+  echo "lint-spec: kin-openapi validate $spec"
+  if "$GO" run github.com/getkin/kin-openapi/cmd/validate -multi -- "$spec"; then
+    echo "kin-openapi: $spec is valid"
+  else
+    failed+=("kin-openapi $spec")
+  fi
+done
 
 if ((${#failed[@]})); then
   echo "lint-spec: FAILED: ${failed[*]} (see the output above)" >&2
   exit 1
 fi
-echo "lint-spec: ok (spectral, redocly, kin-openapi)"
+echo "lint-spec: ok (spectral, redocly, kin-openapi: ${specs[*]})"

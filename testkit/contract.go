@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"unicode/utf8"
@@ -65,7 +66,20 @@ func LoadContract(t testing.TB, path string) *Contract {
 	return c
 }
 
+// textMediaTypes are served as text whose schema is a string (the /docs page and its assets);
+// kin-openapi decodes only text/plain as text until told about the others.
+var textMediaTypes = []string{"text/html", "text/javascript", "text/css"}
+
+var registerTextDecoders = sync.OnceFunc(func() {
+	for _, ct := range textMediaTypes {
+		if openapi3filter.RegisteredBodyDecoder(ct) == nil {
+			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
+		}
+	}
+})
+
 func loadContract(path string) (*Contract, error) {
+	registerTextDecoders()
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = true
 	loader.ReadFromURIFunc = openapi3.ReadFromFile
@@ -146,9 +160,16 @@ func (c *Contract) Checked() int {
 //
 // It reads each response body to the end before returning, so it does not suit streaming responses.
 // Errors from base are returned as they are, without a check. t must outlive the transport's use.
+//
+// With EnvPrism set (`make contract`) and base nil, requests go through that Prism proxy
+// (PrismTransport), which checks them and their responses too.
 func (c *Contract) Transport(t testing.TB, base http.RoundTripper) http.RoundTripper {
 	if base == nil {
-		base = http.DefaultTransport
+		if prism := PrismFromEnv(); prism != nil {
+			base = PrismTransport(t, prism, nil)
+		} else {
+			base = http.DefaultTransport
+		}
 	}
 	return &contractTransport{contract: c, t: t, base: base}
 }

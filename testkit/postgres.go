@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +27,8 @@ const (
 	// EnvCI is set to true by CI systems (GitHub Actions, GitLab, ...). It implies EnvRequirePostgres,
 	// because a CI run that silently skipped every PostgreSQL test would still report success.
 	EnvCI = "CI"
+	// EnvBackends, a comma-separated list of backend names, narrows Backends (unset: all).
+	EnvBackends = "ACCOUNTD_TEST_BACKENDS"
 )
 
 // DefaultPostgresURL is the server used when EnvPostgres is unset: the one scripts/ensure-postgres.sh starts.
@@ -64,12 +68,29 @@ type Backend struct {
 //
 // The sqlite DSN is a plain file path in t.TempDir() rather than ":memory:", because the service opens
 // several connections to one database and each in-memory connection would see its own empty one.
+//
+// EnvBackends (e.g. "postgres") keeps only the named backends: the contract run (`make
+// contract`) checks the HTTP exchanges, which do not depend on the database, on PostgreSQL only.
 func Backends(t testing.TB) []Backend {
 	t.Helper()
-	return []Backend{
+	all := []Backend{
 		{Name: "sqlite", DSN: sqlitePath},
 		{Name: "postgres", DSN: PostgresURL},
 	}
+	only := os.Getenv(EnvBackends)
+	if only == "" {
+		return all
+	}
+	var kept []Backend
+	for _, b := range all {
+		if slices.Contains(strings.Split(only, ","), b.Name) {
+			kept = append(kept, b)
+		}
+	}
+	if len(kept) == 0 {
+		t.Fatalf("testkit: %s=%q names no backend (sqlite, postgres)", EnvBackends, only)
+	}
+	return kept
 }
 
 // sqlitePath returns the path of a not yet existing SQLite database file in t.TempDir(), which the

@@ -1062,6 +1062,35 @@ type ClientInterface interface {
 	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
 	RixlGetEmailStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDocs Interactive API reference
+	//
+	// Swagger UI over `/openapi.json`, grouped by vendor tag. Its scripts and styles are embedded
+	// in the server (no CDN), and the page is served under a strict Content-Security-Policy.
+	//
+	// Corresponds with GET /docs (the `GetDocs` operationId).
+	GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocsScript The reference page's start-up script
+	//
+	// Starts Swagger UI on `/openapi.json` (a file, since the page allows no inline script).
+	//
+	// Corresponds with GET /docs/docs.js (the `GetDocsScript` operationId).
+	GetDocsScript(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocsSwaggerUIBundle Swagger UI's script
+	//
+	// swagger-ui-dist's `swagger-ui-bundle.js`, at the version pinned in package.json.
+	//
+	// Corresponds with GET /docs/swagger-ui-bundle.js (the `GetDocsSwaggerUIBundle` operationId).
+	GetDocsSwaggerUIBundle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDocsSwaggerUIStyle Swagger UI's style sheet
+	//
+	// swagger-ui-dist's `swagger-ui.css`, at the version pinned in package.json.
+	//
+	// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
+	GetDocsSwaggerUIStyle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PaywayCompletePasswordResetWithBody Complete a password reset
 	//
 	// Sets a new password with a reset code of the account `id`. The code works once and five
@@ -1290,6 +1319,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 	GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVendorOpenAPIYAML One vendor's slice of this document, as YAML
+	//
+	// Only the operations of one vendor and the components they use (its schemas, responses,
+	// security schemes...), so that an SDK generated from it holds no other vendor's types. The
+	// same files are checked in under `sdk/specs/` (`make specs`).
+	//
+	// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
+	GetVendorOpenAPIYAML(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetReadiness Readiness check
 	//
@@ -3048,6 +3086,75 @@ func (c *Client) RixlGetEmailStatus(ctx context.Context, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// GetDocs Interactive API reference
+//
+// Swagger UI over `/openapi.json`, grouped by vendor tag. Its scripts and styles are embedded
+// in the server (no CDN), and the page is served under a strict Content-Security-Policy.
+//
+// Corresponds with GET /docs (the `GetDocs` operationId).
+func (c *Client) GetDocs(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocsScript The reference page's start-up script
+//
+// Starts Swagger UI on `/openapi.json` (a file, since the page allows no inline script).
+//
+// Corresponds with GET /docs/docs.js (the `GetDocsScript` operationId).
+func (c *Client) GetDocsScript(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocsScriptRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocsSwaggerUIBundle Swagger UI's script
+//
+// swagger-ui-dist's `swagger-ui-bundle.js`, at the version pinned in package.json.
+//
+// Corresponds with GET /docs/swagger-ui-bundle.js (the `GetDocsSwaggerUIBundle` operationId).
+func (c *Client) GetDocsSwaggerUIBundle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocsSwaggerUIBundleRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDocsSwaggerUIStyle Swagger UI's style sheet
+//
+// swagger-ui-dist's `swagger-ui.css`, at the version pinned in package.json.
+//
+// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
+func (c *Client) GetDocsSwaggerUIStyle(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDocsSwaggerUIStyleRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PaywayCompletePasswordResetWithBody Complete a password reset
 //
 // Sets a new password with a reset code of the account `id`. The code works once and five
@@ -3477,6 +3584,25 @@ func (c *Client) GetOpenAPIJSON(ctx context.Context, reqEditors ...RequestEditor
 // Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 func (c *Client) GetOpenAPIYAML(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOpenAPIYAMLRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVendorOpenAPIYAML One vendor's slice of this document, as YAML
+//
+// Only the operations of one vendor and the components they use (its schemas, responses,
+// security schemes...), so that an SDK generated from it holds no other vendor's types. The
+// same files are checked in under `sdk/specs/` (`make specs`).
+//
+// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
+func (c *Client) GetVendorOpenAPIYAML(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVendorOpenAPIYAMLRequest(c.Server, file)
 	if err != nil {
 		return nil, err
 	}
@@ -5093,6 +5219,114 @@ func NewRixlGetEmailStatusRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetDocsRequest constructs an http.Request for the GetDocs method
+func NewGetDocsRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/docs")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetDocsScriptRequest constructs an http.Request for the GetDocsScript method
+func NewGetDocsScriptRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/docs/docs.js")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetDocsSwaggerUIBundleRequest constructs an http.Request for the GetDocsSwaggerUIBundle method
+func NewGetDocsSwaggerUIBundleRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/docs/swagger-ui-bundle.js")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetDocsSwaggerUIStyleRequest constructs an http.Request for the GetDocsSwaggerUIStyle method
+func NewGetDocsSwaggerUIStyleRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/docs/swagger-ui.css")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPaywayCompletePasswordResetRequest calls the generic PaywayCompletePasswordReset builder with application/json body
 func NewPaywayCompletePasswordResetRequest(server string, body PaywayCompletePasswordResetJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -5554,6 +5788,40 @@ func NewGetOpenAPIYAMLRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/openapi.yaml")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetVendorOpenAPIYAMLRequest constructs an http.Request for the GetVendorOpenAPIYAML method
+func NewGetVendorOpenAPIYAMLRequest(server string, file string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "file", file, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/openapi/%s", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -6631,6 +6899,43 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
 	RixlGetEmailStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RixlGetEmailStatusResponse, error)
 
+	// GetDocsWithResponse Interactive API reference
+	//
+	// Swagger UI over `/openapi.json`, grouped by vendor tag. Its scripts and styles are embedded
+	// in the server (no CDN), and the page is served under a strict Content-Security-Policy.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /docs (the `GetDocs` operationId).
+	GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error)
+
+	// GetDocsScriptWithResponse The reference page's start-up script
+	//
+	// Starts Swagger UI on `/openapi.json` (a file, since the page allows no inline script).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /docs/docs.js (the `GetDocsScript` operationId).
+	GetDocsScriptWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsScriptResponse, error)
+
+	// GetDocsSwaggerUIBundleWithResponse Swagger UI's script
+	//
+	// swagger-ui-dist's `swagger-ui-bundle.js`, at the version pinned in package.json.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /docs/swagger-ui-bundle.js (the `GetDocsSwaggerUIBundle` operationId).
+	GetDocsSwaggerUIBundleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsSwaggerUIBundleResponse, error)
+
+	// GetDocsSwaggerUIStyleWithResponse Swagger UI's style sheet
+	//
+	// swagger-ui-dist's `swagger-ui.css`, at the version pinned in package.json.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
+	GetDocsSwaggerUIStyleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsSwaggerUIStyleResponse, error)
+
 	// PaywayCompletePasswordResetWithBodyWithResponse Complete a password reset
 	//
 	// Sets a new password with a reset code of the account `id`. The code works once and five
@@ -6869,6 +7174,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPIYAML` operationId).
 	GetOpenAPIYAMLWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPIYAMLResponse, error)
+
+	// GetVendorOpenAPIYAMLWithResponse One vendor's slice of this document, as YAML
+	//
+	// Only the operations of one vendor and the components they use (its schemas, responses,
+	// security schemes...), so that an SDK generated from it holds no other vendor's types. The
+	// same files are checked in under `sdk/specs/` (`make specs`).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
+	GetVendorOpenAPIYAMLWithResponse(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*GetVendorOpenAPIYAMLResponse, error)
 
 	// GetReadinessWithResponse Readiness check
 	//
@@ -11514,6 +11830,177 @@ func (r RixlGetEmailStatusResponse) ContentType() string {
 	return ""
 }
 
+// GetDocsResponse200Headers the declared response headers of an HTTP 200 response for GetDocs
+type GetDocsResponse200Headers struct {
+	ContentSecurityPolicy string
+}
+
+type GetDocsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDocsResponse200Headers
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetDocsResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocsScriptResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetDocsScriptResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocsScriptResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocsScriptResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocsScriptResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocsScriptResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocsSwaggerUIBundleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetDocsSwaggerUIBundleResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocsSwaggerUIBundleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocsSwaggerUIBundleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocsSwaggerUIBundleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocsSwaggerUIBundleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetDocsSwaggerUIStyleResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetDocsSwaggerUIStyleResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDocsSwaggerUIStyleResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDocsSwaggerUIStyleResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDocsSwaggerUIStyleResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDocsSwaggerUIStyleResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PaywayCompletePasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCompletePasswordReset
 type PaywayCompletePasswordResetResponse401Headers struct {
 	WWWAuthenticate string
@@ -12556,13 +13043,13 @@ type GetOpenAPIYAMLResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// YAML200 the response for an HTTP 200 `application/yaml` response
-	YAML200 *map[string]interface{}
+	YAML200 *interface{}
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
-func (r GetOpenAPIYAMLResponse) GetYAML200() *map[string]interface{} {
+func (r GetOpenAPIYAMLResponse) GetYAML200() *interface{} {
 	return r.YAML200
 }
 
@@ -12594,6 +13081,68 @@ func (r GetOpenAPIYAMLResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOpenAPIYAMLResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVendorOpenAPIYAMLResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// YAML200 the response for an HTTP 200 `application/yaml` response
+	YAML200 *interface{}
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ServiceBadRequest
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *ServiceNotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *ServicePayloadTooLarge
+}
+
+// GetYAML200 returns the response for an HTTP 200 `application/yaml` response
+func (r GetVendorOpenAPIYAMLResponse) GetYAML200() *interface{} {
+	return r.YAML200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetVendorOpenAPIYAMLResponse) GetJSON400() *ServiceBadRequest {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetVendorOpenAPIYAMLResponse) GetJSON404() *ServiceNotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r GetVendorOpenAPIYAMLResponse) GetJSON413() *ServicePayloadTooLarge {
+	return r.JSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVendorOpenAPIYAMLResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVendorOpenAPIYAMLResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVendorOpenAPIYAMLResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVendorOpenAPIYAMLResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14112,6 +14661,67 @@ func (c *ClientWithResponses) RixlGetEmailStatusWithResponse(ctx context.Context
 	return ParseRixlGetEmailStatusResponse(rsp)
 }
 
+// GetDocsWithResponse Interactive API reference
+//
+// Swagger UI over `/openapi.json`, grouped by vendor tag. Its scripts and styles are embedded
+// in the server (no CDN), and the page is served under a strict Content-Security-Policy.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /docs (the `GetDocs` operationId).
+func (c *ClientWithResponses) GetDocsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsResponse, error) {
+	rsp, err := c.GetDocs(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocsResponse(rsp)
+}
+
+// GetDocsScriptWithResponse The reference page's start-up script
+//
+// Starts Swagger UI on `/openapi.json` (a file, since the page allows no inline script).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /docs/docs.js (the `GetDocsScript` operationId).
+func (c *ClientWithResponses) GetDocsScriptWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsScriptResponse, error) {
+	rsp, err := c.GetDocsScript(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocsScriptResponse(rsp)
+}
+
+// GetDocsSwaggerUIBundleWithResponse Swagger UI's script
+//
+// swagger-ui-dist's `swagger-ui-bundle.js`, at the version pinned in package.json.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /docs/swagger-ui-bundle.js (the `GetDocsSwaggerUIBundle` operationId).
+func (c *ClientWithResponses) GetDocsSwaggerUIBundleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsSwaggerUIBundleResponse, error) {
+	rsp, err := c.GetDocsSwaggerUIBundle(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocsSwaggerUIBundleResponse(rsp)
+}
+
+// GetDocsSwaggerUIStyleWithResponse Swagger UI's style sheet
+//
+// swagger-ui-dist's `swagger-ui.css`, at the version pinned in package.json.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /docs/swagger-ui.css (the `GetDocsSwaggerUIStyle` operationId).
+func (c *ClientWithResponses) GetDocsSwaggerUIStyleWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDocsSwaggerUIStyleResponse, error) {
+	rsp, err := c.GetDocsSwaggerUIStyle(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDocsSwaggerUIStyleResponse(rsp)
+}
+
 // PaywayCompletePasswordResetWithBodyWithResponse Complete a password reset
 //
 // Sets a new password with a reset code of the account `id`. The code works once and five
@@ -14475,6 +15085,23 @@ func (c *ClientWithResponses) GetOpenAPIYAMLWithResponse(ctx context.Context, re
 		return nil, err
 	}
 	return ParseGetOpenAPIYAMLResponse(rsp)
+}
+
+// GetVendorOpenAPIYAMLWithResponse One vendor's slice of this document, as YAML
+//
+// Only the operations of one vendor and the components they use (its schemas, responses,
+// security schemes...), so that an SDK generated from it holds no other vendor's types. The
+// same files are checked in under `sdk/specs/` (`make specs`).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /openapi/{file} (the `GetVendorOpenAPIYAML` operationId).
+func (c *ClientWithResponses) GetVendorOpenAPIYAMLWithResponse(ctx context.Context, file string, reqEditors ...RequestEditorFn) (*GetVendorOpenAPIYAMLResponse, error) {
+	rsp, err := c.GetVendorOpenAPIYAML(ctx, file, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVendorOpenAPIYAMLResponse(rsp)
 }
 
 // GetReadinessWithResponse Readiness check
@@ -18853,6 +19480,123 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 	return response, nil
 }
 
+// ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
+func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDocsResponse200Headers
+		if values := rsp.Header.Values("Content-Security-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Security-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentSecurityPolicy = value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDocsScriptResponse parses an HTTP response from a GetDocsScriptWithResponse call
+func ParseGetDocsScriptResponse(rsp *http.Response) (*GetDocsScriptResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocsScriptResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDocsSwaggerUIBundleResponse parses an HTTP response from a GetDocsSwaggerUIBundleWithResponse call
+func ParseGetDocsSwaggerUIBundleResponse(rsp *http.Response) (*GetDocsSwaggerUIBundleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocsSwaggerUIBundleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetDocsSwaggerUIStyleResponse parses an HTTP response from a GetDocsSwaggerUIStyleWithResponse call
+func ParseGetDocsSwaggerUIStyleResponse(rsp *http.Response) (*GetDocsSwaggerUIStyleResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDocsSwaggerUIStyleResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParsePaywayCompletePasswordResetResponse parses an HTTP response from a PaywayCompletePasswordResetWithResponse call
 func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayCompletePasswordResetResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -19792,11 +20536,58 @@ func ParseGetOpenAPIYAMLResponse(rsp *http.Response) (*GetOpenAPIYAMLResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
-		var dest map[string]interface{}
+		var dest interface{}
 		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.YAML200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ServicePayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVendorOpenAPIYAMLResponse parses an HTTP response from a GetVendorOpenAPIYAMLWithResponse call
+func ParseGetVendorOpenAPIYAMLResponse(rsp *http.Response) (*GetVendorOpenAPIYAMLResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVendorOpenAPIYAMLResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+		var dest interface{}
+		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.YAML200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ServiceBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ServiceNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest ServicePayloadTooLarge

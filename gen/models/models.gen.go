@@ -1597,6 +1597,12 @@ type RixlUnsupportedMediaType = RixlError
 // RixlVerificationSent defines model for RixlVerificationSent.
 type RixlVerificationSent = RixlVerificationSentResponse
 
+// ServiceBadRequest defines model for ServiceBadRequest.
+type ServiceBadRequest = ServiceError
+
+// ServiceNotFound defines model for ServiceNotFound.
+type ServiceNotFound = ServiceError
+
 // ServicePayloadTooLarge defines model for ServicePayloadTooLarge.
 type ServicePayloadTooLarge = ServiceError
 

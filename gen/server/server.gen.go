@@ -130,6 +130,18 @@ type ServerInterface interface {
 	// RixlGetEmailStatus Email status of the current account
 	// (GET /auth/v1/users/current/emails/status)
 	RixlGetEmailStatus(ctx echo.Context) error
+	// GetDocs Interactive API reference
+	// (GET /docs)
+	GetDocs(ctx echo.Context) error
+	// GetDocsScript The reference page's start-up script
+	// (GET /docs/docs.js)
+	GetDocsScript(ctx echo.Context) error
+	// GetDocsSwaggerUIBundle Swagger UI's script
+	// (GET /docs/swagger-ui-bundle.js)
+	GetDocsSwaggerUIBundle(ctx echo.Context) error
+	// GetDocsSwaggerUIStyle Swagger UI's style sheet
+	// (GET /docs/swagger-ui.css)
+	GetDocsSwaggerUIStyle(ctx echo.Context) error
 	// PaywayCompletePasswordReset Complete a password reset
 	// (POST /external/api/v1/accounts/complete_password_reset)
 	PaywayCompletePasswordReset(ctx echo.Context) error
@@ -169,6 +181,9 @@ type ServerInterface interface {
 	// GetOpenAPIYAML This document, as YAML
 	// (GET /openapi.yaml)
 	GetOpenAPIYAML(ctx echo.Context) error
+	// GetVendorOpenAPIYAML One vendor's slice of this document, as YAML
+	// (GET /openapi/{file})
+	GetVendorOpenAPIYAML(ctx echo.Context, file string) error
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx echo.Context) error
@@ -558,6 +573,42 @@ func (w *ServerInterfaceWrapper) RixlGetEmailStatus(ctx echo.Context) error {
 	return err
 }
 
+// GetDocs converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDocs(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDocs(ctx)
+	return err
+}
+
+// GetDocsScript converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDocsScript(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDocsScript(ctx)
+	return err
+}
+
+// GetDocsSwaggerUIBundle converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDocsSwaggerUIBundle(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDocsSwaggerUIBundle(ctx)
+	return err
+}
+
+// GetDocsSwaggerUIStyle converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDocsSwaggerUIStyle(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDocsSwaggerUIStyle(ctx)
+	return err
+}
+
 // PaywayCompletePasswordReset converts echo context to params.
 func (w *ServerInterfaceWrapper) PaywayCompletePasswordReset(ctx echo.Context) error {
 	var err error
@@ -684,6 +735,22 @@ func (w *ServerInterfaceWrapper) GetOpenAPIYAML(ctx echo.Context) error {
 	return err
 }
 
+// GetVendorOpenAPIYAML converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVendorOpenAPIYAML(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "file" -------------
+	var file string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "file", ctx.Param("file"), &file, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter file: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVendorOpenAPIYAML(ctx, file)
+	return err
+}
+
 // GetReadiness converts echo context to params.
 func (w *ServerInterfaceWrapper) GetReadiness(ctx echo.Context) error {
 	var err error
@@ -744,6 +811,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadiness, options.OperationMiddlewares["getReadiness"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIYAML, options.OperationMiddlewares["getOpenAPIYAML"]...)
 	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPIJSON, options.OperationMiddlewares["getOpenAPIJSON"]...)
+	router.GET(options.BaseURL+"/openapi/:file", wrapper.GetVendorOpenAPIYAML, options.OperationMiddlewares["getVendorOpenAPIYAML"]...)
+	router.GET(options.BaseURL+"/docs", wrapper.GetDocs, options.OperationMiddlewares["getDocs"]...)
+	router.GET(options.BaseURL+"/docs/docs.js", wrapper.GetDocsScript, options.OperationMiddlewares["getDocsScript"]...)
+	router.GET(options.BaseURL+"/docs/swagger-ui-bundle.js", wrapper.GetDocsSwaggerUIBundle, options.OperationMiddlewares["getDocsSwaggerUIBundle"]...)
+	router.GET(options.BaseURL+"/docs/swagger-ui.css", wrapper.GetDocsSwaggerUIStyle, options.OperationMiddlewares["getDocsSwaggerUIStyle"]...)
 	router.POST(options.BaseURL+"/api/v2/register/", wrapper.WebshareRegister, options.OperationMiddlewares["webshareRegister"]...)
 	router.POST(options.BaseURL+"/api/v2/login/", wrapper.WebshareLogin, options.OperationMiddlewares["webshareLogin"]...)
 	router.POST(options.BaseURL+"/api/v2/logout/", wrapper.WebshareLogout, options.OperationMiddlewares["webshareLogout"]...)
@@ -933,6 +1005,10 @@ type RixlUnauthorizedJSONResponse struct {
 type RixlUnsupportedMediaTypeJSONResponse RixlError
 
 type RixlVerificationSentJSONResponse RixlVerificationSentResponse
+
+type ServiceBadRequestJSONResponse ServiceError
+
+type ServiceNotFoundJSONResponse ServiceError
 
 type ServicePayloadTooLargeJSONResponse ServiceError
 
@@ -8404,6 +8480,184 @@ func (response RixlGetEmailStatus500JSONResponse) VisitRixlGetEmailStatusRespons
 	return err
 }
 
+type GetDocsRequestObject struct {
+}
+
+type GetDocsResponseObject interface {
+	VisitGetDocsResponse(w http.ResponseWriter) error
+}
+
+type GetDocs200ResponseHeaders struct {
+	ContentSecurityPolicy string
+}
+
+type GetDocs200TexthtmlResponse struct {
+	Body          io.Reader
+	Headers       GetDocs200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetDocs200TexthtmlResponse) VisitGetDocsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetDocs413JSONResponse struct {
+	ServicePayloadTooLargeJSONResponse
+}
+
+func (response GetDocs413JSONResponse) VisitGetDocsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDocsScriptRequestObject struct {
+}
+
+type GetDocsScriptResponseObject interface {
+	VisitGetDocsScriptResponse(w http.ResponseWriter) error
+}
+
+type GetDocsScript200TextjavascriptResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetDocsScript200TextjavascriptResponse) VisitGetDocsScriptResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/javascript")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetDocsScript413JSONResponse struct {
+	ServicePayloadTooLargeJSONResponse
+}
+
+func (response GetDocsScript413JSONResponse) VisitGetDocsScriptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDocsSwaggerUIBundleRequestObject struct {
+}
+
+type GetDocsSwaggerUIBundleResponseObject interface {
+	VisitGetDocsSwaggerUIBundleResponse(w http.ResponseWriter) error
+}
+
+type GetDocsSwaggerUIBundle200TextjavascriptResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetDocsSwaggerUIBundle200TextjavascriptResponse) VisitGetDocsSwaggerUIBundleResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/javascript")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetDocsSwaggerUIBundle413JSONResponse struct {
+	ServicePayloadTooLargeJSONResponse
+}
+
+func (response GetDocsSwaggerUIBundle413JSONResponse) VisitGetDocsSwaggerUIBundleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDocsSwaggerUIStyleRequestObject struct {
+}
+
+type GetDocsSwaggerUIStyleResponseObject interface {
+	VisitGetDocsSwaggerUIStyleResponse(w http.ResponseWriter) error
+}
+
+type GetDocsSwaggerUIStyle200TextcssResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetDocsSwaggerUIStyle200TextcssResponse) VisitGetDocsSwaggerUIStyleResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/css")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetDocsSwaggerUIStyle413JSONResponse struct {
+	ServicePayloadTooLargeJSONResponse
+}
+
+func (response GetDocsSwaggerUIStyle413JSONResponse) VisitGetDocsSwaggerUIStyleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayCompletePasswordResetRequestObject struct {
 	Body *PaywayCompletePasswordResetJSONRequestBody
 }
@@ -9691,6 +9945,78 @@ func (response GetOpenAPIYAML413JSONResponse) VisitGetOpenAPIYAMLResponse(w http
 	return err
 }
 
+type GetVendorOpenAPIYAMLRequestObject struct {
+	File string `json:"file"`
+}
+
+type GetVendorOpenAPIYAMLResponseObject interface {
+	VisitGetVendorOpenAPIYAMLResponse(w http.ResponseWriter) error
+}
+
+type GetVendorOpenAPIYAML200ApplicationyamlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetVendorOpenAPIYAML200ApplicationyamlResponse) VisitGetVendorOpenAPIYAMLResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/yaml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetVendorOpenAPIYAML400JSONResponse struct{ ServiceBadRequestJSONResponse }
+
+func (response GetVendorOpenAPIYAML400JSONResponse) VisitGetVendorOpenAPIYAMLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVendorOpenAPIYAML404JSONResponse struct{ ServiceNotFoundJSONResponse }
+
+func (response GetVendorOpenAPIYAML404JSONResponse) VisitGetVendorOpenAPIYAMLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVendorOpenAPIYAML413JSONResponse struct {
+	ServicePayloadTooLargeJSONResponse
+}
+
+func (response GetVendorOpenAPIYAML413JSONResponse) VisitGetVendorOpenAPIYAMLResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadinessRequestObject struct {
 }
 
@@ -9854,6 +10180,18 @@ type StrictServerInterface interface {
 	// RixlGetEmailStatus Email status of the current account
 	// (GET /auth/v1/users/current/emails/status)
 	RixlGetEmailStatus(ctx context.Context, request RixlGetEmailStatusRequestObject) (RixlGetEmailStatusResponseObject, error)
+	// GetDocs Interactive API reference
+	// (GET /docs)
+	GetDocs(ctx context.Context, request GetDocsRequestObject) (GetDocsResponseObject, error)
+	// GetDocsScript The reference page's start-up script
+	// (GET /docs/docs.js)
+	GetDocsScript(ctx context.Context, request GetDocsScriptRequestObject) (GetDocsScriptResponseObject, error)
+	// GetDocsSwaggerUIBundle Swagger UI's script
+	// (GET /docs/swagger-ui-bundle.js)
+	GetDocsSwaggerUIBundle(ctx context.Context, request GetDocsSwaggerUIBundleRequestObject) (GetDocsSwaggerUIBundleResponseObject, error)
+	// GetDocsSwaggerUIStyle Swagger UI's style sheet
+	// (GET /docs/swagger-ui.css)
+	GetDocsSwaggerUIStyle(ctx context.Context, request GetDocsSwaggerUIStyleRequestObject) (GetDocsSwaggerUIStyleResponseObject, error)
 	// PaywayCompletePasswordReset Complete a password reset
 	// (POST /external/api/v1/accounts/complete_password_reset)
 	PaywayCompletePasswordReset(ctx context.Context, request PaywayCompletePasswordResetRequestObject) (PaywayCompletePasswordResetResponseObject, error)
@@ -9893,6 +10231,9 @@ type StrictServerInterface interface {
 	// GetOpenAPIYAML This document, as YAML
 	// (GET /openapi.yaml)
 	GetOpenAPIYAML(ctx context.Context, request GetOpenAPIYAMLRequestObject) (GetOpenAPIYAMLResponseObject, error)
+	// GetVendorOpenAPIYAML One vendor's slice of this document, as YAML
+	// (GET /openapi/{file})
+	GetVendorOpenAPIYAML(ctx context.Context, request GetVendorOpenAPIYAMLRequestObject) (GetVendorOpenAPIYAMLResponseObject, error)
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx context.Context, request GetReadinessRequestObject) (GetReadinessResponseObject, error)
@@ -11739,6 +12080,98 @@ func (sh *strictHandler) RixlGetEmailStatus(ctx echo.Context) error {
 	return nil
 }
 
+// GetDocs operation middleware
+func (sh *strictHandler) GetDocs(ctx echo.Context) error {
+	var request GetDocsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDocs(ctx.Request().Context(), request.(GetDocsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDocs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDocsResponseObject); ok {
+		return validResponse.VisitGetDocsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDocsScript operation middleware
+func (sh *strictHandler) GetDocsScript(ctx echo.Context) error {
+	var request GetDocsScriptRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDocsScript(ctx.Request().Context(), request.(GetDocsScriptRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDocsScript")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDocsScriptResponseObject); ok {
+		return validResponse.VisitGetDocsScriptResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDocsSwaggerUIBundle operation middleware
+func (sh *strictHandler) GetDocsSwaggerUIBundle(ctx echo.Context) error {
+	var request GetDocsSwaggerUIBundleRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDocsSwaggerUIBundle(ctx.Request().Context(), request.(GetDocsSwaggerUIBundleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDocsSwaggerUIBundle")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDocsSwaggerUIBundleResponseObject); ok {
+		return validResponse.VisitGetDocsSwaggerUIBundleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDocsSwaggerUIStyle operation middleware
+func (sh *strictHandler) GetDocsSwaggerUIStyle(ctx echo.Context) error {
+	var request GetDocsSwaggerUIStyleRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDocsSwaggerUIStyle(ctx.Request().Context(), request.(GetDocsSwaggerUIStyleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDocsSwaggerUIStyle")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDocsSwaggerUIStyleResponseObject); ok {
+		return validResponse.VisitGetDocsSwaggerUIStyleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PaywayCompletePasswordReset operation middleware
 func (sh *strictHandler) PaywayCompletePasswordReset(ctx echo.Context) error {
 	var request PaywayCompletePasswordResetRequestObject
@@ -12218,6 +12651,31 @@ func (sh *strictHandler) GetOpenAPIYAML(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetOpenAPIYAMLResponseObject); ok {
 		return validResponse.VisitGetOpenAPIYAMLResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVendorOpenAPIYAML operation middleware
+func (sh *strictHandler) GetVendorOpenAPIYAML(ctx echo.Context, file string) error {
+	var request GetVendorOpenAPIYAMLRequestObject
+
+	request.File = file
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVendorOpenAPIYAML(ctx.Request().Context(), request.(GetVendorOpenAPIYAMLRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVendorOpenAPIYAML")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVendorOpenAPIYAMLResponseObject); ok {
+		return validResponse.VisitGetVendorOpenAPIYAMLResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

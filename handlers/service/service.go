@@ -1,5 +1,5 @@
 // Package service implements the operations tagged Service in openapi.yaml, which belong to no
-// vendor: health and the API description itself. It also answers, with a plain {"detail"}
+// vendor: health, the API description (whole and per vendor) and its reference page. It also answers, with a plain {"detail"}
 // body, requests that fall under no vendor's paths.
 package service
 
@@ -38,6 +38,15 @@ func (s *Service) GetReadiness(ctx context.Context, _ server.GetReadinessRequest
 
 func (s *Service) GetOpenAPIYAML(context.Context, server.GetOpenAPIYAMLRequestObject) (server.GetOpenAPIYAMLResponseObject, error) {
 	return server.GetOpenAPIYAML200ApplicationyamlResponse{Body: bytes.NewReader(spec.YAML), ContentLength: int64(len(spec.YAML))}, nil
+}
+
+// GetVendorOpenAPIYAML serves one vendor's slice (tools/specslice), the same bytes as sdk/specs/.
+func (s *Service) GetVendorOpenAPIYAML(_ context.Context, req server.GetVendorOpenAPIYAMLRequestObject) (server.GetVendorOpenAPIYAMLResponseObject, error) {
+	doc, ok := spec.Vendor(req.File)
+	if !ok {
+		return server.GetVendorOpenAPIYAML404JSONResponse{ServiceNotFoundJSONResponse: server.ServiceNotFoundJSONResponse{Detail: "Not found."}}, nil
+	}
+	return server.GetVendorOpenAPIYAML200ApplicationyamlResponse{Body: bytes.NewReader(doc), ContentLength: int64(len(doc))}, nil
 }
 
 func (s *Service) GetOpenAPIJSON(context.Context, server.GetOpenAPIJSONRequestObject) (server.GetOpenAPIJSONResponseObject, error) {
