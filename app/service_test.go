@@ -143,7 +143,9 @@ func TestLivenessFastPathMatchesTheHandler(t *testing.T) {
 	fast, fastBody := e.raw("GET", "/healthz", "", "")
 	rec := httptest.NewRecorder()
 	e.app.HTTP.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
-	if fast.StatusCode != rec.Code || fastBody != rec.Body.String() || fast.Header.Get("Content-Type") != rec.Header().Get("Content-Type") {
+	// Trimmed: `make contract` runs this suite through Prism, which re-encodes JSON bodies.
+	if fast.StatusCode != rec.Code || strings.TrimSpace(fastBody) != strings.TrimSpace(rec.Body.String()) ||
+		fast.Header.Get("Content-Type") != rec.Header().Get("Content-Type") {
 		t.Fatalf("fast path %d %q %q, handler %d %q %q", fast.StatusCode, fast.Header.Get("Content-Type"), fastBody,
 			rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
 	}
