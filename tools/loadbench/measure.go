@@ -117,7 +117,7 @@ func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) (
 		return nil, err
 	}
 	defer dropDB(o, name)
-	smtp, err := mailtest.Listen("127.0.0.1:0")
+	smtp, err := mailtest.Listen("127.0.0.1:0", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,11 +20,10 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:2525", "listen address")
 	flag.Parse()
-	ln, err := net.Listen("tcp", *addr)
+	s, err := mailtest.Listen(*addr, log.New(os.Stderr, "smtpsink: ", 0))
 	if err != nil {
 		log.Fatalf("smtpsink: %v", err)
 	}
-	s, stop := mailtest.Serve(ln, log.New(os.Stderr, "smtpsink: ", 0))
 	fmt.Fprintln(os.Stderr, "smtpsink: listening on", s.URL())
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
@@ -36,5 +34,5 @@ func main() {
 		}
 		fmt.Printf("smtpsink: mail to %v: %q\n", m.To, m.Subject)
 	}
-	_ = stop()
+	_ = s.Close()
 }
