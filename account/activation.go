@@ -92,14 +92,7 @@ func (s *Service) CompleteActivation(ctx context.Context, code string, spec Cred
 	}
 	var sess Session
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.consumeCode(tx, row.ID); err != nil {
-			return err
-		}
-		acct, err := loadAccount(tx, row.UserID)
-		if err != nil {
-			return err
-		}
-		if err := acct.usable(); err != nil {
+		if err := s.redeemCode(tx, row); err != nil {
 			return err
 		}
 		now := s.now()

@@ -97,6 +97,19 @@ func (s *Service) consumeCode(tx *gorm.DB, id string) error {
 	return nil
 }
 
+// redeemCode consumes a code inside tx and checks that its owner can still use the account
+// (not deleted or suspended): what the flows that verify an address by a code do first.
+func (s *Service) redeemCode(tx *gorm.DB, row models.OneTimeCode) error {
+	if err := s.consumeCode(tx, row.ID); err != nil {
+		return err
+	}
+	acct, err := loadAccount(tx, row.UserID)
+	if err != nil {
+		return err
+	}
+	return acct.usable()
+}
+
 // revokeCodes revokes a user's live codes of the given purposes.
 func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) error {
 	q := tx.Model(&models.OneTimeCode{}).Where("user_id = ? AND consumed_at IS NULL AND revoked_at IS NULL", userID)

@@ -146,14 +146,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.consumeCode(tx, row.ID); err != nil {
-			return err
-		}
-		acct, err := loadAccount(tx, row.UserID)
-		if err != nil {
-			return err
-		}
-		if err := acct.usable(); err != nil {
+		if err := s.redeemCode(tx, row); err != nil {
 			return err
 		}
 		switch row.Purpose {
