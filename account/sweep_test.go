@@ -33,7 +33,7 @@ func TestSweepRemovesOnlyFinishedRows(t *testing.T) {
 		if err != nil || len(mails) != 1 {
 			t.Fatalf("claim: %v %v", mails, err)
 		}
-		if err := s.MailDelivered(ctx, mails[0].ID, false); err != nil {
+		if err := s.MailDelivered(ctx, false, mails[0].ID); err != nil {
 			t.Fatal(err)
 		}
 		if r, err := s.Sweep(ctx); err != nil || r.Mail != 1 {

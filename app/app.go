@@ -108,6 +108,15 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 			a.Dispatcher.Run(dctx, interval)
 		}
 	}()
+	if a.cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(a.cfg.DebugAddr, a.log)
+		if err != nil {
+			stopDispatch()
+			<-dispatchDone
+			return fmt.Errorf("ACCOUNTD_DEBUG_ADDR: %w", err)
+		}
+		defer stopDebug()
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(l) }()
 	a.log.Info("accountd listening", "addr", l.Addr().String(), "database", a.DB.Dialect)

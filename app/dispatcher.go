@@ -24,10 +24,11 @@ type Dispatcher struct {
 }
 
 func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 20, lease: 2 * time.Minute, maxAttempts: 8}
+	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 50, lease: 2 * time.Minute, maxAttempts: 8}
 }
 
-// DeliverDue sends every mail that is due now and returns how many were delivered.
+// DeliverDue sends every mail that is due now and returns how many were delivered. Each
+// claimed batch goes out over one SMTP session and is recorded as delivered in one statement.
 func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 	delivered := 0
 	for {
@@ -38,20 +39,28 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return delivered, nil
 		}
-		for _, m := range batch {
-			err := d.sender.Send(ctx, mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text})
-			if err != nil {
-				d.log.Warn("mail not delivered", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "err", err)
-				if ferr := d.core.MailFailed(ctx, m, err, d.maxAttempts, backoff(m.Attempts)); ferr != nil {
-					return delivered, ferr
-				}
+		msgs := make([]mail.Message, len(batch))
+		for i, m := range batch {
+			msgs[i] = mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text}
+		}
+		errs := d.sender.SendAll(ctx, msgs)
+		sent := make([]string, 0, len(batch))
+		for i, m := range batch {
+			if errs[i] == nil {
+				sent = append(sent, m.ID)
 				continue
 			}
-			if err := d.core.MailDelivered(ctx, m.ID, d.logged); err != nil {
-				return delivered, err
+			d.log.Warn("mail not delivered", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "err", errs[i])
+			if ferr := d.core.MailFailed(ctx, m, errs[i], d.maxAttempts, backoff(m.Attempts)); ferr != nil {
+				return delivered, ferr
 			}
-			delivered++
 		}
+		// Recorded even when ctx has ended: these mails were delivered, and leaving them leased
+		// would send them again when the lease runs out.
+		if err := d.core.MailDelivered(context.WithoutCancel(ctx), d.logged, sent...); err != nil {
+			return delivered, err
+		}
+		delivered += len(sent)
 	}
 }
 

@@ -42,6 +42,15 @@ func (s *LogSender) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
+// SendAll logs each of ms (see Send).
+func (s *LogSender) SendAll(ctx context.Context, ms []Message) []error {
+	errs := make([]error, len(ms))
+	for i, m := range ms {
+		errs[i] = s.Send(ctx, m)
+	}
+	return errs
+}
+
 // links returns the whitespace-delimited http:// and https:// tokens of text.
 func links(text string) []string {
 	var out []string

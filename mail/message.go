@@ -25,9 +25,13 @@ type Message struct {
 	Text string
 }
 
-// Sender delivers one message; an error means "not delivered, try again later".
+// Sender delivers messages; an error means "not delivered, try again later".
 type Sender interface {
 	Send(ctx context.Context, m Message) error
+	// SendAll delivers ms in order and returns one error per message (nil: delivered). An SMTP
+	// sender sends them over one connection: under load, a handshake per mail costs more than
+	// the mail (bench/results.md).
+	SendAll(ctx context.Context, ms []Message) []error
 }
 
 // ErrInvalidMessage marks errors about a Message that no retry can fix (bad

@@ -23,9 +23,8 @@ const sendTimeout = 30 * time.Second
 // under a different host name.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
-// smtpSender delivers over SMTP with one connection per message. Pooling
-// connections would save a handshake, but account mail is rare and a fresh
-// connection per message keeps failures independent and retries simple.
+// smtpSender delivers over SMTP with one connection per Send or SendAll: a batch of outbox
+// mail shares one session (a new MAIL transaction per message), a lone message gets its own.
 type smtpSender struct {
 	cfg  smtpConfig
 	from *netmail.Address
@@ -48,37 +47,73 @@ func newSMTPSender(cfg smtpConfig, from *netmail.Address, log *slog.Logger, root
 	}
 }
 
-// Send delivers m. It returns nil as soon as the server has accepted the
-// message data, even if closing the session afterwards fails: reporting such
-// a message as undelivered would make the caller send it twice.
+// Send delivers m. It returns nil as soon as the server has accepted the message data, even if
+// closing the session afterwards fails: reporting such a message as undelivered would make the
+// caller send it twice.
 func (s *smtpSender) Send(ctx context.Context, m Message) error {
-	msg, err := s.buildMsg(m)
-	if err != nil {
-		return err
+	return s.SendAll(ctx, []Message{m})[0]
+}
+
+// SendAll delivers ms over one SMTP session, each message in its own MAIL transaction, and
+// returns one error per message: a message refused by the server (or invalid) does not stop
+// the others, and a failed connection fails them all.
+func (s *smtpSender) SendAll(ctx context.Context, ms []Message) []error {
+	errs := make([]error, len(ms))
+	msgs := make([]*gomail.Msg, 0, len(ms))
+	idx := make([]int, 0, len(ms)) // msgs[j] is ms[idx[j]]
+	for i, m := range ms {
+		msg, err := s.buildMsg(m)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		msgs, idx = append(msgs, msg), append(idx, i)
 	}
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	if len(msgs) == 0 {
+		return errs
+	}
+	// The whole session is bounded; a batch gets a second more per extra message.
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout+time.Duration(len(msgs)-1)*time.Second)
 	defer cancel()
 
 	client, err := s.newClient(ctx)
 	if err != nil {
-		return fmt.Errorf("mail: configure SMTP client: %w", err)
+		for _, i := range idx {
+			errs[i] = fmt.Errorf("mail: configure SMTP client: %w", err)
+		}
+		return errs
 	}
 	conn, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return s.fail(ctx, m, "connect", err)
+		for _, i := range idx {
+			errs[i] = s.fail(ctx, ms[i], "connect", err)
+		}
+		return errs
 	}
-	sendErr := client.SendWithSMTPClient(conn, msg)
+	sendErr := client.SendWithSMTPClient(conn, msgs...)
 	closeErr := client.CloseWithSMTPClient(conn)
 
-	if !msg.IsDelivered() {
-		return s.fail(ctx, m, "send", sendErr)
+	delivered := 0
+	for j, msg := range msgs {
+		i := idx[j]
+		if !msg.IsDelivered() {
+			perMsg := sendErr // e.g. the connection check failed before any message
+			if e := msg.SendError(); e != nil {
+				perMsg = e
+			}
+			errs[i] = s.fail(ctx, ms[i], "send", perMsg)
+			continue
+		}
+		delivered++
+		s.log.DebugContext(ctx, "mail: delivered", "id", ms[i].ID, "to", ms[i].To, "server", s.cfg.addr())
 	}
-	if err := errors.Join(sendErr, closeErr); err != nil {
-		s.log.WarnContext(ctx, "mail: delivered, but the SMTP session did not end cleanly",
-			"id", m.ID, "server", s.cfg.addr(), "error", err)
+	if delivered > 0 {
+		if err := errors.Join(sendErr, closeErr); err != nil {
+			s.log.WarnContext(ctx, "mail: delivered, but the SMTP session did not end cleanly",
+				"delivered", delivered, "of", len(ms), "server", s.cfg.addr(), "error", err)
+		}
 	}
-	s.log.DebugContext(ctx, "mail: delivered", "id", m.ID, "to", m.To, "server", s.cfg.addr())
-	return nil
+	return errs
 }
 
 // fail wraps a delivery error with what was being done and, when the context
@@ -153,8 +188,9 @@ func (s *smtpSender) newClient(ctx context.Context) (*gomail.Client, error) {
 		gomail.WithTimeout(sendTimeout),
 		gomail.WithTLSConfig(s.tls),
 		gomail.WithDialContextFunc(dial),
-		// One message per connection: the connection is fresh, so NOOP proves
-		// nothing, and RSET after the last message is wasted round trip.
+		// The connection is fresh, so NOOP proves nothing; a finished DATA ends its
+		// transaction (RFC 5321 4.1.4), so the next MAIL needs no RSET (go-mail still
+		// sends one after a refused message).
 		gomail.WithoutNoop(),
 		gomail.WithoutRset(),
 	}

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -41,6 +42,7 @@ type options struct {
 	serverEnv  []string
 	soak       time.Duration
 	soakFlow   *regexp.Regexp
+	profile    bool
 }
 
 func main() {
@@ -67,6 +69,14 @@ func main() {
 	var soakFlow string
 	flag.DurationVar(&o.soak, "soak", 0, "after the flow matching -soak-flow, run it this long sampling the server's RSS (0: no soak)")
 	flag.StringVar(&soakFlow, "soak-flow", "Payway request_email_change", "the flow to soak (regexp on \"vendor name\")")
+	flag.Func("server-env", "an extra KEY=VALUE for the server's environment (repeatable), e.g. GOMEMLIMIT=off to compare settings", func(kv string) error {
+		if !strings.Contains(kv, "=") {
+			return fmt.Errorf("%q is not KEY=VALUE", kv)
+		}
+		o.serverEnv = append(o.serverEnv, kv)
+		return nil
+	})
+	flag.BoolVar(&o.profile, "profile", false, "take the server's CPU and allocation profiles of each measured run into -work (costs a few percent; not for the results table)")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: 1 s warm-up, 2 s per flow, 16 accounts per vendor (CI)")
 	flag.Parse()
 	if o.quick {

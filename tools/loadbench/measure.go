@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ type result struct {
 	statuses  map[string]int64
 	requests  int64
 	cpuPerReq time.Duration // server process CPU (user+system) per request
+	pgPerReq  time.Duration // PostgreSQL's processes' CPU per request
+	backlog   int           // mails still queued when the run ended
+	drain     time.Duration // how long delivering them took
 	machine   float64       // share of the whole machine busy during the run (0..1)
 	peakRSSKB int64         // server peak RSS during the measured run
 	ratio     float64       // rps / its floor's rate
@@ -29,6 +33,11 @@ type result struct {
 // measure runs one flow against s: warm-up, then the measured run, reading the server's CPU and
 // peak RSS from /proc around it.
 func measure(ctx context.Context, o *options, s *server, f flow) (result, error) {
+	return measureProfiled(ctx, o, s, f, nil)
+}
+
+// measureProfiled is measure, taking the server's profiles of the measured run when p is set.
+func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *profiler) (result, error) {
 	res := result{flow: f}
 	conns := f.conns
 	if conns == 0 {
@@ -69,9 +78,17 @@ func measure(ctx context.Context, o *options, s *server, f flow) (result, error)
 		return res, err
 	}
 	busy0, total0 := machineCPU()
+	pg0 := postgresCPU()
 	w.duration = o.duration
 	w.env = append(env, fmt.Sprintf("BENCH_STAMP=m%d", time.Now().UnixNano()))
+	profiled := func() error { return nil }
+	if p != nil {
+		profiled = p.during(ctx, f, o.duration)
+	}
 	r, err := w.run(ctx)
+	if perr := profiled(); err == nil && perr != nil {
+		err = fmt.Errorf("profile: %w", perr)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -80,11 +97,13 @@ func measure(ctx context.Context, o *options, s *server, f flow) (result, error)
 		return res, err
 	}
 	busy1, total1 := machineCPU()
+	pg1 := postgresCPU()
 	res.peakRSSKB, _ = statusKB(s.pid(), "VmHWM")
 	res.rps, res.p50, res.p99 = r.rps(), time.Duration(r.P50US)*time.Microsecond, time.Duration(r.P99US)*time.Microsecond
 	res.errors, res.statuses, res.requests = r.errors(), r.Statuses, r.Requests
 	if r.Requests > 0 {
 		res.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.Requests)
+		res.pgPerReq = (pg1 - pg0) / time.Duration(r.Requests)
 	}
 	if total1 > total0 {
 		res.machine = float64(busy1-busy0) / float64(total1-total0)
@@ -140,6 +159,15 @@ func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) (
 		// as GoTrue's anchor ran with captcha off; mail still goes over SMTP.
 		"ACCOUNTD_DEV=true",
 	}
+	var prof *profiler
+	if o.profile {
+		debugAddr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
+		env = append(env, "ACCOUNTD_DEBUG_ADDR="+debugAddr)
+		prof = &profiler{base: "http://" + debugAddr, dir: o.work}
+	}
 	env = append(env, o.serverEnv...)
 	if _, err := operator(ctx, o.accountd, env, "migrate"); err != nil {
 		return nil, err
@@ -184,13 +212,16 @@ func benchAccountd(ctx context.Context, o *options, stamp string, rep *report) (
 					continue
 				}
 			}
-			r, err := measure(ctx, o, s, f)
+			r, err := measureProfiled(ctx, o, s, f, prof)
 			if err != nil {
 				r.err = err
 				log.Printf("  %v", err)
 			}
 			if fl, ok := floors[f.floor]; ok && fl.rate > 0 {
 				r.ratio = r.rps / fl.rate
+			}
+			if r.backlog, r.drain, err = drainOutbox(ctx, dbURL); err != nil {
+				return append(out, r), fmt.Errorf("%s %s: outbox: %w", f.vendor, f.name, err)
 			}
 			smtp.Reset()
 			out = append(out, r)
@@ -243,4 +274,38 @@ func soak(ctx context.Context, o *options, s *server, f flow) (*soakResult, erro
 	close(done)
 	sk.result = r
 	return sk, err
+}
+
+// drainOutbox waits, after a flow's measured run, until the server has delivered every mail the
+// run queued (no pending outbox rows), so the next flow does not pay for this one's mail. It
+// returns the backlog found at the end of the run and how long delivering it took: a backlog
+// that grows run after run means mail delivery is slower than the requests that queue it.
+func drainOutbox(ctx context.Context, dbURL string) (backlog int, took time.Duration, err error) {
+	const q = "SELECT count(*) FROM outbox_messages WHERE status = 'pending'"
+	start := time.Now()
+	deadline := start.Add(5 * time.Minute)
+	for first := true; ; first = false {
+		v, err := psqlValue(ctx, dbURL, q)
+		if err != nil {
+			return backlog, time.Since(start), err
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return backlog, time.Since(start), fmt.Errorf("outbox count %q: %w", v, err)
+		}
+		if first {
+			backlog = n
+		}
+		if n == 0 {
+			return backlog, time.Since(start), nil
+		}
+		if time.Now().After(deadline) {
+			return backlog, time.Since(start), fmt.Errorf("%d mails still pending after %s", n, deadline.Sub(start))
+		}
+		select {
+		case <-ctx.Done():
+			return backlog, time.Since(start), ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }

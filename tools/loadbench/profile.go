@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// profiler takes the server's own CPU and allocation profiles during a measured run, from the
+// debug listener (ACCOUNTD_DEBUG_ADDR) that -profile turns on. Profiling costs the server a
+// few percent, so profiled runs are for finding what limits a flow, not for the results table.
+type profiler struct {
+	base string // http://127.0.0.1:PORT of the debug listener
+	dir  string
+}
+
+// during fetches a CPU profile and an allocation delta over d (the measured run's length,
+// less a second so both end inside it) into dir/<flow>.{cpu,allocs}.pprof, in the background;
+// wait returns the first error.
+func (p *profiler) during(ctx context.Context, f flow, d time.Duration) (wait func() error) {
+	secs := max(int((d-time.Second)/time.Second), 1)
+	name := fileName(f.vendor + " " + f.name)
+	errs := make(chan error, 2)
+	for _, kind := range []string{"profile", "allocs"} {
+		go func() {
+			out := filepath.Join(p.dir, name+"."+map[string]string{"profile": "cpu", "allocs": "allocs"}[kind]+".pprof")
+			errs <- p.fetch(ctx, fmt.Sprintf("%s/debug/pprof/%s?seconds=%d", p.base, kind, secs), out)
+		}()
+	}
+	return func() error { return firstErr(<-errs, <-errs) }
+}
+
+func (p *profiler) fetch(ctx context.Context, url, out string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("%s: %s: %s", url, resp.Status, b)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
+
+// fileName turns a flow's "vendor name" into a file name: "payway-request-email-change".
+func fileName(s string) string {
+	return strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(s), "-"), "-")
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
