@@ -34,7 +34,7 @@ func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targ
 	if err := acct.usable(); err != nil {
 		return err
 	}
-	if err := s.tx(ctx, func(tx *gorm.DB) error { return s.allowEmailChangeSend(tx, targetUserID) }); err != nil {
+	if err := s.allowEmailChangeSend(ctx, targetUserID); err != nil {
 		return err
 	}
 	if mustKey(newEmail) == mustKey(acct.primary.Address) {
@@ -64,23 +64,25 @@ func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targ
 }
 
 // allowEmailChangeSend counts one send for the user against the cooldown (one per
-// ResendCooldown) and the hourly limit. Each is one atomic upsert, so parallel requests
-// cannot slip past either.
-func (s *Service) allowEmailChangeSend(tx *gorm.DB, userID string) error {
-	limits := []struct {
-		scope  string
-		window time.Duration
-		max    int
-	}{
-		{"email-change-code-cooldown", s.cfg.ResendCooldown, 1},
-		{"email-change-code-hour", time.Hour, s.cfg.SendsPerHour},
+// ResendCooldown) and the hourly limit, both in ONE upsert committed at once (as the reset
+// request does), so parallel requests cannot slip past either. The hourly limit counts only
+// sends the cooldown let through: a hit it refuses is given back (the rare, flooding case pays
+// that statement). (Load benchmark: 1 statement where BEGIN, two upserts and COMMIT were 4.)
+func (s *Service) allowEmailChangeSend(ctx context.Context, userID string) error {
+	hourly := Limit{Scope: "email-change-code-hour", Window: time.Hour, Max: s.cfg.SendsPerHour}
+	hits, err := s.countEach(s.db.WithContext(ctx), window{s.keys.limitKey("email-change-code-cooldown", userID), s.cfg.ResendCooldown},
+		window{s.keys.limitKey(hourly.Scope, userID), hourly.Window})
+	if err != nil {
+		return internal(err)
 	}
-	for _, l := range limits {
-		if ok, wait, err := s.allow(tx, s.keys.limitKey(l.scope, userID), l.window, l.max); err != nil {
+	if hits[0] > 1 {
+		if err := s.refund(ctx, hourly, userID); err != nil {
 			return err
-		} else if !ok {
-			return throttled(wait)
 		}
+		return throttled(s.windowRest(s.cfg.ResendCooldown))
+	}
+	if hits[1] > hourly.Max {
+		return throttled(s.windowRest(hourly.Window))
 	}
 	return nil
 }

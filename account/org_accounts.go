@@ -90,20 +90,19 @@ type EmailChangeOptions struct {
 // request replaces the previous code. Mailing is limited (one per cooldown, SendsPerHour per
 // hour), decided inside the transaction that writes the code.
 func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, newEmail string, opts EmailChangeOptions) (EmailChangeCode, error) {
-	db := s.db.WithContext(ctx)
-	acct, err := orgMember(db, orgID, userID, "")
-	if err != nil {
+	// The address is checked first (values before account state, as Payway orders its checks),
+	// then the account and whether the address is free are read in one query.
+	if err := checkEmail(newEmail, FieldEmail); err != nil {
 		return EmailChangeCode{}, err
 	}
-	if err := checkEmail(newEmail, FieldEmail); err != nil {
+	acct, taken, err := orgMemberAndAddress(s.db.WithContext(ctx), orgID, userID, "", mustKey(newEmail))
+	if err != nil {
 		return EmailChangeCode{}, err
 	}
 	if mustKey(newEmail) == mustKey(acct.primary.Address) {
 		return EmailChangeCode{}, conflict(CodeEmailUnchanged, FieldEmail)
 	}
-	if taken, err := emailInUse(db, newEmail); err != nil {
-		return EmailChangeCode{}, internal(err)
-	} else if taken {
+	if taken {
 		return EmailChangeCode{}, errEmailTaken()
 	}
 	out := EmailChangeCode{CurrentEmail: acct.primary.Address, NewEmail: newEmail}

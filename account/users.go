@@ -17,30 +17,32 @@ type account struct {
 // findByEmail loads the user owning address (any of its addresses, compared by AddressKey).
 // ok is false when nobody owns it.
 func findByEmail(db *gorm.DB, address string) (acct account, ok bool, err error) {
-	var e models.Email
-	err = db.Where("address_key = ?", mustKey(address)).Take(&e).Error
+	// One round trip: the owner of the address, with its primary address (LEFT JOIN: a deleted
+	// account keeps no primary), where it took three (address, user, primary).
+	var row memberRow
+	err = db.Table("users").Select("users.*, "+primaryEmailColumns()).
+		Joins("JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ?", mustKey(address)).
+		Joins("LEFT JOIN emails ON emails.user_id = users.id AND emails.is_primary").
+		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return acct, false, nil
 	}
 	if err != nil {
 		return acct, false, err
 	}
-	acct, err = loadAccount(db, e.UserID)
-	return acct, err == nil, err
+	return account{user: row.User, primary: row.Primary}, true, nil
 }
 
 // loadAccount loads a user and its primary address. A deleted user has no address; primary is
 // then the zero value.
 func loadAccount(db *gorm.DB, userID string) (account, error) {
-	var acct account
-	if err := db.Take(&acct.user, "id = ?", userID).Error; err != nil {
-		return acct, err
-	}
-	err := db.Where("user_id = ? AND is_primary = ?", userID, true).Take(&acct.primary).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		err = nil
-	}
-	return acct, err
+	// One round trip (the user LEFT JOIN its primary address) where it took two: most flows
+	// start here. A deleted account has no primary address; its columns then read as zero.
+	var row memberRow
+	err := db.Table("users").Select("users.*, "+primaryEmailColumns()).
+		Joins("LEFT JOIN emails ON emails.user_id = users.id AND emails.is_primary").
+		Where("users.id = ?", userID).Take(&row).Error
+	return account{user: row.User, primary: row.Primary}, err
 }
 
 // usable refuses accounts that may not act.

@@ -37,7 +37,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.envErr != nil {
 		return nil, cfg.envErr
 	}
-	db, err := models.Open(ctx, cfg.DatabaseURL)
+	db, err := models.Open(ctx, cfg.DatabaseURL, models.Pool{MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/accountd/accountd/account"
@@ -19,12 +20,13 @@ type Dispatcher struct {
 	logged      bool // the sender only logs (no SMTP configured)
 	log         *slog.Logger
 	batch       int
+	workers     int
 	lease       time.Duration
 	maxAttempts int
 }
 
 func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 50, lease: 2 * time.Minute, maxAttempts: 8}
+	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
 }
 
 // DeliverDue sends every mail that is due now and returns how many were delivered. Each
@@ -68,8 +70,24 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 const sweepEvery = 10 * time.Minute
 
 // Run delivers due mail as soon as a transaction queues some, and every interval for retries
-// and other replicas' mail, until ctx ends; it sweeps now and then.
+// and other replicas' mail, until ctx ends; it sweeps now and then. Several workers deliver at
+// once (each claims its own batches), so that delivery keeps pace with the requests that
+// queue mail: one worker, a few SMTP round trips per mail, fell behind under load and left
+// mail minutes late (load benchmark, bench/results.md).
 func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
+	var wg sync.WaitGroup
+	for i := range d.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.work(ctx, interval, i == 0)
+		}()
+	}
+	wg.Wait()
+}
+
+// work is one worker's loop; the sweeper also clears rows that have done their job.
+func (d *Dispatcher) work(ctx context.Context, interval time.Duration, sweeper bool) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var lastSweep time.Time
@@ -77,7 +95,7 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("outbox dispatch", "err", err)
 		}
-		if time.Since(lastSweep) >= sweepEvery {
+		if sweeper && time.Since(lastSweep) >= sweepEvery {
 			lastSweep = time.Now()
 			if r, err := d.core.Sweep(ctx); err != nil && ctx.Err() == nil {
 				d.log.Error("sweep", "err", err)
@@ -89,7 +107,7 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-d.core.MailQueued():
+		case <-d.core.MailQueued(): // wake-ups coalesce: one worker takes each, and drains
 		}
 	}
 }

@@ -378,3 +378,37 @@ func scriptedServer(t *testing.T, quitReply string) string {
 	}()
 	return ln.Addr().String()
 }
+
+// A batch shares one SMTP session: a message the server refuses, or one that is invalid, fails
+// alone, and the messages after it are still delivered.
+func TestSMTPSendAllFailsMessagesAlone(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newTestSender(t, srv.URL(), srv)
+	ms := []Message{
+		{ID: "b-1", To: "ada@example.com", Subject: "refused", Text: "1"},
+		{ID: "bad id", To: "bob@example.com", Subject: "invalid", Text: "x"},
+		{ID: "b-3", To: "cy@example.com", Subject: "three", Text: "3"},
+		{ID: "b-4", To: "di@example.com", Subject: "four", Text: "4"},
+	}
+	srv.FailNext(1) // the first DATA of the session (b-1's) is refused
+	errs := s.SendAll(t.Context(), ms)
+	if len(errs) != len(ms) {
+		t.Fatalf("%d errors for %d messages", len(errs), len(ms))
+	}
+	if errs[0] == nil || !strings.Contains(errs[0].Error(), "451") || !strings.Contains(errs[0].Error(), "b-1") {
+		t.Errorf("refused message: %v, want the server's 451 for b-1", errs[0])
+	}
+	if !errors.Is(errs[1], ErrInvalidMessage) {
+		t.Errorf("invalid message: %v, want ErrInvalidMessage", errs[1])
+	}
+	if errs[2] != nil || errs[3] != nil {
+		t.Fatalf("messages after the refused one not delivered: %v", errs)
+	}
+	var got []string
+	for _, r := range srv.All() {
+		got = append(got, r.MessageID)
+	}
+	if strings.Join(got, " ") != "<b-3@accountd> <b-4@accountd>" {
+		t.Errorf("server has %v, want b-3 and b-4", got)
+	}
+}

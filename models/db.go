@@ -33,9 +33,20 @@ type DB struct {
 	SQLitePath string
 }
 
+// DefaultMaxConns is the PostgreSQL pool size when none is configured: enough connections that
+// requests waiting for one do not become the limit before PostgreSQL's CPU does (load
+// benchmark, bench/results.md), few enough for PostgreSQL's default max_connections of 100
+// to serve a few replicas.
+const DefaultMaxConns = 16
+
+// Pool sizes the PostgreSQL connection pool (SQLite always uses one connection).
+type Pool struct {
+	MaxConns int // open connections at most, all kept idle between requests; 0: DefaultMaxConns
+}
+
 // Open opens ACCOUNTD_DATABASE_URL: postgres:// or postgresql:// URLs use PostgreSQL; anything
 // else is an SQLite file path (default accountd.db). It checks that the database answers.
-func Open(ctx context.Context, databaseURL string) (*DB, error) {
+func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
 	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() },
 		// A lone Create/Update/Delete is one statement, atomic by itself; GORM's default wraps
 		// each in BEGIN ... COMMIT, three round trips for one (our models have no associations
@@ -50,8 +61,12 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(16)
-		sqlDB.SetMaxIdleConns(16)
+		maxConns := DefaultMaxConns
+		if len(pool) > 0 && pool[0].MaxConns > 0 {
+			maxConns = pool[0].MaxConns
+		}
+		sqlDB.SetMaxOpenConns(maxConns)
+		sqlDB.SetMaxIdleConns(maxConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		db := &DB{DB: gdb, Dialect: Postgres}
 		return db, db.Ping(ctx)

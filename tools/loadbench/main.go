@@ -43,6 +43,7 @@ type options struct {
 	soak       time.Duration
 	soakFlow   *regexp.Regexp
 	profile    bool
+	noFloors   bool
 }
 
 func main() {
@@ -63,7 +64,7 @@ func main() {
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "warm-up per flow")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured run per flow")
 	flag.IntVar(&o.conns, "c", 32, "connections (pgbench clients) per run")
-	flag.IntVar(&o.resetConns, "reset-c", 512, "connections for the reset flows (each answer takes at least 250 ms)")
+	flag.IntVar(&o.resetConns, "reset-c", 2048, "connections for the reset flows: each answer takes at least 250 ms, so c/0.25 s bounds their rate")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.IntVar(&o.users, "users", 128, "accounts per vendor")
 	var soakFlow string
@@ -76,11 +77,15 @@ func main() {
 		o.serverEnv = append(o.serverEnv, kv)
 		return nil
 	})
+	flag.BoolVar(&o.noFloors, "no-floors", false, "skip the floors (comparing builds or settings; ratios are then not computed, and -results is refused)")
 	flag.BoolVar(&o.profile, "profile", false, "take the server's CPU and allocation profiles of each measured run into -work (costs a few percent; not for the results table)")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: 1 s warm-up, 2 s per flow, 16 accounts per vendor (CI)")
 	flag.Parse()
 	if o.quick {
 		o.warmup, o.duration, o.users, o.resetConns = time.Second, 2*time.Second, 16, 64
+	}
+	if o.noFloors && o.results != "" {
+		log.Fatal("-no-floors: results.md rows need their floors")
 	}
 	o.soakFlow = regexp.MustCompile(soakFlow)
 	if flows != "" {
@@ -116,6 +121,28 @@ func run(ctx context.Context, o *options) error {
 	stamp := fmt.Sprintf("%d", time.Now().Unix())
 
 	// Floors first, on an idle machine.
+	if !o.noFloors {
+		if err := measureFloors(ctx, o, rep, stamp); err != nil {
+			return err
+		}
+	}
+
+	// accountd on its own throwaway database, with a real SMTP server.
+	rows, err := benchAccountd(ctx, o, stamp, rep)
+	rep.rows = rows
+	rep.loadAfter = loadAvg1()
+	rep.print(os.Stdout)
+	if err != nil {
+		return err
+	}
+	if o.results != "" {
+		return rep.writeMarkdown(o.results)
+	}
+	return nil
+}
+
+// measureFloors measures the three floors into rep.
+func measureFloors(ctx context.Context, o *options, rep *report, stamp string) error {
 	log.Print("floor: HTTP (bare net/http handler, 204)")
 	hf, err := httpFloor(ctx, o)
 	if err != nil {
@@ -139,18 +166,6 @@ func run(ctx context.Context, o *options) error {
 	}
 	pf.key = floorDB
 	rep.floors = append(rep.floors, pf)
-
-	// accountd on its own throwaway database, with a real SMTP server.
-	rows, err := benchAccountd(ctx, o, stamp, rep)
-	rep.rows = rows
-	rep.loadAfter = loadAvg1()
-	rep.print(os.Stdout)
-	if err != nil {
-		return err
-	}
-	if o.results != "" {
-		return rep.writeMarkdown(o.results)
-	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,20 +15,21 @@ import (
 
 // result is one measured flow.
 type result struct {
-	flow      flow
-	rps       float64
-	p50, p99  time.Duration
-	errors    int64
-	statuses  map[string]int64
-	requests  int64
-	cpuPerReq time.Duration // server process CPU (user+system) per request
-	pgPerReq  time.Duration // PostgreSQL's processes' CPU per request
-	backlog   int           // mails still queued when the run ended
-	drain     time.Duration // how long delivering them took
-	machine   float64       // share of the whole machine busy during the run (0..1)
-	peakRSSKB int64         // server peak RSS during the measured run
-	ratio     float64       // rps / its floor's rate
-	err       error
+	flow       flow
+	rps        float64
+	p50, p99   time.Duration
+	errors     int64
+	statuses   map[string]int64
+	requests   int64
+	cpuPerReq  time.Duration // server process CPU (user+system) per request
+	pgPerReq   time.Duration // PostgreSQL's processes' CPU per request
+	sinkPerReq time.Duration // this process's CPU per request: the SMTP server receiving the mail
+	backlog    int           // mails still queued when the run ended
+	drain      time.Duration // how long delivering them took
+	machine    float64       // share of the whole machine busy during the run (0..1)
+	peakRSSKB  int64         // server peak RSS during the measured run
+	ratio      float64       // rps / its floor's rate
+	err        error
 }
 
 // measure runs one flow against s: warm-up, then the measured run, reading the server's CPU and
@@ -79,6 +81,7 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	}
 	busy0, total0 := machineCPU()
 	pg0 := postgresCPU()
+	self0, _ := cpuTime(os.Getpid())
 	w.duration = o.duration
 	w.env = append(env, fmt.Sprintf("BENCH_STAMP=m%d", time.Now().UnixNano()))
 	profiled := func() error { return nil }
@@ -98,12 +101,14 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	}
 	busy1, total1 := machineCPU()
 	pg1 := postgresCPU()
+	self1, _ := cpuTime(os.Getpid())
 	res.peakRSSKB, _ = statusKB(s.pid(), "VmHWM")
 	res.rps, res.p50, res.p99 = r.rps(), time.Duration(r.P50US)*time.Microsecond, time.Duration(r.P99US)*time.Microsecond
 	res.errors, res.statuses, res.requests = r.errors(), r.Statuses, r.Requests
 	if r.Requests > 0 {
 		res.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.Requests)
 		res.pgPerReq = (pg1 - pg0) / time.Duration(r.Requests)
+		res.sinkPerReq = (self1 - self0) / time.Duration(r.Requests)
 	}
 	if total1 > total0 {
 		res.machine = float64(busy1-busy0) / float64(total1-total0)

@@ -82,10 +82,10 @@ func loadAvg1() float64 {
 	return v
 }
 
-// postgresCPU is the CPU used so far by every process named postgres (the server's backends,
-// WAL writer, checkpointer...): with the server's own, it says where a flow's time goes. A
-// backend that exits during the window takes its CPU along; the server's pool keeps its
-// connections, so that does not happen during a measured run.
+// postgresCPU is the CPU used so far by PostgreSQL: every live process named postgres
+// (backends, WAL writer, checkpointer...) plus what the postmaster's exited children used
+// (its cutime+cstime: an autovacuum worker or a psql session that ends during a run takes its
+// CPU into those). With the server's own, it says where a flow's time goes.
 func postgresCPU() time.Duration {
 	entries, _ := os.ReadDir("/proc")
 	var total time.Duration
@@ -98,9 +98,39 @@ func postgresCPU() time.Duration {
 		if err != nil || strings.TrimSpace(string(comm)) != "postgres" {
 			continue
 		}
-		if t, err := cpuTime(pid); err == nil {
-			total += t
+		f, err := statFields(pid)
+		if err != nil {
+			continue
 		}
+		ticks := field(f, 14) + field(f, 15)
+		if ppid := field(f, 4); ppid == 1 || !isPostgres(int(ppid)) { // the postmaster
+			ticks += field(f, 16) + field(f, 17)
+		}
+		total += time.Duration(ticks) * time.Second / clockTick
 	}
 	return total
+}
+
+// statFields returns the fields of /proc/<pid>/stat after the command name; field(f, n) reads
+// field n as proc(5) numbers them.
+func statFields(pid int) ([]string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
+	s := string(b)
+	return strings.Fields(s[strings.LastIndexByte(s, ')')+2:]), nil
+}
+
+func field(f []string, n int) int64 {
+	if n-3 >= len(f) {
+		return 0
+	}
+	v, _ := strconv.ParseInt(f[n-3], 10, 64)
+	return v
+}
+
+func isPostgres(pid int) bool {
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return err == nil && strings.TrimSpace(string(comm)) == "postgres"
 }

@@ -120,17 +120,17 @@ func (r *report) floorOf(key string) floor {
 func (r *report) print(w io.Writer) {
 	fmt.Fprintln(w, r.header())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "flow\trps\tp50\tp99\terrors\tCPU/req\tPG CPU/req\tpeak RSS\tmail backlog\tfloor\tratio\t")
+	fmt.Fprintln(tw, "flow\trps\tp50\tp99\terrors\tCPU/req\tPG CPU/req\tsink CPU/req\tbusy\tpeak RSS\tmail backlog\tfloor\tratio\t")
 	for _, f := range r.floors {
-		fmt.Fprintf(tw, "%s\t%.0f %s\t%s\t%s\t%d\t%s\t\t\t\t\t\t\n", f.name, f.rate, f.unit, ms(f.p50), ms(f.p99), f.errors, ms(f.cpuPerOp))
+		fmt.Fprintf(tw, "%s\t%.0f %s\t%s\t%s\t%d\t%s\t\t\t\t\t\t\t\t\n", f.name, f.rate, f.unit, ms(f.p50), ms(f.p99), f.errors, ms(f.cpuPerOp))
 	}
 	for _, x := range r.rows {
 		if x.err != nil {
-			fmt.Fprintf(tw, "%s %s\tFAILED: %v\t\t\t\t\t\t\t\t\t\t\n", x.flow.vendor, x.flow.name, x.err)
+			fmt.Fprintf(tw, "%s %s\tFAILED: %v\t\t\t\t\t\t\t\t\t\t\t\t\n", x.flow.vendor, x.flow.name, x.err)
 			continue
 		}
-		fmt.Fprintf(tw, "%s %s\t%.0f\t%s\t%s\t%d%s\t%s\t%s\t%d MB\t%s\t%s\t%.2f\t\n", x.flow.vendor, x.flow.name, x.rps, ms(x.p50), ms(x.p99),
-			x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), x.peakRSSKB/1024, backlogText(x), x.flow.floor, x.ratio)
+		fmt.Fprintf(tw, "%s %s\t%.0f\t%s\t%s\t%d%s\t%s\t%s\t%s\t%.0f%%\t%d MB\t%s\t%s\t%.2f\t\n", x.flow.vendor, x.flow.name, x.rps, ms(x.p50), ms(x.p99),
+			x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), ms(x.sinkPerReq), 100*x.machine, x.peakRSSKB/1024, backlogText(x), x.flow.floor, x.ratio)
 	}
 	tw.Flush()
 }
@@ -155,19 +155,19 @@ func (r *report) markdown() string {
 	if len(r.missing) > 0 {
 		fmt.Fprintf(&b, "\nNot covered (not in this build's openapi.yaml): %s.\n", strings.Join(r.missing, ", "))
 	}
-	b.WriteString("\n| vendor | flow | rps | p50 | p99 | errors | server CPU/request | PostgreSQL CPU/request | machine busy | peak RSS | mail backlog at end (delivered in) | floor | ratio to floor |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n| vendor | flow | rps | p50 | p99 | errors | server CPU/request | PostgreSQL CPU/request | SMTP server CPU/request | machine busy | peak RSS | mail backlog at end (delivered in) | floor | ratio to floor |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, x := range r.rows {
 		if x.err != nil {
-			fmt.Fprintf(&b, "| %s | %s | failed: %s | | | | | | | | | | |\n", x.flow.vendor, x.flow.name, strings.ReplaceAll(x.err.Error(), "|", "/"))
+			fmt.Fprintf(&b, "| %s | %s | failed: %s | | | | | | | | | | | |\n", x.flow.vendor, x.flow.name, strings.ReplaceAll(x.err.Error(), "|", "/"))
 			continue
 		}
 		conns := ""
 		if x.flow.conns != 0 {
 			conns = fmt.Sprintf(" (c=%d)", x.flow.conns)
 		}
-		fmt.Fprintf(&b, "| %s | %s%s | %.0f | %s | %s | %d%s | %s | %s | %.0f%% | %d MB | %s | %s | **%.2f** |\n", x.flow.vendor, x.flow.name, conns,
-			x.rps, ms(x.p50), ms(x.p99), x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), 100*x.machine, x.peakRSSKB/1024,
+		fmt.Fprintf(&b, "| %s | %s%s | %.0f | %s | %s | %d%s | %s | %s | %s | %.0f%% | %d MB | %s | %s | **%.2f** |\n", x.flow.vendor, x.flow.name, conns,
+			x.rps, ms(x.p50), ms(x.p99), x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), ms(x.sinkPerReq), 100*x.machine, x.peakRSSKB/1024,
 			backlogText(x), x.flow.floor, x.ratio)
 	}
 	if sk := r.soak; sk != nil && len(sk.samples) > 0 {

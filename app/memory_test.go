@@ -1,0 +1,22 @@
+package app
+
+import "testing"
+
+func TestParseMemoryLimit(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"536870912\n", 512 << 20, true},    // v2 or v1, a real limit
+		{"max\n", 0, false},                 // v2: none
+		{"9223372036854771712\n", 0, false}, // v1: none (page-rounded MaxInt64)
+		{"0", 0, false},
+		{"", 0, false},
+	} {
+		got, ok := parseMemoryLimit(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseMemoryLimit(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
