@@ -41,11 +41,11 @@ type PendingMail struct {
 	Content   MailContent
 }
 
-// ClaimMail leases up to limit due messages for lease, in ONE statement: an UPDATE of the due
+// ClaimMail leases up to limit due messages for lease, in one statement: an UPDATE of the due
 // rows (chosen with FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer) that returns
 // them. Several workers, in one process or many replicas, never deliver the same message at
-// once, and a crashed worker's lease simply runs out. (Load benchmark: one round trip per
-// batch instead of 3 + one per message, bench/results.md.)
+// once, and a crashed worker's lease simply runs out. (Load benchmark: four round trips per
+// batch on PostgreSQL, with the plan setting below, where it took 3 + one per message.)
 func (s *Service) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]PendingMail, error) {
 	now := s.now()
 	lock := ""
@@ -53,12 +53,24 @@ func (s *Service) ClaimMail(ctx context.Context, limit int, lease time.Duration)
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var claimed []models.OutboxMessage
-	err := s.db.WithContext(ctx).Raw(`UPDATE outbox_messages SET locked_until = ?, attempts = attempts + 1
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.db.Dialect == models.Postgres {
+			// A queue's pending index keeps the entries of delivered rows until vacuum, and a
+			// young queue's statistics are stale: PostgreSQL then chose a bitmap heap scan that
+			// visits every due and dead entry and sorts them (18 ms per claim with 30,000 queued,
+			// measured in the load benchmark), where an ordered index scan stops after limit rows
+			// and marks dead entries so later scans skip them (0.2 ms). Only this claim is told.
+			if err := tx.Exec("SET LOCAL enable_bitmapscan = off").Error; err != nil {
+				return err
+			}
+		}
+		return tx.Raw(`UPDATE outbox_messages SET locked_until = ?, attempts = attempts + 1
 WHERE id IN (SELECT id FROM outbox_messages
   WHERE status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
   ORDER BY next_attempt_at LIMIT ?`+lock+`)
 RETURNING id, kind, recipient, sealed, attempts`, now.Add(lease), models.OutboxPending, now, now, limit).
-		Scan(&claimed).Error
+			Scan(&claimed).Error
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -26,24 +26,25 @@ import (
 )
 
 type options struct {
-	accountd   string
-	lua        string
-	adminURL   string
-	work       string
-	results    string
-	flows      *regexp.Regexp
-	warmup     time.Duration
-	duration   time.Duration
-	conns      int
-	resetConns int
-	threads    int
-	users      int
-	quick      bool
-	serverEnv  []string
-	soak       time.Duration
-	soakFlow   *regexp.Regexp
-	profile    bool
-	noFloors   bool
+	accountd    string
+	lua         string
+	adminURL    string
+	work        string
+	results     string
+	flows       *regexp.Regexp
+	warmup      time.Duration
+	duration    time.Duration
+	conns       int
+	resetConns  int
+	threads     int
+	users       int
+	verifyUsers int
+	quick       bool
+	serverEnv   []string
+	soak        time.Duration
+	soakFlow    *regexp.Regexp
+	profile     bool
+	noFloors    bool
 }
 
 func main() {
@@ -67,6 +68,7 @@ func main() {
 	flag.IntVar(&o.resetConns, "reset-c", 2048, "connections for the reset flows: each answer takes at least 250 ms, so c/0.25 s bounds their rate")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.IntVar(&o.users, "users", 128, "accounts per vendor")
+	flag.IntVar(&o.verifyUsers, "verify-users", 1024, "Rixl accounts for email/verify (one single-use code each)")
 	var soakFlow string
 	flag.DurationVar(&o.soak, "soak", 0, "after the flow matching -soak-flow, run it this long sampling the server's RSS (0: no soak)")
 	flag.StringVar(&soakFlow, "soak-flow", "Payway request_email_change", "the flow to soak (regexp on \"vendor name\")")
@@ -82,7 +84,7 @@ func main() {
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: 1 s warm-up, 2 s per flow, 16 accounts per vendor (CI)")
 	flag.Parse()
 	if o.quick {
-		o.warmup, o.duration, o.users, o.resetConns = time.Second, 2*time.Second, 16, 64
+		o.warmup, o.duration, o.users, o.verifyUsers, o.resetConns = time.Second, 2*time.Second, 16, 16, 64
 	}
 	if o.noFloors && o.results != "" {
 		log.Fatal("-no-floors: results.md rows need their floors")

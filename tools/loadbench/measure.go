@@ -104,8 +104,14 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	self1, _ := cpuTime(os.Getpid())
 	res.peakRSSKB, _ = statusKB(s.pid(), "VmHWM")
 	res.rps, res.p50, res.p99 = r.rps(), time.Duration(r.P50US)*time.Microsecond, time.Duration(r.P99US)*time.Microsecond
+	if f.once { // wrk's latency histogram mixes in the fillers: not this flow's
+		res.p50, res.p99 = 0, 0
+	}
 	res.errors, res.statuses, res.requests = r.errors(), r.Statuses, r.Requests
-	if r.Requests > 0 {
+	// A single-use flow's window also holds the filler requests its connections send while the
+	// last rows are answered, so neither latency nor CPU per request is measured there (zero
+	// prints as "-"); its rate is taken over the rows' own answers (flow.lua).
+	if r.Requests > 0 && !f.once {
 		res.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.Requests)
 		res.pgPerReq = (pg1 - pg0) / time.Duration(r.Requests)
 		res.sinkPerReq = (self1 - self0) / time.Duration(r.Requests)
