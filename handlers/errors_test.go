@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"github.com/accountd/accountd/gen/spec"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
 )
 
@@ -39,6 +42,15 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	}{
 		{"client gone, cancellation", true, cancelled, "INFO", statusClientClosedRequest},
 		{"client gone, deadline", true, account.AsError(context.DeadlineExceeded), "INFO", statusClientClosedRequest},
+		// database/sql's own signs of a cancelled request: the transaction it rolled back when the
+		// context ended, a connection cut mid-query (also inside a security scheme's failure).
+		{"client gone, transaction rolled back", true, account.AsError(sql.ErrTxDone), "INFO", statusClientClosedRequest},
+		{"client gone, connection cut", true, account.AsError(driver.ErrBadConn), "INFO", statusClientClosedRequest},
+		{"client gone, connection cut in a security scheme", true, &echo.HTTPError{Code: http.StatusBadRequest,
+			Internal: &openapi3filter.SecurityRequirementsError{Errors: []error{
+				&echo.HTTPError{Code: http.StatusUnauthorized, Internal: account.AsError(driver.ErrBadConn)}}}},
+			"INFO", statusClientClosedRequest},
+		{"client there, connection cut", false, account.AsError(driver.ErrBadConn), "ERROR", http.StatusInternalServerError},
 		{"client gone, another failure", true, account.AsError(errors.New("disk full")), "ERROR", http.StatusInternalServerError},
 		{"client there, cancellation from elsewhere", false, cancelled, "ERROR", http.StatusInternalServerError},
 	} {

@@ -40,7 +40,7 @@ func machineInfo(ctx context.Context, o *options) []string {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
-		if err != nil {
+		if err != nil && len(out) == 0 { // wrk -v prints its version, then usage, and exits 1
 			return "unknown"
 		}
 		line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
