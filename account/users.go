@@ -6,6 +6,7 @@ import (
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // account is a user with the primary address, loaded together because nearly every flow needs both.
@@ -63,27 +64,60 @@ func emailInUse(db *gorm.DB, address string) (bool, error) {
 	return n > 0, err
 }
 
+// rekeyRun names RekeyAddresses's pass in maintenance_runs. A change to AddressKey's
+// normalisation needs a new name, so that the next start recomputes the keys again.
+const rekeyRun = "address_keys_v1"
+
+// rekeyBatch is how many addresses RekeyAddresses reads at a time (a variable so that tests
+// can make batches small).
+var rekeyBatch = 1000
+
 // RekeyAddresses recomputes every stored AddressKey (migration 00002 could only use SQL's
-// lower()). Run at start; it writes only rows whose key differs, so it is cheap once done. A
-// row whose new key another user already holds keeps its old key and is reported in the log.
+// lower()). Run at start, once: a finished pass is recorded in maintenance_runs and later starts
+// skip it (every address written since carries the real key already). It reads the addresses
+// in batches, so memory stays bounded however many there are, and writes only rows whose key
+// differs. A row whose new key another user already holds keeps its old key and is reported in
+// the log; the pass is then not recorded, so the next start reports it again until an operator
+// has resolved it. Replicas starting together may both run it: it is idempotent.
 func (s *Service) RekeyAddresses(ctx context.Context) error {
-	var rows []models.Email
-	if err := s.db.WithContext(ctx).Select("id", "address", "address_key").Find(&rows).Error; err != nil {
+	db := s.db.WithContext(ctx)
+	var done int64
+	if err := db.Model(&models.MaintenanceRun{}).Where("name = ?", rekeyRun).Count(&done).Error; err != nil {
 		return err
 	}
-	for _, r := range rows {
-		key, ok := addressKey(r.Address)
-		if !ok || key == r.AddressKey {
-			continue
-		}
-		err := s.db.WithContext(ctx).Model(&models.Email{}).Where("id = ?", r.ID).Update("address_key", key).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			s.cfg.Logger.Warn("two accounts hold one normalised address; left as it was", "email_id", r.ID)
-			continue
-		}
-		if err != nil {
+	if done > 0 {
+		return nil
+	}
+	conflicts := 0
+	for after := ""; ; {
+		var rows []models.Email
+		if err := db.Select("id", "address", "address_key").Where("id > ?", after).Order("id").Limit(rekeyBatch).
+			Find(&rows).Error; err != nil {
 			return err
 		}
+		for _, r := range rows {
+			key, ok := addressKey(r.Address)
+			if !ok || key == r.AddressKey {
+				continue
+			}
+			err := db.Model(&models.Email{}).Where("id = ?", r.ID).Update("address_key", key).Error
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				s.cfg.Logger.Warn("two accounts hold one normalised address; left as it was", "email_id", r.ID)
+				conflicts++
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if len(rows) < rekeyBatch {
+			break
+		}
+		after = rows[len(rows)-1].ID
 	}
-	return nil
+	if conflicts > 0 {
+		return nil
+	}
+	return db.Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&models.MaintenanceRun{Name: rekeyRun, DoneAt: s.now()}).Error
 }

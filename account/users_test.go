@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/accountd/accountd/models"
@@ -26,6 +27,88 @@ func TestRekeyAddresses(t *testing.T) {
 		acct, ok, err := findByEmail(s.db.DB, "zoë@example.com")
 		if err != nil || !ok || acct.user.ID != uid {
 			t.Fatalf("after the rekey: %v %v", ok, err)
+		}
+	})
+}
+
+// The pass runs once: it reads the addresses in batches, records that it finished, and a
+// later start skips it (reading every address at every start took minutes at scale). A
+// conflict it cannot resolve leaves it unrecorded, so the next start reports it again.
+func TestRekeyAddressesRunsOnceInBatches(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		ctx := context.Background()
+		defer func(n int) { rekeyBatch = n }(rekeyBatch)
+		rekeyBatch = 2 // five addresses: three batches, the last one short
+		var ids []string
+		for _, a := range []string{"A\u0308a@example.com", "B\u0308b@example.com", "C\u0308c@example.com", "D\u0308d@example.com", "E\u0308e@example.com"} {
+			ids = append(ids, makeUser(t, s, a))
+		}
+		breakKeys := func(prefix string) {
+			t.Helper()
+			for i, uid := range ids {
+				if err := s.db.Model(&models.Email{}).Where("user_id = ?", uid).
+					Update("address_key", fmt.Sprintf("%s-%d", prefix, i)).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		rekeyed := func() (n int) {
+			t.Helper()
+			var rows []models.Email
+			if err := s.db.Where("user_id IN ?", ids).Find(&rows).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				if key, _ := addressKey(r.Address); key == r.AddressKey {
+					n++
+				}
+			}
+			return n
+		}
+		recorded := func() bool {
+			t.Helper()
+			var n int64
+			if err := s.db.Model(&models.MaintenanceRun{}).Where("name = ?", rekeyRun).Count(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n == 1
+		}
+
+		// A conflict (two accounts, one normalised address) leaves the pass unrecorded.
+		// (The second is stored as before migration 00002: its key from SQL's lower().)
+		makeUser(t, s, "zo\u00eb@example.com")
+		nfd := makeUser(t, s, "placeholder@example.com")
+		if err := s.db.Model(&models.Email{}).Where("user_id = ?", nfd).
+			Updates(map[string]any{"address": "zoe\u0308@example.com", "address_key": "old-nfd"}).Error; err != nil {
+			t.Fatal(err)
+		}
+		breakKeys("old")
+		if err := s.RekeyAddresses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := rekeyed(); n != len(ids) {
+			t.Fatalf("%d of %d addresses rekeyed across batches", n, len(ids))
+		}
+		if recorded() {
+			t.Fatal("a pass that left a conflict was recorded as finished")
+		}
+
+		// Once the conflict is resolved, the pass is recorded, and a recorded pass is not run again.
+		if err := s.db.Where("user_id = ?", nfd).Delete(&models.Email{}).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RekeyAddresses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !recorded() {
+			t.Fatal("finished pass not recorded")
+		}
+		breakKeys("later")
+		if err := s.RekeyAddresses(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := rekeyed(); n != 0 {
+			t.Fatalf("a recorded pass ran again: %d addresses rekeyed", n)
 		}
 	})
 }

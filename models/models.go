@@ -146,3 +146,10 @@ type RateLimit struct {
 	WindowStart time.Time
 	Hits        int
 }
+
+// MaintenanceRun records that a one-off data fix that runs at start (account.RekeyAddresses)
+// has finished, so later starts skip it.
+type MaintenanceRun struct {
+	Name   string `gorm:"primaryKey"`
+	DoneAt time.Time
+}
