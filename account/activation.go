@@ -95,16 +95,8 @@ func (s *Service) CompleteActivation(ctx context.Context, code string, spec Cred
 		if err := s.redeemCode(tx, row); err != nil {
 			return err
 		}
-		now := s.now()
-		// The code proves control of the address it was sent to; if that address has left the
-		// account since, there is nothing to verify.
-		res := tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, mustKey(row.Email)).
-			Updates(map[string]any{"verified_at": now, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errInvalidCode(FieldCode)
+		if err := s.verifyCodeAddress(tx, row); err != nil {
+			return err
 		}
 		if sess, err = s.issueCredential(tx, row.UserID, spec); err != nil {
 			return err

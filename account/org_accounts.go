@@ -95,11 +95,12 @@ func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, new
 	if err := checkEmail(newEmail, FieldEmail); err != nil {
 		return EmailChangeCode{}, err
 	}
-	acct, taken, err := orgMemberAndAddress(s.db.WithContext(ctx), orgID, userID, "", mustKey(newEmail))
+	newKey := mustKey(newEmail)
+	acct, taken, err := orgMemberAndAddress(s.db.WithContext(ctx), orgID, userID, "", newKey)
 	if err != nil {
 		return EmailChangeCode{}, err
 	}
-	if mustKey(newEmail) == mustKey(acct.primary.Address) {
+	if newKey == mustKey(acct.primary.Address) {
 		return EmailChangeCode{}, conflict(CodeEmailUnchanged, FieldEmail)
 	}
 	if taken {

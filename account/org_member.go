@@ -41,6 +41,14 @@ func primaryEmailColumns() string {
 	return primaryColumns
 }
 
+// accountQuery selects a user with its primary address under memberRow's columns (plus
+// extra columns, with args for their placeholders). join is "JOIN" when an account without a
+// primary address (a deleted one) must not be found, "LEFT JOIN" when it reads as zero.
+func accountQuery(db *gorm.DB, join, extra string, args ...any) *gorm.DB {
+	return db.Table("users").Select("users.*, "+primaryEmailColumns()+extra, args...).
+		Joins(join + " emails ON emails.user_id = users.id AND emails.is_primary")
+}
+
 // orgMember loads the usable account userID and checks that it is a member of orgID; an
 // unknown, deleted or suspended account is not found (reported under field). One round trip
 // (user, primary address, membership), where it took three: every Payway /me request does it.
@@ -61,11 +69,9 @@ func orgMemberAndAddress(db *gorm.DB, orgID, userID, field, addressKey string) (
 		takenCol = "EXISTS (SELECT 1 FROM emails AS other WHERE other.address_key = ?) AS taken"
 		args = append(args, addressKey)
 	}
-	err = db.Table("users").
-		Select("users.*, "+primaryEmailColumns()+
-			", EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member, "+
+	err = accountQuery(db, "JOIN",
+		", EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member, "+
 			takenCol, args...).
-		Joins("JOIN emails ON emails.user_id = users.id AND emails.is_primary").
 		Where("users.id = ?", userID).Take(&row).Error
 	acct = account{user: row.User, primary: row.Primary}
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {

@@ -21,9 +21,8 @@ func findByEmail(db *gorm.DB, address string) (acct account, ok bool, err error)
 	// One round trip: the owner of the address, with its primary address (LEFT JOIN: a deleted
 	// account keeps no primary), where it took three (address, user, primary).
 	var row memberRow
-	err = db.Table("users").Select("users.*, "+primaryEmailColumns()).
+	err = accountQuery(db, "LEFT JOIN", "").
 		Joins("JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ?", mustKey(address)).
-		Joins("LEFT JOIN emails ON emails.user_id = users.id AND emails.is_primary").
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return acct, false, nil
@@ -40,9 +39,7 @@ func loadAccount(db *gorm.DB, userID string) (account, error) {
 	// One round trip (the user LEFT JOIN its primary address) where it took two: most flows
 	// start here. A deleted account has no primary address; its columns then read as zero.
 	var row memberRow
-	err := db.Table("users").Select("users.*, "+primaryEmailColumns()).
-		Joins("LEFT JOIN emails ON emails.user_id = users.id AND emails.is_primary").
-		Where("users.id = ?", userID).Take(&row).Error
+	err := accountQuery(db, "LEFT JOIN", "").Where("users.id = ?", userID).Take(&row).Error
 	return account{user: row.User, primary: row.Primary}, err
 }
 

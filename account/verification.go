@@ -169,10 +169,10 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	return out, err
 }
 
-func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) error {
+// verifyCodeAddress marks verified the address a redeemed code was sent to. The code proves
+// control of that address; if it has left the account since, there is nothing to verify.
+func (s *Service) verifyCodeAddress(tx *gorm.DB, row models.OneTimeCode) error {
 	now := s.now()
-	// The code proves control of the address it was sent to; if that address has left the
-	// account since, there is nothing to verify.
 	res := tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, mustKey(row.Email)).
 		Updates(map[string]any{"verified_at": now, "updated_at": now})
 	if res.Error != nil {
@@ -180,6 +180,13 @@ func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) e
 	}
 	if res.RowsAffected != 1 {
 		return errInvalidCode(FieldCode)
+	}
+	return nil
+}
+
+func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) error {
+	if err := s.verifyCodeAddress(tx, row); err != nil {
+		return err
 	}
 	return s.audit(tx, row.UserID, "email_verified", auditDetail(map[string]string{"email": row.Email}))
 }

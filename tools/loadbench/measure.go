@@ -75,13 +75,10 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	if err := resetPeakRSS(s.pid()); err != nil {
 		return res, err
 	}
-	cpu0, err := cpuTime(s.pid())
+	before, err := takeCPU(s.pid())
 	if err != nil {
 		return res, err
 	}
-	busy0, total0 := machineCPU()
-	pg0 := postgresCPU()
-	self0, _ := cpuTime(os.Getpid())
 	w.duration = o.duration
 	w.env = append(env, fmt.Sprintf("BENCH_STAMP=m%d", time.Now().UnixNano()))
 	profiled := func() error { return nil }
@@ -95,13 +92,10 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	if err != nil {
 		return res, err
 	}
-	cpu1, err := cpuTime(s.pid())
+	after, err := takeCPU(s.pid())
 	if err != nil {
 		return res, err
 	}
-	busy1, total1 := machineCPU()
-	pg1 := postgresCPU()
-	self1, _ := cpuTime(os.Getpid())
 	res.peakRSSKB, _ = statusKB(s.pid(), "VmHWM")
 	res.rps, res.p50, res.p99 = r.rps(), time.Duration(r.P50US)*time.Microsecond, time.Duration(r.P99US)*time.Microsecond
 	if f.once { // wrk's latency histogram mixes in the fillers: not this flow's
@@ -112,12 +106,13 @@ func measureProfiled(ctx context.Context, o *options, s *server, f flow, p *prof
 	// last rows are answered, so neither latency nor CPU per request is measured there (zero
 	// prints as "-"); its rate is taken over the rows' own answers (flow.lua).
 	if r.Requests > 0 && !f.once {
-		res.cpuPerReq = (cpu1 - cpu0) / time.Duration(r.Requests)
-		res.pgPerReq = (pg1 - pg0) / time.Duration(r.Requests)
-		res.sinkPerReq = (self1 - self0) / time.Duration(r.Requests)
+		n := time.Duration(r.Requests)
+		res.cpuPerReq = (after.server - before.server) / n
+		res.pgPerReq = (after.postgres - before.postgres) / n
+		res.sinkPerReq = (after.sink - before.sink) / n
 	}
-	if total1 > total0 {
-		res.machine = float64(busy1-busy0) / float64(total1-total0)
+	if after.total > before.total {
+		res.machine = float64(after.busy-before.busy) / float64(after.total-before.total)
 	}
 	return res, nil
 }
@@ -319,4 +314,22 @@ func drainOutbox(ctx context.Context, dbURL string) (backlog int, took time.Dura
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// cpuSnapshot is the CPU used so far by the server, PostgreSQL and this process (the SMTP
+// sink), and the whole machine's busy and total jiffies; a run's figures are two snapshots'
+// difference.
+type cpuSnapshot struct {
+	server, postgres, sink time.Duration
+	busy, total            int64
+}
+
+func takeCPU(serverPID int) (cpuSnapshot, error) {
+	server, err := cpuTime(serverPID)
+	if err != nil {
+		return cpuSnapshot{}, err
+	}
+	sink, _ := cpuTime(os.Getpid())
+	busy, total := machineCPU()
+	return cpuSnapshot{server: server, postgres: postgresCPU(), sink: sink, busy: busy, total: total}, nil
 }

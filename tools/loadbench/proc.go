@@ -14,22 +14,14 @@ const clockTick = 100
 
 // cpuTime is the user+system CPU a process has used so far.
 func cpuTime(pid int) (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, err
 	}
-	// The command name (field 2) may hold spaces; fields after its closing parenthesis are plain.
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
 	if len(f) < 13 {
 		return 0, fmt.Errorf("short /proc/%d/stat", pid)
 	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("/proc/%d/stat: bad utime/stime", pid)
-	}
-	return time.Duration(utime+stime) * time.Second / clockTick, nil
+	return time.Duration(field(f, 14)+field(f, 15)) * time.Second / clockTick, nil
 }
 
 // statusKB reads a "Name:   123 kB" line of /proc/<pid>/status (VmHWM: peak resident set).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,7 +23,7 @@ type profiler struct {
 
 // during fetches a CPU profile and an allocation delta over d (the measured run's length,
 // less a second so both end inside it) into dir/<flow>.{cpu,allocs}.pprof, in the background;
-// wait returns the first error.
+// wait returns their errors.
 func (p *profiler) during(ctx context.Context, f flow, d time.Duration) (wait func() error) {
 	secs := max(int((d-time.Second)/time.Second), 1)
 	name := fileName(f.vendor + " " + f.name)
@@ -33,7 +34,7 @@ func (p *profiler) during(ctx context.Context, f flow, d time.Duration) (wait fu
 			errs <- p.fetch(ctx, fmt.Sprintf("%s/debug/pprof/%s?seconds=%d", p.base, kind, secs), out)
 		}()
 	}
-	return func() error { return firstErr(<-errs, <-errs) }
+	return func() error { return errors.Join(<-errs, <-errs) }
 }
 
 func (p *profiler) fetch(ctx context.Context, url, out string) error {
@@ -66,13 +67,4 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
 // fileName turns a flow's "vendor name" into a file name: "payway-request-email-change".
 func fileName(s string) string {
 	return strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(s), "-"), "-")
-}
-
-func firstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
