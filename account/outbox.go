@@ -128,7 +128,7 @@ func (s *Service) finishMail(ctx context.Context, status, lastError string, wipe
 	}
 	res := s.db.WithContext(ctx).Model(&models.OutboxMessage{}).Where("id IN ?", ids).Updates(upd)
 	if res.Error == nil && res.RowsAffected != int64(len(ids)) {
-		return fmt.Errorf("outbox: %d of %d messages vanished", int64(len(ids))-res.RowsAffected, len(ids))
+		return fmt.Errorf("%w: %d of %d messages vanished", ErrMailGone, int64(len(ids))-res.RowsAffected, len(ids))
 	}
 	return res.Error
 }

@@ -86,7 +86,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, err
 	}
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log, cfg.MailLease), cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.

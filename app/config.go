@@ -65,6 +65,7 @@ type Config struct {
 	// For tests and tuning; zero values take production defaults.
 	Now            func() time.Time
 	MailInterval   time.Duration // how often the dispatcher looks for due mail (default 1 s; negative: no background dispatcher)
+	MailLease      time.Duration // how long a claimed outbox batch is reserved for one dispatcher (default 30 s)
 	ResetFloor     time.Duration // see account.Config.ResetFloor
 	PasswordParams *password.Params
 }

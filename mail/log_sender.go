@@ -42,13 +42,13 @@ func (s *LogSender) Send(ctx context.Context, m Message) error {
 	return nil
 }
 
-// SendAll logs each of ms (see Send).
-func (s *LogSender) SendAll(ctx context.Context, ms []Message) []error {
-	errs := make([]error, len(ms))
+// SendEach logs each of ms (see Send).
+func (s *LogSender) SendEach(ctx context.Context, ms []Message, done func(i int, err error) bool) {
 	for i, m := range ms {
-		errs[i] = s.Send(ctx, m)
+		if ctx.Err() != nil || !done(i, s.Send(ctx, m)) {
+			return
+		}
 	}
-	return errs
 }
 
 // links returns the whitespace-delimited http:// and https:// tokens of text.

@@ -28,11 +28,25 @@ type Message struct {
 // Sender delivers messages; an error means "not delivered, try again later".
 type Sender interface {
 	Send(ctx context.Context, m Message) error
-	// SendAll delivers ms in order and returns one error per message (nil: delivered). An SMTP
-	// sender sends them over one connection: under load, a handshake per mail costs more than
-	// the mail (bench/results.md).
-	SendAll(ctx context.Context, ms []Message) []error
+	// SendEach delivers ms in order and calls done once per message it attempted, as soon as
+	// that message is settled (err nil: the server accepted it), so that the caller can record
+	// each delivery before the next one starts: a crash then repeats at most the message in
+	// flight. done returning false stops before the next message; so does ctx ending. Messages
+	// after a stop get no call. An SMTP sender sends them over one connection: under load, a
+	// handshake per mail costs more than the mail (bench/results.md).
+	SendEach(ctx context.Context, ms []Message, done func(i int, err error) bool)
 }
+
+// Prober is a Sender that can check whether its server is reachable without sending
+// anything, so that mail held back by an outage can be released as soon as it is over.
+type Prober interface {
+	Probe(ctx context.Context) error
+}
+
+// ErrUnavailable marks a failure to reach the mail server at all (connect, greeting, TLS,
+// AUTH): the message itself is not at fault, and every other message would fail the same way
+// until the server is back.
+var ErrUnavailable = errors.New("mail server unavailable")
 
 // ErrInvalidMessage marks errors about a Message that no retry can fix (bad
 // recipient address, unusable ID, ...). Send still returns such errors like any

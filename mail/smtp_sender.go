@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // sendTimeout bounds one whole Send (connect, TLS, AUTH, DATA) when the
@@ -54,66 +55,118 @@ func (s *smtpSender) Send(ctx context.Context, m Message) error {
 	return s.SendAll(ctx, []Message{m})[0]
 }
 
-// SendAll delivers ms over one SMTP session, each message in its own MAIL transaction, and
-// returns one error per message: a message refused by the server (or invalid) does not stop
-// the others, and a failed connection fails them all.
+// SendAll delivers ms (see SendEach) and returns one error per message (nil: delivered).
 func (s *smtpSender) SendAll(ctx context.Context, ms []Message) []error {
 	errs := make([]error, len(ms))
-	msgs := make([]*gomail.Msg, 0, len(ms))
-	idx := make([]int, 0, len(ms)) // msgs[j] is ms[idx[j]]
-	for i, m := range ms {
-		msg, err := s.buildMsg(m)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		msgs, idx = append(msgs, msg), append(idx, i)
+	for i := range errs {
+		errs[i] = errors.New("mail: not attempted")
 	}
-	if len(msgs) == 0 {
-		return errs
+	s.SendEach(ctx, ms, func(i int, err error) bool {
+		errs[i] = err
+		return true
+	})
+	return errs
+}
+
+// SendEach delivers ms over one SMTP session, each message in its own MAIL transaction, and
+// reports each to done as soon as the server has answered its data. A message refused by the
+// server (or invalid) does not stop the others. When the server cannot be reached, or the
+// connection breaks, the message fails with ErrUnavailable and the next one tries a new
+// connection once; if that fails too, every remaining message fails with it.
+func (s *smtpSender) SendEach(ctx context.Context, ms []Message, done func(i int, err error) bool) {
+	if len(ms) == 0 {
+		return
 	}
 	// The whole session is bounded; a batch gets a second more per extra message.
-	ctx, cancel := context.WithTimeout(ctx, sendTimeout+time.Duration(len(msgs)-1)*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout+time.Duration(len(ms)-1)*time.Second)
 	defer cancel()
 
-	client, err := s.newClient(ctx)
-	if err != nil {
-		for _, i := range idx {
-			errs[i] = fmt.Errorf("mail: configure SMTP client: %w", err)
+	var (
+		client     *gomail.Client
+		conn       *smtp.Client
+		connectErr error // the server could not be reached: every later message fails with it
+		delivered  int
+	)
+	hangUp := func() {
+		if conn == nil {
+			return
 		}
-		return errs
-	}
-	conn, err := client.DialToSMTPClientWithContext(ctx)
-	if err != nil {
-		for _, i := range idx {
-			errs[i] = s.fail(ctx, ms[i], "connect", err)
-		}
-		return errs
-	}
-	sendErr := client.SendWithSMTPClient(conn, msgs...)
-	closeErr := client.CloseWithSMTPClient(conn)
-
-	delivered := 0
-	for j, msg := range msgs {
-		i := idx[j]
-		if !msg.IsDelivered() {
-			perMsg := sendErr // e.g. the connection check failed before any message
-			if e := msg.SendError(); e != nil {
-				perMsg = e
-			}
-			errs[i] = s.fail(ctx, ms[i], "send", perMsg)
-			continue
-		}
-		delivered++
-		s.log.DebugContext(ctx, "mail: delivered", "id", ms[i].ID, "to", ms[i].To, "server", s.cfg.addr())
-	}
-	if delivered > 0 {
-		if err := errors.Join(sendErr, closeErr); err != nil {
+		if err := client.CloseWithSMTPClient(conn); err != nil && delivered > 0 {
 			s.log.WarnContext(ctx, "mail: delivered, but the SMTP session did not end cleanly",
 				"delivered", delivered, "of", len(ms), "server", s.cfg.addr(), "error", err)
 		}
+		conn = nil
 	}
-	return errs
+	defer hangUp()
+	for i, m := range ms {
+		if ctx.Err() != nil {
+			return
+		}
+		msg, err := s.buildMsg(m)
+		if err == nil && conn == nil && connectErr == nil {
+			if client, conn, connectErr = s.connect(ctx); connectErr != nil {
+				connectErr = fmt.Errorf("mail: connect %s: %w", s.cfg.addr(), connectErr)
+			}
+		}
+		switch {
+		case err != nil: // invalid: this message alone
+		case connectErr != nil:
+			err = connectErr
+		default:
+			if err = s.sendOne(ctx, client, conn, m, msg); err == nil {
+				delivered++
+			} else if errors.Is(err, ErrUnavailable) {
+				conn = nil // broken: the next message dials again (ctx's end closes this one)
+			}
+		}
+		if !done(i, err) {
+			return
+		}
+	}
+}
+
+// sendOne sends one message over conn. A failure that is no answer of the server (the
+// connection broke) is ErrUnavailable.
+func (s *smtpSender) sendOne(ctx context.Context, client *gomail.Client, conn *smtp.Client, m Message, msg *gomail.Msg) error {
+	sendErr := client.SendWithSMTPClient(conn, msg)
+	if msg.IsDelivered() {
+		s.log.DebugContext(ctx, "mail: delivered", "id", m.ID, "to", m.To, "server", s.cfg.addr())
+		return nil
+	}
+	if e := msg.SendError(); e != nil {
+		sendErr = e // e.g. the connection check failed before any message
+	}
+	var se *gomail.SendError
+	if errors.As(sendErr, &se) && se.ErrorCode() == 0 {
+		sendErr = fmt.Errorf("%w: %w", ErrUnavailable, sendErr)
+	}
+	return s.fail(ctx, m, "send", sendErr)
+}
+
+// connect opens an SMTP session (connect, greeting, STARTTLS, AUTH). Its failures are
+// ErrUnavailable, except a client that cannot even be configured.
+func (s *smtpSender) connect(ctx context.Context) (*gomail.Client, *smtp.Client, error) {
+	client, err := s.newClient(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("configure SMTP client: %w", err)
+	}
+	conn, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return client, conn, nil
+}
+
+// Probe opens and closes a session: nil means mail can be delivered again.
+func (s *smtpSender) Probe(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	defer cancel()
+	client, conn, err := s.connect(ctx)
+	if err != nil {
+		return err
+	}
+	_ = client.CloseWithSMTPClient(conn)
+	return nil
 }
 
 // fail wraps a delivery error with what was being done and, when the context
