@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,19 +28,47 @@ import (
 var errInjected = errors.New("injected fault: connection reset by peer")
 
 // faultyPool is the database pool with the outbox's "mark sent" statements failing while fail
-// says so: to the dispatcher it looks like the database going away after SMTP accepted a mail.
+// says so (to the dispatcher it looks like the database going away after SMTP accepted a
+// mail), or with every statement failing while outage is set.
 type faultyPool struct {
 	*sql.DB
 	fail   func() bool
+	outage atomic.Bool // every statement fails as if the server refused connections
 	failed atomic.Int64
 }
 
 func (p *faultyPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if isMarkSent(query, args) && p.fail() {
+	if err := p.down(); err != nil {
+		return nil, err
+	}
+	if p.fail != nil && isMarkSent(query, args) && p.fail() {
 		p.failed.Add(1)
 		return nil, errInjected
 	}
 	return p.DB.ExecContext(ctx, query, args...)
+}
+
+func (p *faultyPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := p.down(); err != nil {
+		return nil, err
+	}
+	return p.DB.QueryContext(ctx, query, args...)
+}
+
+func (p *faultyPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
+	if err := p.down(); err != nil {
+		return nil, err
+	}
+	return p.DB.BeginTx(ctx, opts)
+}
+
+// down is the error of a database that refuses connections, while outage is set.
+func (p *faultyPool) down() error {
+	if p.outage.Load() {
+		p.failed.Add(1)
+		return &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	return nil
 }
 
 // GetDBConn lets GORM (and models.DB.Ping) reach the real pool.

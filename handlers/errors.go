@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
@@ -27,6 +28,9 @@ func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
 	}
 	vendor, op := rt.vendorOf(c)
 	f := classify(err)
+	if f.Kind == httpapi.FailInternal && account.DatabaseUnavailable(err) {
+		f.Kind = httpapi.FailUnavailable
+	}
 	f.Operation = op
 	f.Accept = c.Request().Header.Get(echo.HeaderAccept)
 	if f.Kind == httpapi.FailCore {
@@ -68,7 +72,9 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			c.Response().WriteHeader(statusClientClosedRequest)
 			return
 		}
-		if r.Status >= 500 {
+		if r.Status == http.StatusServiceUnavailable {
+			log.Warn("database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+		} else if r.Status >= 500 {
 			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 				"status", r.Status, "err", r.Cause)
 		}

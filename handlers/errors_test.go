@@ -50,7 +50,8 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 			Internal: &openapi3filter.SecurityRequirementsError{Errors: []error{
 				&echo.HTTPError{Code: http.StatusUnauthorized, Internal: account.AsError(driver.ErrBadConn)}}}},
 			"INFO", statusClientClosedRequest},
-		{"client there, connection cut", false, account.AsError(driver.ErrBadConn), "ERROR", http.StatusInternalServerError},
+		// With the client there, a cut connection is the database going away: 503, a warning.
+		{"client there, connection cut", false, account.AsError(driver.ErrBadConn), "WARN", http.StatusServiceUnavailable},
 		{"client gone, another failure", true, account.AsError(errors.New("disk full")), "ERROR", http.StatusInternalServerError},
 		{"client there, cancellation from elsewhere", false, cancelled, "ERROR", http.StatusInternalServerError},
 	} {

@@ -1331,8 +1331,9 @@ type ClientInterface interface {
 
 	// GetReadiness Readiness check
 	//
-	// 200 when the database answers, 503 otherwise. The database is pinged at most once a
-	// second; probes in between get the last answer.
+	// 200 when the database answers, 503 otherwise. The database is asked (`SELECT 1`) at
+	// most every 200 ms; probes in between get the last answer, so an outage shows within
+	// that. While it is down, the vendors' operations answer 503 with `Retry-After` too.
 	//
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3615,8 +3616,9 @@ func (c *Client) GetVendorOpenAPIYAML(ctx context.Context, file string, reqEdito
 
 // GetReadiness Readiness check
 //
-// 200 when the database answers, 503 otherwise. The database is pinged at most once a
-// second; probes in between get the last answer.
+// 200 when the database answers, 503 otherwise. The database is asked (`SELECT 1`) at
+// most every 200 ms; probes in between get the last answer, so an outage shows within
+// that. While it is down, the vendors' operations answer 503 with `Retry-After` too.
 //
 // Corresponds with GET /readyz (the `GetReadiness` operationId).
 func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7188,8 +7190,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetReadinessWithResponse Readiness check
 	//
-	// 200 when the database answers, 503 otherwise. The database is pinged at most once a
-	// second; probes in between get the last answer.
+	// 200 when the database answers, 503 otherwise. The database is asked (`SELECT 1`) at
+	// most every 200 ms; probes in between get the last answer, so an outage shows within
+	// that. While it is down, the vendors' operations answer 503 with `Retry-After` too.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7212,6 +7215,12 @@ type PaywayAccessTokenResponse401Headers struct {
 	CacheControl string
 }
 
+// PaywayAccessTokenResponse503Headers the declared response headers of an HTTP 503 response for PaywayAccessToken
+type PaywayAccessTokenResponse503Headers struct {
+	CacheControl string
+	RetryAfter   int
+}
+
 type PaywayAccessTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7225,12 +7234,16 @@ type PaywayAccessTokenResponse struct {
 	JSON413 *PaywayOAuthError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayOAuthError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayOAuthUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PaywayAccessTokenResponse200Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *PaywayAccessTokenResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayAccessTokenResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayAccessTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7256,6 +7269,11 @@ func (r PaywayAccessTokenResponse) GetJSON413() *PaywayOAuthError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r PaywayAccessTokenResponse) GetJSON500() *PaywayOAuthError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayAccessTokenResponse) GetJSON503() *PaywayOAuthUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -7294,6 +7312,11 @@ type AkanaLoginResponse200Headers struct {
 
 // AkanaLoginResponse429Headers the declared response headers of an HTTP 429 response for AkanaLogin
 type AkanaLoginResponse429Headers struct {
+	RetryAfter int
+}
+
+// AkanaLoginResponse503Headers the declared response headers of an HTTP 503 response for AkanaLogin
+type AkanaLoginResponse503Headers struct {
 	RetryAfter int
 }
 
@@ -7382,10 +7405,22 @@ type AkanaLoginResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaLoginResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaLoginResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7593,6 +7628,31 @@ func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorAp
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaLoginResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaLoginResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaLoginResponse) GetBody() []byte {
 	return r.Body
@@ -7625,6 +7685,11 @@ func (r AkanaLoginResponse) ContentType() string {
 // AkanaAuthenticateWithPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaAuthenticateWithPasswordResetCode
 type AkanaAuthenticateWithPasswordResetCodeResponse200Headers struct {
 	SetCookie string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaAuthenticateWithPasswordResetCodeResponse struct {
@@ -7692,8 +7757,20 @@ type AkanaAuthenticateWithPasswordResetCodeResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaAuthenticateWithPasswordResetCodeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7851,6 +7928,31 @@ func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81J
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaAuthenticateWithPasswordResetCodeResponse) GetBody() []byte {
 	return r.Body
@@ -7885,6 +7987,11 @@ type AkanaEndSessionResponse200Headers struct {
 	SetCookie string
 }
 
+// AkanaEndSessionResponse503Headers the declared response headers of an HTTP 503 response for AkanaEndSession
+type AkanaEndSessionResponse503Headers struct {
+	RetryAfter int
+}
+
 type AkanaEndSessionResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7910,8 +8017,20 @@ type AkanaEndSessionResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaEndSessionResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaEndSessionResponse503Headers
 }
 
 // GetJSON406 returns the response for an HTTP 406 `application/json` response
@@ -7969,6 +8088,31 @@ func (r AkanaEndSessionResponse) GetApplicationvndSoaV81JSON500() *AkanaServerEr
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaEndSessionResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaEndSessionResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaEndSessionResponse) GetBody() []byte {
 	return r.Body
@@ -8001,6 +8145,11 @@ func (r AkanaEndSessionResponse) ContentType() string {
 // AkanaLogoutResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogout
 type AkanaLogoutResponse200Headers struct {
 	SetCookie string
+}
+
+// AkanaLogoutResponse503Headers the declared response headers of an HTTP 503 response for AkanaLogout
+type AkanaLogoutResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaLogoutResponse struct {
@@ -8038,8 +8187,20 @@ type AkanaLogoutResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaLogoutResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaLogoutResponse503Headers
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -8122,6 +8283,31 @@ func (r AkanaLogoutResponse) GetApplicationvndSoaV81JSON500() *AkanaServerErrorA
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaLogoutResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaLogoutResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaLogoutResponse) GetBody() []byte {
 	return r.Body
@@ -8154,6 +8340,11 @@ func (r AkanaLogoutResponse) ContentType() string {
 // AkanaRenewTokenResponse200Headers the declared response headers of an HTTP 200 response for AkanaRenewToken
 type AkanaRenewTokenResponse200Headers struct {
 	SetCookie string
+}
+
+// AkanaRenewTokenResponse503Headers the declared response headers of an HTTP 503 response for AkanaRenewToken
+type AkanaRenewTokenResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaRenewTokenResponse struct {
@@ -8201,8 +8392,20 @@ type AkanaRenewTokenResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaRenewTokenResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaRenewTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8310,6 +8513,31 @@ func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON500() *AkanaServerEr
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaRenewTokenResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaRenewTokenResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaRenewTokenResponse) GetBody() []byte {
 	return r.Body
@@ -8337,6 +8565,11 @@ func (r AkanaRenewTokenResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// AkanaGetLoginStatusResponse503Headers the declared response headers of an HTTP 503 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaGetLoginStatusResponse struct {
@@ -8374,6 +8607,18 @@ type AkanaGetLoginStatusResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaGetLoginStatusResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -8456,6 +8701,31 @@ func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV81JSON500() *AkanaServ
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaGetLoginStatusResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaGetLoginStatusResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaGetLoginStatusResponse) GetBody() []byte {
 	return r.Body
@@ -8483,6 +8753,11 @@ func (r AkanaGetLoginStatusResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// AkanaSendPasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaSendPasswordResetCodeResponse struct {
@@ -8520,6 +8795,18 @@ type AkanaSendPasswordResetCodeResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaSendPasswordResetCodeResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8602,6 +8889,31 @@ func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV81JSON500() *Ak
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaSendPasswordResetCodeResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaSendPasswordResetCodeResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaSendPasswordResetCodeResponse) GetBody() []byte {
 	return r.Body
@@ -8629,6 +8941,11 @@ func (r AkanaSendPasswordResetCodeResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// AkanaValidatePasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaValidatePasswordResetCodeResponse struct {
@@ -8666,6 +8983,18 @@ type AkanaValidatePasswordResetCodeResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaValidatePasswordResetCodeResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8748,6 +9077,31 @@ func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV81JSON500()
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaValidatePasswordResetCodeResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaValidatePasswordResetCodeResponse) GetBody() []byte {
 	return r.Body
@@ -8775,6 +9129,11 @@ func (r AkanaValidatePasswordResetCodeResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// AkanaValidateEmailChangeCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse503Headers struct {
+	RetryAfter int
 }
 
 type AkanaValidateEmailChangeCodeResponse struct {
@@ -8842,6 +9201,18 @@ type AkanaValidateEmailChangeCodeResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaValidateEmailChangeCodeResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8999,6 +9370,31 @@ func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON500() *
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaValidateEmailChangeCodeResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaValidateEmailChangeCodeResponse) GetBody() []byte {
 	return r.Body
@@ -9030,6 +9426,11 @@ func (r AkanaValidateEmailChangeCodeResponse) ContentType() string {
 
 // AkanaChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for AkanaChangePassword
 type AkanaChangePasswordResponse429Headers struct {
+	RetryAfter int
+}
+
+// AkanaChangePasswordResponse503Headers the declared response headers of an HTTP 503 response for AkanaChangePassword
+type AkanaChangePasswordResponse503Headers struct {
 	RetryAfter int
 }
 
@@ -9118,8 +9519,20 @@ type AkanaChangePasswordResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaChangePasswordResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaChangePasswordResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -9327,6 +9740,31 @@ func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON500() *AkanaServ
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaChangePasswordResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaChangePasswordResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaChangePasswordResponse) GetBody() []byte {
 	return r.Body
@@ -9358,6 +9796,11 @@ func (r AkanaChangePasswordResponse) ContentType() string {
 
 // AkanaSendEmailChangeCodeResponse429Headers the declared response headers of an HTTP 429 response for AkanaSendEmailChangeCode
 type AkanaSendEmailChangeCodeResponse429Headers struct {
+	RetryAfter int
+}
+
+// AkanaSendEmailChangeCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse503Headers struct {
 	RetryAfter int
 }
 
@@ -9456,8 +9899,20 @@ type AkanaSendEmailChangeCodeResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *AkanaUnavailableApplicationJSON
+	// ApplicationvndSoaV71JSON503 the response for an HTTP 503 `application/vnd.soa.v71+json` response
+	ApplicationvndSoaV71JSON503 *AkanaUnavailableApplicationVndSoaV71PlusJSON
+	// ApplicationvndSoaV72JSON503 the response for an HTTP 503 `application/vnd.soa.v72+json` response
+	ApplicationvndSoaV72JSON503 *AkanaUnavailableApplicationVndSoaV72PlusJSON
+	// ApplicationvndSoaV80JSON503 the response for an HTTP 503 `application/vnd.soa.v80+json` response
+	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
+	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
+	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaSendEmailChangeCodeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AkanaSendEmailChangeCodeResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -9690,6 +10145,31 @@ func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON500() *Akan
 	return r.ApplicationvndSoaV81JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AkanaSendEmailChangeCodeResponse) GetJSON503() *AkanaUnavailableApplicationJSON {
+	return r.JSON503
+}
+
+// GetApplicationvndSoaV71JSON503 returns the response for an HTTP 503 `application/vnd.soa.v71+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV71JSON503() *AkanaUnavailableApplicationVndSoaV71PlusJSON {
+	return r.ApplicationvndSoaV71JSON503
+}
+
+// GetApplicationvndSoaV72JSON503 returns the response for an HTTP 503 `application/vnd.soa.v72+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV72JSON503() *AkanaUnavailableApplicationVndSoaV72PlusJSON {
+	return r.ApplicationvndSoaV72JSON503
+}
+
+// GetApplicationvndSoaV80JSON503 returns the response for an HTTP 503 `application/vnd.soa.v80+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV80JSON503() *AkanaUnavailableApplicationVndSoaV80PlusJSON {
+	return r.ApplicationvndSoaV80JSON503
+}
+
+// GetApplicationvndSoaV81JSON503 returns the response for an HTTP 503 `application/vnd.soa.v81+json` response
+func (r AkanaSendEmailChangeCodeResponse) GetApplicationvndSoaV81JSON503() *AkanaUnavailableApplicationVndSoaV81PlusJSON {
+	return r.ApplicationvndSoaV81JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r AkanaSendEmailChangeCodeResponse) GetBody() []byte {
 	return r.Body
@@ -9724,6 +10204,11 @@ type WebshareGetActivationResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareGetActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareGetActivation
+type WebshareGetActivationResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareGetActivationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9737,8 +10222,12 @@ type WebshareGetActivationResponse struct {
 	JSON413 *WebsharePayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareGetActivationResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareGetActivationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9764,6 +10253,11 @@ func (r WebshareGetActivationResponse) GetJSON413() *WebsharePayloadTooLarge {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareGetActivationResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareGetActivationResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9805,6 +10299,11 @@ type WebshareCompleteActivationResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareCompleteActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareCompleteActivationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9822,10 +10321,14 @@ type WebshareCompleteActivationResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareCompleteActivationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareCompleteActivationResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareCompleteActivationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9861,6 +10364,11 @@ func (r WebshareCompleteActivationResponse) GetJSON415() *WebshareUnsupportedMed
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareCompleteActivationResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareCompleteActivationResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -9902,6 +10410,11 @@ type WebshareResendActivationResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareResendActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareResendActivation
+type WebshareResendActivationResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareResendActivationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9921,10 +10434,14 @@ type WebshareResendActivationResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareResendActivationResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareResendActivationResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareResendActivationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -9967,6 +10484,11 @@ func (r WebshareResendActivationResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareResendActivationResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r WebshareResendActivationResponse) GetBody() []byte {
 	return r.Body
@@ -10006,6 +10528,11 @@ type WebshareChangeEmailResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareChangeEmailResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangeEmail
+type WebshareChangeEmailResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangeEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10023,10 +10550,14 @@ type WebshareChangeEmailResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangeEmailResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareChangeEmailResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareChangeEmailResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10064,6 +10595,11 @@ func (r WebshareChangeEmailResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareChangeEmailResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r WebshareChangeEmailResponse) GetBody() []byte {
 	return r.Body
@@ -10098,6 +10634,11 @@ type WebshareChangeEmailCompleteResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareChangeEmailCompleteResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangeEmailCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10113,8 +10654,12 @@ type WebshareChangeEmailCompleteResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangeEmailCompleteResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareChangeEmailCompleteResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10145,6 +10690,11 @@ func (r WebshareChangeEmailCompleteResponse) GetJSON415() *WebshareUnsupportedMe
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareChangeEmailCompleteResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareChangeEmailCompleteResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10186,6 +10736,11 @@ type WebshareChangePasswordResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareChangePasswordResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangePassword
+type WebshareChangePasswordResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareChangePasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10203,10 +10758,14 @@ type WebshareChangePasswordResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangePasswordResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareChangePasswordResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareChangePasswordResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10242,6 +10801,11 @@ func (r WebshareChangePasswordResponse) GetJSON429() *WebshareTooManyRequests {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareChangePasswordResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareChangePasswordResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10283,6 +10847,11 @@ type WebshareDeleteAccountResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareDeleteAccountResponse503Headers the declared response headers of an HTTP 503 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareDeleteAccountResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10300,10 +10869,14 @@ type WebshareDeleteAccountResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareDeleteAccountResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareDeleteAccountResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareDeleteAccountResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10339,6 +10912,11 @@ func (r WebshareDeleteAccountResponse) GetJSON429() *WebshareTooManyRequests {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareDeleteAccountResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareDeleteAccountResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10380,6 +10958,11 @@ type WebshareLoginResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareLoginResponse503Headers the declared response headers of an HTTP 503 response for WebshareLogin
+type WebshareLoginResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareLoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10397,10 +10980,14 @@ type WebshareLoginResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareLoginResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareLoginResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareLoginResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10438,6 +11025,11 @@ func (r WebshareLoginResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareLoginResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r WebshareLoginResponse) GetBody() []byte {
 	return r.Body
@@ -10472,6 +11064,11 @@ type WebshareLogoutResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// WebshareLogoutResponse503Headers the declared response headers of an HTTP 503 response for WebshareLogout
+type WebshareLogoutResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10487,8 +11084,12 @@ type WebshareLogoutResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareLogoutResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareLogoutResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10519,6 +11120,11 @@ func (r WebshareLogoutResponse) GetJSON415() *WebshareUnsupportedMediaType {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareLogoutResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareLogoutResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10565,6 +11171,11 @@ type WebshareRegisterResponse429Headers struct {
 	RetryAfter int
 }
 
+// WebshareRegisterResponse503Headers the declared response headers of an HTTP 503 response for WebshareRegister
+type WebshareRegisterResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareRegisterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10584,12 +11195,16 @@ type WebshareRegisterResponse struct {
 	JSON429 *WebshareTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareRegisterResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *WebshareRegisterResponse201Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareRegisterResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareRegisterResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10632,6 +11247,11 @@ func (r WebshareRegisterResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareRegisterResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r WebshareRegisterResponse) GetBody() []byte {
 	return r.Body
@@ -10661,6 +11281,11 @@ func (r WebshareRegisterResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResetPasswordResponse503Headers the declared response headers of an HTTP 503 response for WebshareResetPassword
+type WebshareResetPasswordResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareResetPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10672,6 +11297,10 @@ type WebshareResetPasswordResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareResetPasswordResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10692,6 +11321,11 @@ func (r WebshareResetPasswordResponse) GetJSON415() *WebshareUnsupportedMediaTyp
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareResetPasswordResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareResetPasswordResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10728,6 +11362,11 @@ type WebshareResetPasswordCompleteResponse200Headers struct {
 	CacheControl string
 }
 
+// WebshareResetPasswordCompleteResponse503Headers the declared response headers of an HTTP 503 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse503Headers struct {
+	RetryAfter int
+}
+
 type WebshareResetPasswordCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10741,8 +11380,12 @@ type WebshareResetPasswordCompleteResponse struct {
 	JSON415 *WebshareUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *WebshareServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareResetPasswordCompleteResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *WebshareResetPasswordCompleteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10768,6 +11411,11 @@ func (r WebshareResetPasswordCompleteResponse) GetJSON415() *WebshareUnsupported
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r WebshareResetPasswordCompleteResponse) GetJSON500() *WebshareServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r WebshareResetPasswordCompleteResponse) GetJSON503() *WebshareUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10804,6 +11452,11 @@ type RixlVerifyEmailCodeResponse200Headers struct {
 	CacheControl string
 }
 
+// RixlVerifyEmailCodeResponse503Headers the declared response headers of an HTTP 503 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlVerifyEmailCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10823,8 +11476,12 @@ type RixlVerifyEmailCodeResponse struct {
 	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlVerifyEmailCodeResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlVerifyEmailCodeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10867,6 +11524,11 @@ func (r RixlVerifyEmailCodeResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlVerifyEmailCodeResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RixlVerifyEmailCodeResponse) GetBody() []byte {
 	return r.Body
@@ -10896,6 +11558,11 @@ func (r RixlVerifyEmailCodeResponse) ContentType() string {
 	return ""
 }
 
+// RixlResendVerificationCodeResponse503Headers the declared response headers of an HTTP 503 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlResendVerificationCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10909,6 +11576,10 @@ type RixlResendVerificationCodeResponse struct {
 	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlResendVerificationCodeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10934,6 +11605,11 @@ func (r RixlResendVerificationCodeResponse) GetJSON415() *RixlUnsupportedMediaTy
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlResendVerificationCodeResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlResendVerificationCodeResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -10980,6 +11656,11 @@ type RixlLoginWithPasswordResponse429Headers struct {
 	RetryAfter int
 }
 
+// RixlLoginWithPasswordResponse503Headers the declared response headers of an HTTP 503 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlLoginWithPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10999,12 +11680,16 @@ type RixlLoginWithPasswordResponse struct {
 	JSON429 *RixlTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlLoginWithPasswordResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLoginWithPasswordResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlLoginWithPasswordResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlLoginWithPasswordResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11047,6 +11732,11 @@ func (r RixlLoginWithPasswordResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlLoginWithPasswordResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RixlLoginWithPasswordResponse) GetBody() []byte {
 	return r.Body
@@ -11081,6 +11771,11 @@ type RixlLogoutResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// RixlLogoutResponse503Headers the declared response headers of an HTTP 503 response for RixlLogout
+type RixlLogoutResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11090,8 +11785,12 @@ type RixlLogoutResponse struct {
 	JSON403 *RixlForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLogoutResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlLogoutResponse503Headers
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -11107,6 +11806,11 @@ func (r RixlLogoutResponse) GetJSON403() *RixlForbidden {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlLogoutResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlLogoutResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11143,6 +11847,11 @@ type RixlLeaveOrganizationResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// RixlLeaveOrganizationResponse503Headers the declared response headers of an HTTP 503 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlLeaveOrganizationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11158,8 +11867,12 @@ type RixlLeaveOrganizationResponse struct {
 	JSON409 *RixlConflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLeaveOrganizationResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlLeaveOrganizationResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -11192,6 +11905,11 @@ func (r RixlLeaveOrganizationResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlLeaveOrganizationResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RixlLeaveOrganizationResponse) GetBody() []byte {
 	return r.Body
@@ -11221,6 +11939,11 @@ func (r RixlLeaveOrganizationResponse) ContentType() string {
 	return ""
 }
 
+// RixlRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlRequestPasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11232,6 +11955,10 @@ type RixlRequestPasswordResetResponse struct {
 	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlRequestPasswordResetResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -11252,6 +11979,11 @@ func (r RixlRequestPasswordResetResponse) GetJSON415() *RixlUnsupportedMediaType
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlRequestPasswordResetResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlRequestPasswordResetResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11283,6 +12015,11 @@ func (r RixlRequestPasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// RixlConfirmPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlConfirmPasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11296,6 +12033,10 @@ type RixlConfirmPasswordResetResponse struct {
 	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlConfirmPasswordResetResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -11321,6 +12062,11 @@ func (r RixlConfirmPasswordResetResponse) GetJSON415() *RixlUnsupportedMediaType
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlConfirmPasswordResetResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlConfirmPasswordResetResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11357,6 +12103,11 @@ type RixlRegisterResponse429Headers struct {
 	RetryAfter int
 }
 
+// RixlRegisterResponse503Headers the declared response headers of an HTTP 503 response for RixlRegister
+type RixlRegisterResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlRegisterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11374,8 +12125,12 @@ type RixlRegisterResponse struct {
 	JSON429 *RixlTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlRegisterResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlRegisterResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -11411,6 +12166,11 @@ func (r RixlRegisterResponse) GetJSON429() *RixlTooManyRequests {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlRegisterResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlRegisterResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11452,6 +12212,11 @@ type RixlRefreshTokenResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// RixlRefreshTokenResponse503Headers the declared response headers of an HTTP 503 response for RixlRefreshToken
+type RixlRefreshTokenResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlRefreshTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11469,10 +12234,14 @@ type RixlRefreshTokenResponse struct {
 	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlRefreshTokenResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlRefreshTokenResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlRefreshTokenResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11508,6 +12277,11 @@ func (r RixlRefreshTokenResponse) GetJSON415() *RixlUnsupportedMediaType {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlRefreshTokenResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlRefreshTokenResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -11549,6 +12323,11 @@ type RixlAddEmailResponse429Headers struct {
 	RetryAfter int
 }
 
+// RixlAddEmailResponse503Headers the declared response headers of an HTTP 503 response for RixlAddEmail
+type RixlAddEmailResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlAddEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11570,10 +12349,14 @@ type RixlAddEmailResponse struct {
 	JSON429 *RixlTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlAddEmailResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlAddEmailResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlAddEmailResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11621,6 +12404,11 @@ func (r RixlAddEmailResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlAddEmailResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RixlAddEmailResponse) GetBody() []byte {
 	return r.Body
@@ -11660,6 +12448,11 @@ type RixlChangeEmailResponse429Headers struct {
 	RetryAfter int
 }
 
+// RixlChangeEmailResponse503Headers the declared response headers of an HTTP 503 response for RixlChangeEmail
+type RixlChangeEmailResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlChangeEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11681,10 +12474,14 @@ type RixlChangeEmailResponse struct {
 	JSON429 *RixlTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlChangeEmailResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlChangeEmailResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlChangeEmailResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11732,6 +12529,11 @@ func (r RixlChangeEmailResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlChangeEmailResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r RixlChangeEmailResponse) GetBody() []byte {
 	return r.Body
@@ -11766,6 +12568,11 @@ type RixlGetEmailStatusResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// RixlGetEmailStatusResponse503Headers the declared response headers of an HTTP 503 response for RixlGetEmailStatus
+type RixlGetEmailStatusResponse503Headers struct {
+	RetryAfter int
+}
+
 type RixlGetEmailStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11777,8 +12584,12 @@ type RixlGetEmailStatusResponse struct {
 	JSON403 *RixlForbidden
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *RixlUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlGetEmailStatusResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RixlGetEmailStatusResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11799,6 +12610,11 @@ func (r RixlGetEmailStatusResponse) GetJSON403() *RixlForbidden {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r RixlGetEmailStatusResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r RixlGetEmailStatusResponse) GetJSON503() *RixlUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12006,6 +12822,11 @@ type PaywayCompletePasswordResetResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayCompletePasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayCompletePasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12025,8 +12846,12 @@ type PaywayCompletePasswordResetResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCompletePasswordResetResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayCompletePasswordResetResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12069,6 +12894,11 @@ func (r PaywayCompletePasswordResetResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayCompletePasswordResetResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayCompletePasswordResetResponse) GetBody() []byte {
 	return r.Body
@@ -12103,6 +12933,11 @@ type PaywayCreateAuthenticationAttemptResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayCreateAuthenticationAttemptResponse503Headers the declared response headers of an HTTP 503 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayCreateAuthenticationAttemptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12122,8 +12957,12 @@ type PaywayCreateAuthenticationAttemptResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCreateAuthenticationAttemptResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayCreateAuthenticationAttemptResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12166,6 +13005,11 @@ func (r PaywayCreateAuthenticationAttemptResponse) GetJSON500() *PaywayServerErr
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayCreateAuthenticationAttemptResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayCreateAuthenticationAttemptResponse) GetBody() []byte {
 	return r.Body
@@ -12200,6 +13044,11 @@ type PaywayCreatePasswordResetResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayCreatePasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayCreatePasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12219,8 +13068,12 @@ type PaywayCreatePasswordResetResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCreatePasswordResetResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayCreatePasswordResetResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12263,6 +13116,11 @@ func (r PaywayCreatePasswordResetResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayCreatePasswordResetResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayCreatePasswordResetResponse) GetBody() []byte {
 	return r.Body
@@ -12297,6 +13155,11 @@ type PaywayCustomRequestPasswordResetResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayCustomRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayCustomRequestPasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12312,8 +13175,12 @@ type PaywayCustomRequestPasswordResetResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCustomRequestPasswordResetResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayCustomRequestPasswordResetResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12344,6 +13211,11 @@ func (r PaywayCustomRequestPasswordResetResponse) GetJSON413() *PaywayPayloadToo
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r PaywayCustomRequestPasswordResetResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayCustomRequestPasswordResetResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12380,6 +13252,11 @@ type PaywayGetAuthenticationAttemptsResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayGetAuthenticationAttemptsResponse503Headers the declared response headers of an HTTP 503 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayGetAuthenticationAttemptsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12399,8 +13276,12 @@ type PaywayGetAuthenticationAttemptsResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayGetAuthenticationAttemptsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayGetAuthenticationAttemptsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12443,6 +13324,11 @@ func (r PaywayGetAuthenticationAttemptsResponse) GetJSON500() *PaywayServerError
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayGetAuthenticationAttemptsResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayGetAuthenticationAttemptsResponse) GetBody() []byte {
 	return r.Body
@@ -12477,6 +13363,11 @@ type PaywayRequestPasswordResetResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayRequestPasswordResetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12490,8 +13381,12 @@ type PaywayRequestPasswordResetResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayRequestPasswordResetResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayRequestPasswordResetResponse503Headers
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -12517,6 +13412,11 @@ func (r PaywayRequestPasswordResetResponse) GetJSON413() *PaywayPayloadTooLarge 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r PaywayRequestPasswordResetResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayRequestPasswordResetResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12553,6 +13453,11 @@ type PaywayGetMeResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayGetMeResponse503Headers the declared response headers of an HTTP 503 response for PaywayGetMe
+type PaywayGetMeResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayGetMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12570,8 +13475,12 @@ type PaywayGetMeResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayGetMeResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayGetMeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12607,6 +13516,11 @@ func (r PaywayGetMeResponse) GetJSON413() *PaywayPayloadTooLarge {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r PaywayGetMeResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayGetMeResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -12648,6 +13562,11 @@ type PaywayRequestEmailChangeResponse429Headers struct {
 	RetryAfter int
 }
 
+// PaywayRequestEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayRequestEmailChangeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12669,10 +13588,14 @@ type PaywayRequestEmailChangeResponse struct {
 	JSON429 *PaywayTooManyRequests
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayRequestEmailChangeResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PaywayRequestEmailChangeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayRequestEmailChangeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12720,6 +13643,11 @@ func (r PaywayRequestEmailChangeResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayRequestEmailChangeResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayRequestEmailChangeResponse) GetBody() []byte {
 	return r.Body
@@ -12754,6 +13682,11 @@ type PaywayVerifyEmailChangePostResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayVerifyEmailChangePostResponse503Headers the declared response headers of an HTTP 503 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayVerifyEmailChangePostResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12773,8 +13706,12 @@ type PaywayVerifyEmailChangePostResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayVerifyEmailChangePostResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayVerifyEmailChangePostResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12817,6 +13754,11 @@ func (r PaywayVerifyEmailChangePostResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
 }
 
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayVerifyEmailChangePostResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
+}
+
 // GetBody returns the raw response body bytes
 func (r PaywayVerifyEmailChangePostResponse) GetBody() []byte {
 	return r.Body
@@ -12851,6 +13793,11 @@ type PaywayVerifyEmailChangeResponse401Headers struct {
 	WWWAuthenticate string
 }
 
+// PaywayVerifyEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse503Headers struct {
+	RetryAfter int
+}
+
 type PaywayVerifyEmailChangeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12870,8 +13817,12 @@ type PaywayVerifyEmailChangeResponse struct {
 	JSON413 *PaywayPayloadTooLarge
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *PaywayServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *PaywayUnavailable
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayVerifyEmailChangeResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PaywayVerifyEmailChangeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12912,6 +13863,11 @@ func (r PaywayVerifyEmailChangeResponse) GetJSON413() *PaywayPayloadTooLarge {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r PaywayVerifyEmailChangeResponse) GetJSON500() *PaywayServerError {
 	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r PaywayVerifyEmailChangeResponse) GetJSON503() *PaywayUnavailable {
+	return r.JSON503
 }
 
 // GetBody returns the raw response body bytes
@@ -15106,8 +16062,9 @@ func (c *ClientWithResponses) GetVendorOpenAPIYAMLWithResponse(ctx context.Conte
 
 // GetReadinessWithResponse Readiness check
 //
-// 200 when the database answers, 503 otherwise. The database is pinged at most once a
-// second; probes in between get the last answer.
+// 200 when the database answers, 503 otherwise. The database is asked (`SELECT 1`) at
+// most every 200 ms; probes in between get the last answer, so an outage shows within
+// that. While it is down, the vendors' operations answer 503 with `Retry-After` too.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -15169,6 +16126,13 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayOAuthUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -15202,6 +16166,23 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 			headers.CacheControl = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayAccessTokenResponse503Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -15508,6 +16489,41 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -15531,6 +16547,16 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaLoginResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -15767,6 +16793,41 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -15780,6 +16841,16 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 			headers.SetCookie = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -15879,6 +16950,41 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -15892,6 +16998,16 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 			headers.SetCookie = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaEndSessionResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16026,6 +17142,41 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -16039,6 +17190,16 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 			headers.SetCookie = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaLogoutResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16205,6 +17366,41 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -16218,6 +17414,16 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 			headers.SetCookie = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaRenewTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16349,6 +17555,54 @@ func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusR
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers AkanaGetLoginStatusResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16483,6 +17737,54 @@ func ParseAkanaSendPasswordResetCodeResponse(rsp *http.Response) (*AkanaSendPass
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers AkanaSendPasswordResetCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16617,6 +17919,54 @@ func ParseAkanaValidatePasswordResetCodeResponse(rsp *http.Response) (*AkanaVali
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers AkanaValidatePasswordResetCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -16856,6 +18206,54 @@ func ParseAkanaValidateEmailChangeCodeResponse(rsp *http.Response) (*AkanaValida
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers AkanaValidateEmailChangeCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17165,6 +18563,41 @@ func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordR
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -17178,6 +18611,16 @@ func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordR
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaChangePasswordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17522,6 +18965,41 @@ func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailC
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	case rsp.Header.Get("Content-Type") == "application/json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v71+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV71PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV71JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v72+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV72PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV72JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v80+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV80PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV80JSON503 = &dest
+
+	case rsp.Header.Get("Content-Type") == "application/vnd.soa.v81+json" && rsp.StatusCode == 503:
+		var dest AkanaUnavailableApplicationVndSoaV81PlusJSON
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationvndSoaV81JSON503 = &dest
+
 	}
 
 	switch {
@@ -17535,6 +19013,16 @@ func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailC
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers AkanaSendEmailChangeCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17589,6 +19077,13 @@ func ParseWebshareGetActivationResponse(rsp *http.Response) (*WebshareGetActivat
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -17602,6 +19097,16 @@ func ParseWebshareGetActivationResponse(rsp *http.Response) (*WebshareGetActivat
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareGetActivationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17670,6 +19175,13 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -17693,6 +19205,16 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareCompleteActivationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17768,6 +19290,13 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -17791,6 +19320,16 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareResendActivationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17862,6 +19401,13 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -17885,6 +19431,16 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareChangeEmailResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -17949,6 +19505,13 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -17962,6 +19525,16 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareChangeEmailCompleteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18033,6 +19606,13 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18056,6 +19636,16 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareChangePasswordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18127,6 +19717,13 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18150,6 +19747,16 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareDeleteAccountResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18218,6 +19825,13 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18241,6 +19855,16 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareLoginResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18305,6 +19929,13 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18318,6 +19949,16 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareLogoutResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18393,6 +20034,13 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18426,6 +20074,16 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareRegisterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18476,6 +20134,26 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers WebshareResetPasswordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18530,6 +20208,13 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest WebshareUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18543,6 +20228,16 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 			headers.CacheControl = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers WebshareResetPasswordCompleteResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18618,6 +20313,13 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18631,6 +20333,16 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 			headers.CacheControl = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlVerifyEmailCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18685,6 +20397,26 @@ func ParseRixlResendVerificationCodeResponse(rsp *http.Response) (*RixlResendVer
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers RixlResendVerificationCodeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18760,6 +20492,13 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18793,6 +20532,16 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlLoginWithPasswordResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18836,6 +20585,13 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18849,6 +20605,16 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlLogoutResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18913,6 +20679,13 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -18926,6 +20699,16 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlLeaveOrganizationResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -18976,6 +20759,26 @@ func ParseRixlRequestPasswordResetResponse(rsp *http.Response) (*RixlRequestPass
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers RixlRequestPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19033,6 +20836,26 @@ func ParseRixlConfirmPasswordResetResponse(rsp *http.Response) (*RixlConfirmPass
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers RixlConfirmPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19101,6 +20924,13 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19114,6 +20944,16 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlRegisterResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19182,6 +21022,13 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19205,6 +21052,16 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlRefreshTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19287,6 +21144,13 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19310,6 +21174,16 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlAddEmailResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19392,6 +21266,13 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19415,6 +21296,16 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlChangeEmailResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19462,6 +21353,13 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest RixlUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19475,6 +21373,16 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RixlGetEmailStatusResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19667,6 +21575,13 @@ func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayComple
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19680,6 +21595,16 @@ func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayComple
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayCompletePasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19755,6 +21680,13 @@ func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*Payway
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19768,6 +21700,16 @@ func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*Payway
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayCreateAuthenticationAttemptResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19843,6 +21785,13 @@ func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePa
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19856,6 +21805,16 @@ func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePa
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayCreatePasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19917,6 +21876,13 @@ func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayC
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -19930,6 +21896,16 @@ func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayC
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayCustomRequestPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20005,6 +21981,13 @@ func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGe
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20018,6 +22001,16 @@ func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGe
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayGetAuthenticationAttemptsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20075,6 +22068,13 @@ func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequest
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20088,6 +22088,16 @@ func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequest
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayRequestPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20156,6 +22166,13 @@ func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) 
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20169,6 +22186,16 @@ func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) 
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayGetMeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20251,6 +22278,13 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20274,6 +22308,16 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 			headers.RetryAfter = value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayRequestEmailChangeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20349,6 +22393,13 @@ func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerify
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20362,6 +22413,16 @@ func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerify
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayVerifyEmailChangePostResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20437,6 +22498,13 @@ func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmai
 		}
 		response.JSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest PaywayUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	}
 
 	switch {
@@ -20450,6 +22518,16 @@ func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmai
 			headers.WWWAuthenticate = value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers PaywayVerifyEmailChangeResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

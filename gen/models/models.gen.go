@@ -147,12 +147,13 @@ func (e PaywayNotFoundErrorCode) Valid() bool {
 
 // Defines values for PaywayOAuthErrorError.
 const (
-	PaywayOAuthErrorErrorInvalidClient        PaywayOAuthErrorError = "invalid_client"
-	PaywayOAuthErrorErrorInvalidGrant         PaywayOAuthErrorError = "invalid_grant"
-	PaywayOAuthErrorErrorInvalidRequest       PaywayOAuthErrorError = "invalid_request"
-	PaywayOAuthErrorErrorInvalidScope         PaywayOAuthErrorError = "invalid_scope"
-	PaywayOAuthErrorErrorServerError          PaywayOAuthErrorError = "server_error"
-	PaywayOAuthErrorErrorUnsupportedGrantType PaywayOAuthErrorError = "unsupported_grant_type"
+	PaywayOAuthErrorErrorInvalidClient          PaywayOAuthErrorError = "invalid_client"
+	PaywayOAuthErrorErrorInvalidGrant           PaywayOAuthErrorError = "invalid_grant"
+	PaywayOAuthErrorErrorInvalidRequest         PaywayOAuthErrorError = "invalid_request"
+	PaywayOAuthErrorErrorInvalidScope           PaywayOAuthErrorError = "invalid_scope"
+	PaywayOAuthErrorErrorServerError            PaywayOAuthErrorError = "server_error"
+	PaywayOAuthErrorErrorTemporarilyUnavailable PaywayOAuthErrorError = "temporarily_unavailable"
+	PaywayOAuthErrorErrorUnsupportedGrantType   PaywayOAuthErrorError = "unsupported_grant_type"
 )
 
 // Valid indicates whether the value is a known member of the PaywayOAuthErrorError enum.
@@ -167,6 +168,8 @@ func (e PaywayOAuthErrorError) Valid() bool {
 	case PaywayOAuthErrorErrorInvalidScope:
 		return true
 	case PaywayOAuthErrorErrorServerError:
+		return true
+	case PaywayOAuthErrorErrorTemporarilyUnavailable:
 		return true
 	case PaywayOAuthErrorErrorUnsupportedGrantType:
 		return true
@@ -295,6 +298,21 @@ const (
 func (e PaywayUnauthorizedErrorCode) Valid() bool {
 	switch e {
 	case PaywayUnauthorizedErrorCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaywayUnavailableErrorCode.
+const (
+	PaywayUnavailableErrorCodeServiceUnavailable PaywayUnavailableErrorCode = "service_unavailable"
+)
+
+// Valid indicates whether the value is a known member of the PaywayUnavailableErrorCode enum.
+func (e PaywayUnavailableErrorCode) Valid() bool {
+	switch e {
+	case PaywayUnavailableErrorCodeServiceUnavailable:
 		return true
 	default:
 		return false
@@ -856,6 +874,17 @@ type PaywayUnauthorizedError struct {
 
 // PaywayUnauthorizedErrorCode defines model for PaywayUnauthorizedError.Code.
 type PaywayUnauthorizedErrorCode string
+
+// PaywayUnavailableError defines model for PaywayUnavailableError.
+type PaywayUnavailableError struct {
+	Code PaywayUnavailableErrorCode `json:"code"`
+
+	// Message Example: Service temporarily unavailable, try again later
+	Message string `json:"message"`
+}
+
+// PaywayUnavailableErrorCode defines model for PaywayUnavailableError.Code.
+type PaywayUnavailableErrorCode string
 
 // PaywayVerifyEmailChangeConflictError defines model for PaywayVerifyEmailChangeConflictError.
 type PaywayVerifyEmailChangeConflictError struct {
@@ -1513,6 +1542,21 @@ type AkanaUnauthorizedApplicationVndSoaV80PlusJSON = AkanaError
 // AkanaUnauthorizedApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
 type AkanaUnauthorizedApplicationVndSoaV81PlusJSON = AkanaError
 
+// AkanaUnavailableApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnavailableApplicationJSON = AkanaError
+
+// AkanaUnavailableApplicationVndSoaV71PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnavailableApplicationVndSoaV71PlusJSON = AkanaError
+
+// AkanaUnavailableApplicationVndSoaV72PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnavailableApplicationVndSoaV72PlusJSON = AkanaError
+
+// AkanaUnavailableApplicationVndSoaV80PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnavailableApplicationVndSoaV80PlusJSON = AkanaError
+
+// AkanaUnavailableApplicationVndSoaV81PlusJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
+type AkanaUnavailableApplicationVndSoaV81PlusJSON = AkanaError
+
 // AkanaUnsupportedMediaTypeApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
 type AkanaUnsupportedMediaTypeApplicationJSON = AkanaError
 
@@ -1537,6 +1581,9 @@ type PaywayForbidden = PaywayForbiddenError
 // PaywayNotFound defines model for PaywayNotFound.
 type PaywayNotFound = PaywayNotFoundError
 
+// PaywayOAuthUnavailable defines model for PaywayOAuthUnavailable.
+type PaywayOAuthUnavailable = PaywayOAuthError
+
 // PaywayPayloadTooLarge defines model for PaywayPayloadTooLarge.
 type PaywayPayloadTooLarge = PaywayPayloadTooLargeError
 
@@ -1548,6 +1595,9 @@ type PaywayTooManyRequests = PaywayTooManyRequestsError
 
 // PaywayUnauthorized defines model for PaywayUnauthorized.
 type PaywayUnauthorized = PaywayUnauthorizedError
+
+// PaywayUnavailable defines model for PaywayUnavailable.
+type PaywayUnavailable = PaywayUnavailableError
 
 // RixlBadRequest Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
 // HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
@@ -1589,6 +1639,11 @@ type RixlTooManyRequests = RixlError
 // to retry).
 type RixlUnauthorized = RixlError
 
+// RixlUnavailable Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
+// HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
+// to retry).
+type RixlUnavailable = RixlError
+
 // RixlUnsupportedMediaType Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
 // HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
 // to retry).
@@ -1620,6 +1675,9 @@ type WebshareTooManyRequests = WebshareError
 
 // WebshareUnauthorized defines model for WebshareUnauthorized.
 type WebshareUnauthorized = WebshareError
+
+// WebshareUnavailable defines model for WebshareUnavailable.
+type WebshareUnavailable = WebshareError
 
 // WebshareUnsupportedMediaType defines model for WebshareUnsupportedMediaType.
 type WebshareUnsupportedMediaType = WebshareError

@@ -938,6 +938,35 @@ type AkanaUnauthorizedApplicationVndSoaV72PlusJSONResponse AkanaError
 type AkanaUnauthorizedApplicationVndSoaV80PlusJSONResponse AkanaError
 type AkanaUnauthorizedApplicationVndSoaV81PlusJSONResponse AkanaError
 
+type AkanaUnavailableResponseHeaders struct {
+	RetryAfter int
+}
+type AkanaUnavailableJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaUnavailableResponseHeaders
+}
+type AkanaUnavailableApplicationVndSoaV71PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaUnavailableResponseHeaders
+}
+type AkanaUnavailableApplicationVndSoaV72PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaUnavailableResponseHeaders
+}
+type AkanaUnavailableApplicationVndSoaV80PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaUnavailableResponseHeaders
+}
+type AkanaUnavailableApplicationVndSoaV81PlusJSONResponse struct {
+	Body AkanaError
+
+	Headers AkanaUnavailableResponseHeaders
+}
+
 type AkanaUnsupportedMediaTypeJSONResponse AkanaError
 type AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse AkanaError
 type AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse AkanaError
@@ -949,6 +978,16 @@ type PaywayBadRequestJSONResponse PaywayBadRequestError
 type PaywayForbiddenJSONResponse PaywayForbiddenError
 
 type PaywayNotFoundJSONResponse PaywayNotFoundError
+
+type PaywayOAuthUnavailableResponseHeaders struct {
+	CacheControl string
+	RetryAfter   int
+}
+type PaywayOAuthUnavailableJSONResponse struct {
+	Body PaywayOAuthError
+
+	Headers PaywayOAuthUnavailableResponseHeaders
+}
 
 type PaywayPayloadTooLargeJSONResponse PaywayPayloadTooLargeError
 
@@ -970,6 +1009,15 @@ type PaywayUnauthorizedJSONResponse struct {
 	Body PaywayUnauthorizedError
 
 	Headers PaywayUnauthorizedResponseHeaders
+}
+
+type PaywayUnavailableResponseHeaders struct {
+	RetryAfter int
+}
+type PaywayUnavailableJSONResponse struct {
+	Body PaywayUnavailableError
+
+	Headers PaywayUnavailableResponseHeaders
 }
 
 type RixlBadRequestJSONResponse RixlError
@@ -1000,6 +1048,15 @@ type RixlUnauthorizedJSONResponse struct {
 	Body RixlError
 
 	Headers RixlUnauthorizedResponseHeaders
+}
+
+type RixlUnavailableResponseHeaders struct {
+	RetryAfter int
+}
+type RixlUnavailableJSONResponse struct {
+	Body RixlError
+
+	Headers RixlUnavailableResponseHeaders
 }
 
 type RixlUnsupportedMediaTypeJSONResponse RixlError
@@ -1034,6 +1091,15 @@ type WebshareUnauthorizedJSONResponse struct {
 	Body WebshareError
 
 	Headers WebshareUnauthorizedResponseHeaders
+}
+
+type WebshareUnavailableResponseHeaders struct {
+	RetryAfter int
+}
+type WebshareUnavailableJSONResponse struct {
+	Body WebshareError
+
+	Headers WebshareUnavailableResponseHeaders
 }
 
 type WebshareUnsupportedMediaTypeJSONResponse WebshareError
@@ -1136,6 +1202,24 @@ func (response PaywayAccessToken500JSONResponse) VisitPaywayAccessTokenResponse(
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayAccessToken503JSONResponse struct {
+	PaywayOAuthUnavailableJSONResponse
+}
+
+func (response PaywayAccessToken503JSONResponse) VisitPaywayAccessTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1817,6 +1901,89 @@ func (response AkanaLogin500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogi
 	return err
 }
 
+type AkanaLogin503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaLogin503JSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogin503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogin503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogin503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogin503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogin503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AkanaAuthenticateWithPasswordResetCodeRequestObject struct {
 	JSONBody                         *AkanaAuthenticateWithPasswordResetCodeJSONRequestBody
 	ApplicationVndSoaV71PlusJSONBody *AkanaAuthenticateWithPasswordResetCodeApplicationVndSoaV71PlusJSONRequestBody
@@ -2331,6 +2498,89 @@ func (response AkanaAuthenticateWithPasswordResetCode500ApplicationVndSoaV81Plus
 	return err
 }
 
+type AkanaAuthenticateWithPasswordResetCode503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaAuthenticateWithPasswordResetCode503JSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaAuthenticateWithPasswordResetCode503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaAuthenticateWithPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AkanaEndSessionRequestObject struct {
 }
 
@@ -2520,6 +2770,89 @@ func (response AkanaEndSession500ApplicationVndSoaV81PlusJSONResponse) VisitAkan
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaEndSession503JSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaEndSession503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaEndSession503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaEndSession503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaEndSession503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaEndSession503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -2792,6 +3125,89 @@ func (response AkanaLogout500ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLog
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaLogout503JSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaLogout503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaLogout503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaLogout503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaLogout503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaLogout503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3147,6 +3563,89 @@ func (response AkanaRenewToken500ApplicationVndSoaV81PlusJSONResponse) VisitAkan
 	return err
 }
 
+type AkanaRenewToken503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaRenewToken503JSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaRenewToken503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaRenewToken503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaRenewToken503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaRenewToken503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaRenewToken503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaRenewTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AkanaGetLoginStatusRequestObject struct {
 }
 
@@ -3392,6 +3891,89 @@ func (response AkanaGetLoginStatus500ApplicationVndSoaV81PlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaGetLoginStatus503JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaGetLoginStatus503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaGetLoginStatus503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3662,6 +4244,89 @@ func (response AkanaSendPasswordResetCode500ApplicationVndSoaV81PlusJSONResponse
 	return err
 }
 
+type AkanaSendPasswordResetCode503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaSendPasswordResetCode503JSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendPasswordResetCode503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendPasswordResetCode503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendPasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AkanaValidatePasswordResetCodeRequestObject struct {
 	Params AkanaValidatePasswordResetCodeParams
 }
@@ -3924,6 +4589,89 @@ func (response AkanaValidatePasswordResetCode500ApplicationVndSoaV81PlusJSONResp
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaValidatePasswordResetCode503JSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidatePasswordResetCode503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidatePasswordResetCode503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidatePasswordResetCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4430,6 +5178,89 @@ func (response AkanaValidateEmailChangeCode500ApplicationVndSoaV81PlusJSONRespon
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaValidateEmailChangeCode503JSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaValidateEmailChangeCode503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaValidateEmailChangeCode503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaValidateEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5100,6 +5931,89 @@ func (response AkanaChangePassword500ApplicationVndSoaV81PlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaChangePassword503JSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaChangePassword503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaChangePassword503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaChangePassword503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaChangePassword503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaChangePassword503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -5848,6 +6762,89 @@ func (response AkanaSendEmailChangeCode500ApplicationVndSoaV81PlusJSONResponse) 
 	return err
 }
 
+type AkanaSendEmailChangeCode503JSONResponse struct{ AkanaUnavailableJSONResponse }
+
+func (response AkanaSendEmailChangeCode503JSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode503ApplicationVndSoaV71PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV71PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode503ApplicationVndSoaV71PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode503ApplicationVndSoaV72PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV72PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode503ApplicationVndSoaV72PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode503ApplicationVndSoaV80PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV80PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode503ApplicationVndSoaV80PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AkanaSendEmailChangeCode503ApplicationVndSoaV81PlusJSONResponse struct {
+	AkanaUnavailableApplicationVndSoaV81PlusJSONResponse
+}
+
+func (response AkanaSendEmailChangeCode503ApplicationVndSoaV81PlusJSONResponse) VisitAkanaSendEmailChangeCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareGetActivationRequestObject struct {
 }
 
@@ -5928,6 +6925,23 @@ func (response WebshareGetActivation500JSONResponse) VisitWebshareGetActivationR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareGetActivation503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareGetActivation503JSONResponse) VisitWebshareGetActivationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6051,6 +7065,23 @@ func (response WebshareCompleteActivation500JSONResponse) VisitWebshareCompleteA
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareCompleteActivation503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareCompleteActivation503JSONResponse) VisitWebshareCompleteActivationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6187,6 +7218,23 @@ func (response WebshareResendActivation500JSONResponse) VisitWebshareResendActiv
 	return err
 }
 
+type WebshareResendActivation503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareResendActivation503JSONResponse) VisitWebshareResendActivationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareChangeEmailRequestObject struct {
 	Body *WebshareChangeEmailJSONRequestBody
 }
@@ -6313,6 +7361,23 @@ func (response WebshareChangeEmail500JSONResponse) VisitWebshareChangeEmailRespo
 	return err
 }
 
+type WebshareChangeEmail503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareChangeEmail503JSONResponse) VisitWebshareChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareChangeEmailCompleteRequestObject struct {
 	Body *WebshareChangeEmailCompleteJSONRequestBody
 }
@@ -6418,6 +7483,23 @@ func (response WebshareChangeEmailComplete500JSONResponse) VisitWebshareChangeEm
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareChangeEmailComplete503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareChangeEmailComplete503JSONResponse) VisitWebshareChangeEmailCompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6548,6 +7630,23 @@ func (response WebshareChangePassword500JSONResponse) VisitWebshareChangePasswor
 	return err
 }
 
+type WebshareChangePassword503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareChangePassword503JSONResponse) VisitWebshareChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareDeleteAccountRequestObject struct {
 	Body *WebshareDeleteAccountJSONRequestBody
 }
@@ -6670,6 +7769,23 @@ func (response WebshareDeleteAccount500JSONResponse) VisitWebshareDeleteAccountR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareDeleteAccount503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareDeleteAccount503JSONResponse) VisitWebshareDeleteAccountResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6797,6 +7913,23 @@ func (response WebshareLogin500JSONResponse) VisitWebshareLoginResponse(w http.R
 	return err
 }
 
+type WebshareLogin503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareLogin503JSONResponse) VisitWebshareLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareLogoutRequestObject struct {
 	Body *WebshareLogoutJSONRequestBody
 }
@@ -6902,6 +8035,23 @@ func (response WebshareLogout500JSONResponse) VisitWebshareLogoutResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareLogout503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareLogout503JSONResponse) VisitWebshareLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7051,6 +8201,23 @@ func (response WebshareRegister500JSONResponse) VisitWebshareRegisterResponse(w 
 	return err
 }
 
+type WebshareRegister503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareRegister503JSONResponse) VisitWebshareRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WebshareResetPasswordRequestObject struct {
 	Body *WebshareResetPasswordJSONRequestBody
 }
@@ -7125,6 +8292,23 @@ func (response WebshareResetPassword500JSONResponse) VisitWebshareResetPasswordR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareResetPassword503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareResetPassword503JSONResponse) VisitWebshareResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7217,6 +8401,23 @@ func (response WebshareResetPasswordComplete500JSONResponse) VisitWebshareResetP
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WebshareResetPasswordComplete503JSONResponse struct {
+	WebshareUnavailableJSONResponse
+}
+
+func (response WebshareResetPasswordComplete503JSONResponse) VisitWebshareResetPasswordCompleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7353,6 +8554,21 @@ func (response RixlVerifyEmailCode500JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
+type RixlVerifyEmailCode503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlVerifyEmailCode503JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlResendVerificationCodeRequestObject struct {
 	Body *RixlResendVerificationCodeJSONRequestBody
 }
@@ -7431,6 +8647,21 @@ func (response RixlResendVerificationCode500JSONResponse) VisitRixlResendVerific
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlResendVerificationCode503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlResendVerificationCode503JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7571,6 +8802,21 @@ func (response RixlLoginWithPassword500JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
+type RixlLoginWithPassword503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlLoginWithPassword503JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlLogoutRequestObject struct {
 }
 
@@ -7625,6 +8871,21 @@ func (response RixlLogout500JSONResponse) VisitRixlLogoutResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlLogout503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlLogout503JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7730,6 +8991,21 @@ func (response RixlLeaveOrganization500JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
+type RixlLeaveOrganization503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlLeaveOrganization503JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlRequestPasswordResetRequestObject struct {
 	Body *RixlRequestPasswordResetJSONRequestBody
 }
@@ -7802,6 +9078,21 @@ func (response RixlRequestPasswordReset500JSONResponse) VisitRixlRequestPassword
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRequestPasswordReset503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlRequestPasswordReset503JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7892,6 +9183,21 @@ func (response RixlConfirmPasswordReset500JSONResponse) VisitRixlConfirmPassword
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlConfirmPasswordReset503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlConfirmPasswordReset503JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8005,6 +9311,21 @@ func (response RixlRegister500JSONResponse) VisitRixlRegisterResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRegister503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlRegister503JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8124,6 +9445,21 @@ func (response RixlRefreshToken500JSONResponse) VisitRixlRefreshTokenResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlRefreshToken503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlRefreshToken503JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8272,6 +9608,21 @@ func (response RixlAddEmail500JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
+type RixlAddEmail503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlAddEmail503JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlChangeEmailRequestObject struct {
 	Body *RixlChangeEmailJSONRequestBody
 }
@@ -8416,6 +9767,21 @@ func (response RixlChangeEmail500JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
+type RixlChangeEmail503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlChangeEmail503JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RixlGetEmailStatusRequestObject struct {
 }
 
@@ -8476,6 +9842,21 @@ func (response RixlGetEmailStatus500JSONResponse) VisitRixlGetEmailStatusRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlGetEmailStatus503JSONResponse struct{ RixlUnavailableJSONResponse }
+
+func (response RixlGetEmailStatus503JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8781,6 +10162,21 @@ func (response PaywayCompletePasswordReset500JSONResponse) VisitPaywayCompletePa
 	return err
 }
 
+type PaywayCompletePasswordReset503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayCompletePasswordReset503JSONResponse) VisitPaywayCompletePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayCreateAuthenticationAttemptRequestObject struct {
 	Body *PaywayCreateAuthenticationAttemptJSONRequestBody
 }
@@ -8900,6 +10296,21 @@ func (response PaywayCreateAuthenticationAttempt500JSONResponse) VisitPaywayCrea
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCreateAuthenticationAttempt503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayCreateAuthenticationAttempt503JSONResponse) VisitPaywayCreateAuthenticationAttemptResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9027,6 +10438,21 @@ func (response PaywayCreatePasswordReset500JSONResponse) VisitPaywayCreatePasswo
 	return err
 }
 
+type PaywayCreatePasswordReset503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayCreatePasswordReset503JSONResponse) VisitPaywayCreatePasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayCustomRequestPasswordResetRequestObject struct {
 	Body *PaywayCustomRequestPasswordResetJSONRequestBody
 }
@@ -9118,6 +10544,21 @@ func (response PaywayCustomRequestPasswordReset500JSONResponse) VisitPaywayCusto
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayCustomRequestPasswordReset503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayCustomRequestPasswordReset503JSONResponse) VisitPaywayCustomRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9245,6 +10686,21 @@ func (response PaywayGetAuthenticationAttempts500JSONResponse) VisitPaywayGetAut
 	return err
 }
 
+type PaywayGetAuthenticationAttempts503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayGetAuthenticationAttempts503JSONResponse) VisitPaywayGetAuthenticationAttemptsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayRequestPasswordResetRequestObject struct {
 	Body *PaywayRequestPasswordResetJSONRequestBody
 }
@@ -9330,6 +10786,21 @@ func (response PaywayRequestPasswordReset500JSONResponse) VisitPaywayRequestPass
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayRequestPasswordReset503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayRequestPasswordReset503JSONResponse) VisitPaywayRequestPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9438,6 +10909,21 @@ func (response PaywayGetMe500JSONResponse) VisitPaywayGetMeResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayGetMe503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayGetMe503JSONResponse) VisitPaywayGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9582,6 +11068,21 @@ func (response PaywayRequestEmailChange500JSONResponse) VisitPaywayRequestEmailC
 	return err
 }
 
+type PaywayRequestEmailChange503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayRequestEmailChange503JSONResponse) VisitPaywayRequestEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayVerifyEmailChangePostRequestObject struct {
 	Body *PaywayVerifyEmailChangePostJSONRequestBody
 }
@@ -9705,6 +11206,21 @@ func (response PaywayVerifyEmailChangePost500JSONResponse) VisitPaywayVerifyEmai
 	return err
 }
 
+type PaywayVerifyEmailChangePost503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayVerifyEmailChangePost503JSONResponse) VisitPaywayVerifyEmailChangePostResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PaywayVerifyEmailChangeRequestObject struct {
 	Body *PaywayVerifyEmailChangeJSONRequestBody
 }
@@ -9824,6 +11340,21 @@ func (response PaywayVerifyEmailChange500JSONResponse) VisitPaywayVerifyEmailCha
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PaywayVerifyEmailChange503JSONResponse struct{ PaywayUnavailableJSONResponse }
+
+func (response PaywayVerifyEmailChange503JSONResponse) VisitPaywayVerifyEmailChangeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -57,6 +57,11 @@ func (a *Akana) Render(f httpapi.Failure) *httpapi.Reply {
 		}
 	case httpapi.FailCore:
 		return renderCore(f)
+	case httpapi.FailUnavailable:
+		r := reply(f, http.StatusServiceUnavailable, msgUnavailable)
+		r.Headers["Retry-After"] = httpapi.UnavailableHeaders()["Retry-After"]
+		r.Cause = f.Err
+		return r
 	}
 	r := reply(f, http.StatusInternalServerError, msgServerError)
 	r.Cause = f.Err

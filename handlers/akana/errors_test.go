@@ -54,6 +54,8 @@ func TestRender(t *testing.T) {
 			400, `{"code":400,"message":"The request body is not valid JSON."}`, nil},
 		{"media type", httpapi.Failure{Kind: httpapi.FailMediaType, MediaType: "text/plain"},
 			415, `{"code":415,"message":"Unsupported Media Type"}`, nil},
+		{"database unavailable", httpapi.Failure{Kind: httpapi.FailUnavailable, Err: errors.New("connection refused")}, 503,
+			`{"code":503,"message":"The service is temporarily unavailable. Please try again later."}`, map[string]string{"Retry-After": "2"}},
 		{"too large", httpapi.Failure{Kind: httpapi.FailTooLarge}, 413, `{"code":413,"message":"Request body is too large."}`, nil},
 		{"no such path", httpapi.Failure{Kind: httpapi.FailNotFound}, 404, `{"code":404,"message":"Not Found"}`, nil},
 		{"no such user", httpapi.Failure{Kind: httpapi.FailVendor, Err: errNoSuchUser}, 404, `{"code":404,"message":"Not Found: no user has this UserID."}`, nil},

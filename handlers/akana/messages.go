@@ -24,6 +24,7 @@ const (
 	msgNoBody        = "The request body is required."
 	msgThrottled     = "Too many requests; try again later."
 	msgServerError   = "An error occurred processing the call."
+	msgUnavailable   = "The service is temporarily unavailable. Please try again later."
 )
 
 // coreMessages words the core's reasons; {field} is the request field the reason is about.

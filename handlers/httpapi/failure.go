@@ -21,6 +21,7 @@ const (
 	FailNotAcceptable             // no response media type the client accepts (ErrNotAcceptable)
 	FailCore                      // an *account.Error (Core), authentication failures included
 	FailVendor                    // the vendor's own error type (Err), from its handlers or schemes
+	FailUnavailable               // the database cannot be reached for now (Err): 503 with Retry-After
 )
 
 // Failure is an error sorted for rendering.

@@ -14,6 +14,7 @@ import (
 
 const (
 	msgServerError  = "Something unexpected happened server side"
+	msgUnavailable  = "Service temporarily unavailable, try again later"
 	msgContentType  = "The request's Content-Type header isn't set to application/json"
 	msgJSON         = "The request body could not be parsed as valid json"
 	msgJSONObject   = "The request body must be a json object"

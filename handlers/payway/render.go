@@ -56,6 +56,10 @@ func (p *Payway) Render(f httpapi.Failure) *httpapi.Reply {
 		return renderVendor(f.Err)
 	case httpapi.FailCore:
 		return renderCore(f.Core, f.Field)
+	case httpapi.FailUnavailable:
+		r := reply(http.StatusServiceUnavailable, "service_unavailable", "", msgUnavailable)
+		r.Headers, r.Cause = httpapi.UnavailableHeaders(), f.Err
+		return r
 	}
 	return serverError(f.Err)
 }
@@ -155,6 +159,12 @@ func renderOAuth(f httpapi.Failure) *httpapi.Reply {
 		return oauth(http.StatusBadRequest, "invalid_request", desc)
 	case httpapi.FailTooLarge:
 		return oauth(http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large")
+	case httpapi.FailUnavailable:
+		// RFC 6749 §4.1.2.1's temporarily_unavailable, which OAuth servers also use here.
+		r := oauth(http.StatusServiceUnavailable, "temporarily_unavailable", msgUnavailable)
+		r.Headers["Retry-After"] = httpapi.UnavailableHeaders()["Retry-After"]
+		r.Cause = f.Err
+		return r
 	case httpapi.FailVendor:
 		var oe *oauthError
 		if errors.As(f.Err, &oe) {

@@ -56,6 +56,8 @@ func TestRender(t *testing.T) {
 			400, `{"code":"invalid_parameter","field":"login_successful","message":"Parameter must be a boolean"}`, nil},
 		{"url checked by the handler", httpapi.Failure{Kind: httpapi.FailVendor, Operation: op, Err: &invalidParam{field: "confirmation_url", rule: "format"}},
 			400, `{"code":"invalid_parameter","field":"confirmation_url","message":"Parameter must be a valid URL"}`, nil},
+		{"database unavailable", httpapi.Failure{Kind: httpapi.FailUnavailable, Operation: op, Err: errors.New("connection refused")}, 503,
+			`{"code":"service_unavailable","message":"Service temporarily unavailable, try again later"}`, map[string]string{"Retry-After": "2"}},
 		{"too large", httpapi.Failure{Kind: httpapi.FailTooLarge, Operation: op}, 413, `{"code":"payload_too_large","message":"The request body is too large"}`, nil},
 		{"no route", httpapi.Failure{Kind: httpapi.FailNotFound}, 404, `{"code":"not_found","message":"The resource could not be found"}`, nil},
 		{"method", httpapi.Failure{Kind: httpapi.FailMethod}, 405, `{"code":"method_not_allowed","message":"The method is not allowed for this resource"}`, nil},
@@ -116,6 +118,8 @@ func TestRender(t *testing.T) {
 			400, `{"error":"invalid_request","error_description":"Invalid parameter grant_type"}`, noStore},
 		{"token: too large", httpapi.Failure{Kind: httpapi.FailTooLarge, Operation: tok},
 			413, `{"error":"invalid_request","error_description":"The request body is too large"}`, noStore},
+		{"token: database unavailable", httpapi.Failure{Kind: httpapi.FailUnavailable, Operation: tok, Err: errors.New("connection refused")},
+			503, `{"error":"temporarily_unavailable","error_description":"Service temporarily unavailable, try again later"}`, map[string]string{"Cache-Control": "no-store", "Retry-After": "2"}},
 		{"token: internal", httpapi.Failure{Kind: httpapi.FailInternal, Operation: tok, Err: errors.New("db down")},
 			500, `{"error":"server_error","error_description":"Something unexpected happened server side"}`, noStore},
 	}

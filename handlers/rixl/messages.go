@@ -67,6 +67,7 @@ var notFoundDetails = map[string]string{
 var (
 	notFound      = entry{http.StatusNotFound, "Not found", "No such endpoint."}
 	methodRefused = entry{http.StatusMethodNotAllowed, "Method not allowed", "This endpoint does not take this method."}
+	unavailable   = entry{http.StatusServiceUnavailable, "Service unavailable", "The service is temporarily unavailable; retry after the Retry-After seconds."}
 	tooLarge      = entry{http.StatusRequestEntityTooLarge, "Request body too large", "The request body is larger than the server accepts."}
 	notAcceptable = entry{http.StatusNotAcceptable, "Not acceptable", "The response is only available as application/json."}
 )

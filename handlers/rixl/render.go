@@ -48,6 +48,10 @@ func render(f httpapi.Failure, now time.Time) *httpapi.Reply {
 			return r
 		}
 		f.Err = f.Core
+	case httpapi.FailUnavailable:
+		r := reply(unavailable)
+		r.Headers, r.Cause = httpapi.UnavailableHeaders(), f.Err
+		return r
 	}
 	r := reply(entry{http.StatusInternalServerError, msgInternal, detailsInternal})
 	r.Cause = f.Err

@@ -46,6 +46,8 @@ func TestRender(t *testing.T) {
 			400, nil, `{"code":400,"details":"The body is not valid JSON: unexpected end of JSON input.","error":"Malformed request"}`},
 		{"media type", httpapi.Failure{Kind: httpapi.FailMediaType, MediaType: "text/plain"},
 			415, nil, `{"code":415,"details":"Send application/json, not \"text/plain\".","error":"Unsupported media type"}`},
+		{"database unavailable", httpapi.Failure{Kind: httpapi.FailUnavailable, Err: errors.New("connection refused")},
+			503, map[string]string{"Retry-After": "2"}, `{"code":503,"details":"The service is temporarily unavailable; retry after the Retry-After seconds.","error":"Service unavailable"}`},
 		{"too large", httpapi.Failure{Kind: httpapi.FailTooLarge},
 			413, nil, `{"code":413,"details":"The request body is larger than the server accepts.","error":"Request body too large"}`},
 		{"unknown route", httpapi.Failure{Kind: httpapi.FailNotFound},

@@ -34,6 +34,9 @@ func (s *Service) Render(f httpapi.Failure) *httpapi.Reply {
 		status, detail = http.StatusBadRequest, "Invalid request."
 	case httpapi.FailMediaType:
 		status, detail = http.StatusUnsupportedMediaType, "Unsupported media type."
+	case httpapi.FailUnavailable:
+		return &httpapi.Reply{Status: http.StatusServiceUnavailable, Headers: httpapi.UnavailableHeaders(),
+			Body: models.ServiceError{Detail: "Service temporarily unavailable, try again later."}, Cause: f.Err}
 	}
 	return &httpapi.Reply{Status: status, Body: models.ServiceError{Detail: detail}, Cause: f.Err}
 }

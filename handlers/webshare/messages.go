@@ -12,6 +12,7 @@ import (
 
 const (
 	msgServerError   = "A server error occurred."
+	msgUnavailable   = "Service temporarily unavailable, try again later."
 	msgNotFound      = "Not found."
 	msgMethod        = "Method not allowed."
 	msgTooLarge      = "Request body is too large."

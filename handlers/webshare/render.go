@@ -43,6 +43,11 @@ func (w *Webshare) Render(f httpapi.Failure) *httpapi.Reply {
 		return detail(http.StatusNotAcceptable, msgNotAcceptable, "")
 	case httpapi.FailCore:
 		return renderCore(f.Core, f.Field)
+	case httpapi.FailUnavailable:
+		// Django REST Framework's exceptions.ServiceUnavailable.
+		r := detail(http.StatusServiceUnavailable, msgUnavailable, "service_unavailable")
+		r.Headers, r.Cause = httpapi.UnavailableHeaders(), f.Err
+		return r
 	}
 	return &httpapi.Reply{Status: http.StatusInternalServerError, Body: models.WebshareError{Detail: msgServerError}, Cause: f.Err}
 }

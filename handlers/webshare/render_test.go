@@ -49,6 +49,8 @@ func TestRender(t *testing.T) {
 			400, `{"detail":"JSON parse error - unexpected end of JSON input"}`, nil},
 		{"media type", httpapi.Failure{Kind: httpapi.FailMediaType, MediaType: "text/plain"},
 			415, `{"detail":"Unsupported media type \"text/plain\" in request."}`, nil},
+		{"database unavailable", httpapi.Failure{Kind: httpapi.FailUnavailable, Err: errors.New("connection refused")}, 503,
+			`{"code":"service_unavailable","detail":"Service temporarily unavailable, try again later."}`, map[string]string{"Retry-After": "2"}},
 		{"too large", httpapi.Failure{Kind: httpapi.FailTooLarge}, 413, `{"detail":"Request body is too large."}`, nil},
 		{"not found", httpapi.Failure{Kind: httpapi.FailNotFound}, 404, `{"detail":"Not found."}`, nil},
 		{"method", httpapi.Failure{Kind: httpapi.FailMethod}, 405, `{"detail":"Method not allowed."}`, nil},

@@ -3,7 +3,8 @@
 // components), then spec/webshare.yaml, spec/payway.yaml, spec/rixl.yaml, spec/akana.yaml,
 // skipping files that do not exist. A vendor file holds only `tags` (its one tag), `paths` and
 // `components`; its entries are appended to the base document's, and a key defined twice (a
-// path, a schema, a tag...) is an error. `make generate` runs it; the output is deterministic,
+// path, a schema, a tag...) is an error. Then every operation of a tag with a
+// `<Tag>Unavailable` response gets it as its 503 (responses.go). `make generate` runs it; the output is deterministic,
 // so scripts/check-generated.sh can tell a stale openapi.yaml.
 //
 //	go run ./tools/specbundle -spec spec -o openapi.yaml
@@ -62,6 +63,7 @@ func bundle(dir string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	declareUnavailable(base)
 	var b bytes.Buffer
 	b.WriteString(header)
 	enc := yaml.NewEncoder(&b)

@@ -72,3 +72,24 @@ func TestBundleRefuses(t *testing.T) {
 		})
 	}
 }
+
+// Every operation of a tag with a <Tag>Unavailable response gets it as its 503, unless it
+// declares one itself; other tags get none.
+func TestBundleDeclaresUnavailable(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"base.yaml": base + "  responses:\n    WebshareUnavailable: {description: down}\n",
+		"webshare.yaml": "tags:\n  - name: Webshare\npaths:\n  /w:\n    get: {operationId: w, tags: [Webshare], responses: {'200': {description: ok}}}\n" +
+			"    post: {operationId: w2, tags: [Webshare], responses: {'503': {description: own}}}\n",
+	})
+	out, err := bundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if n := strings.Count(s, "'503': {$ref: '#/components/responses/WebshareUnavailable'}"); n != 1 {
+		t.Errorf("%d operations got WebshareUnavailable, want 1 (w; w2 declares its own):\n%s", n, s)
+	}
+	if strings.Count(s, "'503'") != 2 {
+		t.Errorf("the Service operation got a 503 it has no response for:\n%s", s)
+	}
+}

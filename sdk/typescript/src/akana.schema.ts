@@ -357,6 +357,50 @@ export interface components {
         };
     };
     responses: {
+        /** @description The database cannot be reached for now; retry after `Retry-After` seconds. Nothing was changed. */
+        AkanaUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "message": "The service is temporarily unavailable. Please try again later."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AkanaError"];
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "message": "The service is temporarily unavailable. Please try again later."
+                 *     }
+                 */
+                "application/vnd.soa.v71+json": components["schemas"]["AkanaError"];
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "message": "The service is temporarily unavailable. Please try again later."
+                 *     }
+                 */
+                "application/vnd.soa.v72+json": components["schemas"]["AkanaError"];
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "message": "The service is temporarily unavailable. Please try again later."
+                 *     }
+                 */
+                "application/vnd.soa.v80+json": components["schemas"]["AkanaError"];
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "message": "The service is temporarily unavailable. Please try again later."
+                 *     }
+                 */
+                "application/vnd.soa.v81+json": components["schemas"]["AkanaError"];
+            };
+        };
         /** @description The request is invalid: a missing or malformed field, or a wrong, used, expired or mismatched code. */
         AkanaBadRequest: {
             headers: {
@@ -926,6 +970,7 @@ export interface operations {
             415: components["responses"]["AkanaUnsupportedMediaType"];
             429: components["responses"]["AkanaTooManyRequests"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaGetLoginStatus: {
@@ -1008,6 +1053,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaRenewToken: {
@@ -1092,6 +1138,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaLogout: {
@@ -1121,6 +1168,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaEndSession: {
@@ -1143,6 +1191,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaSendEmailChangeCode: {
@@ -1186,6 +1235,7 @@ export interface operations {
             415: components["responses"]["AkanaUnsupportedMediaType"];
             429: components["responses"]["AkanaTooManyRequests"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaValidateEmailChangeCode: {
@@ -1249,6 +1299,7 @@ export interface operations {
             413: components["responses"]["AkanaPayloadTooLarge"];
             415: components["responses"]["AkanaUnsupportedMediaType"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaSendPasswordResetCode: {
@@ -1273,6 +1324,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaValidatePasswordResetCode: {
@@ -1298,6 +1350,7 @@ export interface operations {
             406: components["responses"]["AkanaNotAcceptable"];
             413: components["responses"]["AkanaPayloadTooLarge"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaAuthenticateWithPasswordResetCode: {
@@ -1427,6 +1480,7 @@ export interface operations {
             413: components["responses"]["AkanaPayloadTooLarge"];
             415: components["responses"]["AkanaUnsupportedMediaType"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
     akanaChangePassword: {
@@ -1498,6 +1552,7 @@ export interface operations {
             415: components["responses"]["AkanaUnsupportedMediaType"];
             429: components["responses"]["AkanaTooManyRequests"];
             500: components["responses"]["AkanaServerError"];
+            503: components["responses"]["AkanaUnavailable"];
         };
     };
 }

@@ -257,6 +257,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        PaywayUnavailableError: {
+            /** @enum {string} */
+            code: "service_unavailable";
+            /** @example Service temporarily unavailable, try again later */
+            message: string;
+        };
         /**
          * @description An account id, 24 lowercase hexadecimal characters.
          * @example 50f3ac249f6aef294d000007
@@ -328,7 +334,7 @@ export interface components {
         };
         PaywayOAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_grant" | "invalid_scope" | "unsupported_grant_type" | "server_error";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "invalid_scope" | "unsupported_grant_type" | "server_error" | "temporarily_unavailable";
             /** @example Username/password do not match */
             error_description: string;
         };
@@ -499,6 +505,39 @@ export interface components {
         };
     };
     responses: {
+        /** @description The database cannot be reached for now; retry after `Retry-After` seconds. Nothing was changed. */
+        PaywayUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": "service_unavailable",
+                 *       "message": "Service temporarily unavailable, try again later"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PaywayUnavailableError"];
+            };
+        };
+        /** @description The database cannot be reached for now (OAuth's `temporarily_unavailable`); retry after `Retry-After` seconds. */
+        PaywayOAuthUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "Cache-Control": components["headers"]["PaywayNoStore"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "temporarily_unavailable",
+                 *       "error_description": "Service temporarily unavailable, try again later"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PaywayOAuthError"];
+            };
+        };
         /**
          * @description The request is invalid. In this order: `invalid_content_type_error` (the Content-Type is
          *     not application/json), `json_parser_error` (the body is not a JSON object),
@@ -744,6 +783,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaywayOAuthError"];
                 };
             };
+            503: components["responses"]["PaywayOAuthUnavailable"];
         };
     };
     paywayGetMe: {
@@ -794,6 +834,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayRequestEmailChange: {
@@ -859,6 +900,7 @@ export interface operations {
             413: components["responses"]["PaywayPayloadTooLarge"];
             429: components["responses"]["PaywayTooManyRequests"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayVerifyEmailChange: {
@@ -915,6 +957,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayVerifyEmailChangePost: {
@@ -971,6 +1014,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayRequestPasswordReset: {
@@ -1004,6 +1048,7 @@ export interface operations {
             403: components["responses"]["PaywayForbidden"];
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayCustomRequestPasswordReset: {
@@ -1041,6 +1086,7 @@ export interface operations {
             403: components["responses"]["PaywayForbidden"];
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayCreatePasswordReset: {
@@ -1114,6 +1160,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayCompletePasswordReset: {
@@ -1175,6 +1222,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayGetAuthenticationAttempts: {
@@ -1230,6 +1278,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
     paywayCreateAuthenticationAttempt: {
@@ -1291,6 +1340,7 @@ export interface operations {
             };
             413: components["responses"]["PaywayPayloadTooLarge"];
             500: components["responses"]["PaywayServerError"];
+            503: components["responses"]["PaywayUnavailable"];
         };
     };
 }

@@ -408,6 +408,23 @@ export interface components {
         };
     };
     responses: {
+        /** @description The database cannot be reached for now; retry after `Retry-After` seconds. Nothing was changed. */
+        RixlUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 503,
+                 *       "details": "The service is temporarily unavailable; retry after the Retry-After seconds.",
+                 *       "error": "Service unavailable"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RixlError"];
+            };
+        };
         /** @description Verification code sent to the new address. */
         RixlVerificationSent: {
             headers: {
@@ -637,6 +654,7 @@ export interface operations {
             415: components["responses"]["RixlUnsupportedMediaType"];
             429: components["responses"]["RixlTooManyRequests"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlLoginWithPassword: {
@@ -675,6 +693,7 @@ export interface operations {
             415: components["responses"]["RixlUnsupportedMediaType"];
             429: components["responses"]["RixlTooManyRequests"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlRefreshToken: {
@@ -720,6 +739,7 @@ export interface operations {
             413: components["responses"]["RixlPayloadTooLarge"];
             415: components["responses"]["RixlUnsupportedMediaType"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlLogout: {
@@ -741,6 +761,7 @@ export interface operations {
             401: components["responses"]["RixlUnauthorized"];
             403: components["responses"]["RixlForbidden"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlChangeEmail: {
@@ -770,6 +791,7 @@ export interface operations {
             415: components["responses"]["RixlUnsupportedMediaType"];
             429: components["responses"]["RixlTooManyRequests"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlAddEmail: {
@@ -799,6 +821,7 @@ export interface operations {
             415: components["responses"]["RixlUnsupportedMediaType"];
             429: components["responses"]["RixlTooManyRequests"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlGetEmailStatus: {
@@ -829,6 +852,7 @@ export interface operations {
             401: components["responses"]["RixlUnauthorized"];
             403: components["responses"]["RixlForbidden"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlVerifyEmailCode: {
@@ -867,6 +891,7 @@ export interface operations {
             413: components["responses"]["RixlPayloadTooLarge"];
             415: components["responses"]["RixlUnsupportedMediaType"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlResendVerificationCode: {
@@ -905,6 +930,7 @@ export interface operations {
             413: components["responses"]["RixlPayloadTooLarge"];
             415: components["responses"]["RixlUnsupportedMediaType"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlRequestPasswordReset: {
@@ -936,6 +962,7 @@ export interface operations {
             413: components["responses"]["RixlPayloadTooLarge"];
             415: components["responses"]["RixlUnsupportedMediaType"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlConfirmPasswordReset: {
@@ -969,6 +996,7 @@ export interface operations {
             413: components["responses"]["RixlPayloadTooLarge"];
             415: components["responses"]["RixlUnsupportedMediaType"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
     rixlLeaveOrganization: {
@@ -999,6 +1027,7 @@ export interface operations {
             404: components["responses"]["RixlNotFound"];
             409: components["responses"]["RixlConflict"];
             500: components["responses"]["RixlServerError"];
+            503: components["responses"]["RixlUnavailable"];
         };
     };
 }

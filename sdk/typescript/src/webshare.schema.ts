@@ -498,6 +498,22 @@ export interface components {
         };
     };
     responses: {
+        /** @description The database cannot be reached for now (Django REST Framework's `service_unavailable`); retry after `Retry-After` seconds. Nothing was changed. */
+        WebshareUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "Service temporarily unavailable, try again later.",
+                 *       "code": "service_unavailable"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebshareError"];
+            };
+        };
         /** @description No token, or a token that is not valid. */
         WebshareUnauthorized: {
             headers: {
@@ -684,6 +700,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareLogin: {
@@ -742,6 +759,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareLogout: {
@@ -786,6 +804,7 @@ export interface operations {
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareChangePassword: {
@@ -836,6 +855,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareResetPassword: {
@@ -883,6 +903,7 @@ export interface operations {
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareResetPasswordComplete: {
@@ -939,6 +960,7 @@ export interface operations {
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareChangeEmail: {
@@ -989,6 +1011,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareChangeEmailComplete: {
@@ -1037,6 +1060,7 @@ export interface operations {
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareGetActivation: {
@@ -1069,6 +1093,7 @@ export interface operations {
             403: components["responses"]["WebshareForbidden"];
             413: components["responses"]["WebsharePayloadTooLarge"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareResendActivation: {
@@ -1124,6 +1149,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareCompleteActivation: {
@@ -1180,6 +1206,7 @@ export interface operations {
             413: components["responses"]["WebsharePayloadTooLarge"];
             415: components["responses"]["WebshareUnsupportedMediaType"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
     webshareDeleteAccount: {
@@ -1230,6 +1257,7 @@ export interface operations {
             415: components["responses"]["WebshareUnsupportedMediaType"];
             429: components["responses"]["WebshareTooManyRequests"];
             500: components["responses"]["WebshareServerError"];
+            503: components["responses"]["WebshareUnavailable"];
         };
     };
 }
