@@ -5,7 +5,7 @@ GO ?= go
 ACCOUNTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export ACCOUNTD_TEST_POSTGRES
 
-.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts docs-assets mock contract
+.PHONY: run build generate check-generated vet lint-spec test test-go faults bench bench-smoke bench-go ci clean specs sdk-ts docs-assets mock contract
 
 run: ## Start the server on the embedded SQLite default (accountd.db in this folder).
 	$(GO) run ./cmd/accountd serve
@@ -46,6 +46,10 @@ test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite; the /doc
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
 	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race ./...
+
+faults: ## Fault and scale-out tests on PostgreSQL instances of their own (restarts, SMTP down 30 s, kill -9, three replicas); print their figures.
+	$(GO) vet -tags faults ./faults/
+	$(GO) test -tags faults -count=1 -v -timeout 20m ./faults/
 
 test: check-generated vet lint-spec test-go contract ## Everything CI checks.
 

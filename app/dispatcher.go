@@ -49,8 +49,14 @@ func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *
 	}
 	// Batches of 10: one SMTP session per batch still saves the handshakes (bench/results.md),
 	// and a dead dispatcher holds at most 10 mails for the lease.
-	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 10, workers: 4, lease: lease,
+	d := &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 10, workers: 4, lease: lease,
 		maxAttempts: 8, probeEvery: time.Second}
+	// A new process does not know whether the server is reachable, and an earlier one (killed,
+	// restarted) may have left mail held back by an outage: the first probe, or the first
+	// delivery, finds out and releases it.
+	_, probes := sender.(mail.Prober)
+	d.outage.Store(probes)
+	return d
 }
 
 // DeliverDue sends every mail that is due now and returns how many were delivered. While the
