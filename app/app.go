@@ -37,11 +37,17 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.envErr != nil {
 		return nil, cfg.envErr
 	}
+	// The mail settings are checked first, whatever the mode: a malformed URL is a
+	// configuration error, not something to find when the first mail fails.
+	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
+	if err != nil {
+		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
+	}
 	db, err := models.Open(ctx, cfg.DatabaseURL, models.Pool{MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}
-	a, err := build(ctx, cfg, db, log)
+	a, err := build(ctx, cfg, db, sender, log)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -49,7 +55,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	return a, nil
 }
 
-func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*App, error) {
+func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, log *slog.Logger) (*App, error) {
 	secret, err := resolveSecret(cfg, db)
 	if err != nil {
 		return nil, err
@@ -75,10 +81,6 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	}
 	if err := core.RekeyAddresses(ctx); err != nil {
 		return nil, fmt.Errorf("normalising stored addresses: %w", err)
-	}
-	sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, log)
-	if err != nil {
-		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
 	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
@@ -119,7 +121,7 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(l) }()
-	a.log.Info("accountd listening", "addr", l.Addr().String(), "database", a.DB.Dialect)
+	a.logStartup(l)
 	var err error
 	select {
 	case err = <-serveErr:

@@ -43,20 +43,20 @@ func TestHealthAndSpec(t *testing.T) {
 			t.Fatalf("got %d %s", resp.StatusCode, body)
 		}
 	})
-	t.Run("database gone: alive, and not ready once the cached answer is a second old", func(t *testing.T) {
+	t.Run("database gone: alive, and not ready once the cached answer (200 ms) is over", func(t *testing.T) {
 		e.app.DB.Close()
 		h, err := e.api.GetHealthWithResponse(ctx)
 		if err != nil || h.StatusCode() != http.StatusOK {
 			t.Fatalf("healthz (liveness never asks the database): %v %d %s", err, h.StatusCode(), h.Body)
 		}
-		r, err := e.api.GetReadinessWithResponse(ctx)
-		if err != nil || r.StatusCode() != http.StatusOK {
-			t.Fatalf("readyz within a second of the last ping answers from the cache: %v %d %s", err, r.StatusCode(), r.Body)
-		}
-		e.clock.Advance(time.Second)
-		r, err = e.api.GetReadinessWithResponse(ctx)
-		if err != nil || r.StatusCode() != http.StatusServiceUnavailable || r.JSON503.Status != models.HealthStatusUnavailable {
-			t.Fatalf("readyz: %v %d %s", err, r.StatusCode(), r.Body)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			r, err := e.api.GetReadinessWithResponse(ctx)
+			if err == nil && r.StatusCode() == http.StatusServiceUnavailable && r.JSON503.Status == models.HealthStatusUnavailable {
+				break
+			}
+			if err != nil || r.StatusCode() != http.StatusOK || time.Now().After(deadline) {
+				t.Fatalf("readyz: %v %d %s", err, r.StatusCode(), r.Body)
+			}
 		}
 	})
 }

@@ -47,6 +47,9 @@ type Pool struct {
 // Open opens ACCOUNTD_DATABASE_URL: postgres:// or postgresql:// URLs use PostgreSQL; anything
 // else is an SQLite file path (default accountd.db). It checks that the database answers.
 func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
+	if err := checkURL(databaseURL); err != nil {
+		return nil, err
+	}
 	cfg := &gorm.Config{TranslateError: true, Logger: logger.Discard, NowFunc: func() time.Time { return time.Now().UTC() },
 		// A lone Create/Update/Delete is one statement, atomic by itself; GORM's default wraps
 		// each in BEGIN ... COMMIT, three round trips for one (our models have no associations
@@ -55,7 +58,7 @@ func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
 	if IsPostgresURL(databaseURL) {
 		gdb, err := gorm.Open(postgres.Open(databaseURL), cfg)
 		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", redact(err, databaseURL))
+			return nil, fmt.Errorf("database %s does not answer: %w", Describe(databaseURL), redact(err, databaseURL))
 		}
 		sqlDB, err := gdb.DB()
 		if err != nil {
@@ -69,7 +72,11 @@ func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
 		sqlDB.SetMaxIdleConns(maxConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		db := &DB{DB: gdb, Dialect: Postgres}
-		return db, db.Ping(ctx)
+		if err := db.reachable(ctx, databaseURL); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		return db, nil
 	}
 	path := databaseURL
 	if path == "" {

@@ -34,17 +34,59 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, log)
 	stop()
-	if err != nil {
-		var e *account.Error
-		if errors.As(err, &e) && e.Kind != account.KindInternal {
-			fmt.Fprintf(os.Stderr, "accountd: %s\n", err.Error())
-			os.Exit(1)
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err and returns the process's exit status: 0 for success and --help, 2 for
+// a command line that cannot be understood (the flag package has said why), 1 for everything
+// else: a configuration or start-up error (an unknown database scheme, a database that does
+// not answer, a malformed SMTP URL), or a refused operator command.
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		if ue.msg != "" {
+			fmt.Fprintf(stderr, "accountd: %s\n", ue.msg)
 		}
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(os.Stderr, "accountd: %v\n", err)
-		}
-		os.Exit(2)
+		return 2
 	}
+	fmt.Fprintf(stderr, "accountd: %v\n", err)
+	return 1
+}
+
+// usageError is a command line that cannot be understood.
+type usageError struct {
+	msg string // "" when the flag package already printed the reason
+	err error
+}
+
+func (u usageError) Error() string {
+	if u.msg != "" {
+		return u.msg
+	}
+	return u.err.Error()
+}
+
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// parseFlags parses args; a bad flag is a usage error (the flag package printed it).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err: err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
@@ -59,19 +101,19 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return migrate(ctx, args, out)
 	case "clients":
 		if len(args) == 0 || args[0] != "create" {
-			return errors.New("usage: accountd clients create --org ID --name N --scopes \"...\" [--own-mail]")
+			return usagef("usage: accountd clients create --org ID --name N --scopes \"...\" [--own-mail]")
 		}
 		return createClient(ctx, args[1:], out)
 	case "orgs", "users":
 		if len(args) == 0 || args[0] != "create" {
-			return fmt.Errorf("usage: accountd %s create ...", cmd)
+			return usagef("usage: accountd %s create ...", cmd)
 		}
 		if cmd == "orgs" {
 			return createOrg(ctx, args[1:], out)
 		}
 		return createUser(ctx, args[1:], out)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, orgs create, users create, clients create)", cmd)
+	return usagef("unknown command %q (serve, migrate, orgs create, users create, clients create)", cmd)
 }
 
 // configFlags binds one flag per ACCOUNTD_* variable, defaulting to the environment.
@@ -102,7 +144,7 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	fs, cfg := configFlags("serve")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg.Logger = log
@@ -118,7 +160,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 
 func migrate(ctx context.Context, args []string, out io.Writer) error {
 	fs, cfg := configFlags("migrate")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	db, err := models.Open(ctx, cfg.DatabaseURL)
@@ -139,7 +181,7 @@ func migrate(ctx context.Context, args []string, out io.Writer) error {
 func createOrg(ctx context.Context, args []string, out io.Writer) error {
 	fs, cfg := configFlags("orgs create")
 	name := fs.String("name", "", "organisation name")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return withCore(ctx, cfg, func(core *account.Service) error {
@@ -159,7 +201,7 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&in.Verified, "verified", false, "mark the address verified")
 	fs.StringVar(&in.OrgID, "org", "", "organisation id to join")
 	fs.StringVar(&in.Role, "role", "", "role in --org: member, site_admin or business_admin")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if in.Role != "" && in.OrgID == "" {
@@ -186,7 +228,7 @@ func createClient(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&in.Name, "name", "", "client name")
 	fs.StringVar(&scopes, "scopes", "", "space-separated scopes the client may hold")
 	fs.BoolVar(&in.SendsOwnMail, "own-mail", false, "the client mails its users itself: codes are returned, not mailed")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if in.OrganizationID == "" {

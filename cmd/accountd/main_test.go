@@ -110,21 +110,27 @@ func addressVerified(t *testing.T, path, userID string) bool {
 	return e.VerifiedAt != nil
 }
 
-// listening is a slog handler that reports the address from the "accountd listening" record,
-// so the test knows the server is up without polling.
-type listening struct{ addr chan string }
+// listening is a slog handler that reports the address from the "accountd serving" record,
+// so the test knows the server is up without polling; it keeps the record's attributes.
+type listening struct {
+	addr  chan string
+	attrs chan map[string]string
+}
 
 func (h listening) Enabled(context.Context, slog.Level) bool { return true }
 func (h listening) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h listening) WithGroup(string) slog.Handler            { return h }
 func (h listening) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == "accountd listening" {
+	if r.Message == "accountd serving" {
+		attrs := map[string]string{}
 		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "addr" {
-				h.addr <- a.Value.String()
-			}
+			attrs[a.Key] = a.Value.String()
 			return true
 		})
+		if h.attrs != nil {
+			h.attrs <- attrs
+		}
+		h.addr <- strings.TrimPrefix(attrs["url"], "http://")
 	}
 	return nil
 }
@@ -183,5 +189,67 @@ func TestClientsCreate(t *testing.T) {
 				t.Fatalf("err = %v, want one containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// Configuration that cannot work stops the start with a clear error and exit status 1,
+// whatever the mode: before, postgress:// silently became the name of an SQLite file.
+func TestStartupErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{"unknown database scheme", []string{"serve", "--database-url", "postgress://postgres@127.0.0.1/accountd"}, `unknown scheme "postgress"`, 1},
+		{"unknown scheme, operator command", []string{"orgs", "create", "--name", "x", "--database-url", "mysql://db/accountd"}, `unknown scheme "mysql"`, 1},
+		{"unreachable database", []string{"serve", "--database-url", "postgres://postgres:hunter22@127.0.0.1:1/accountd?sslmode=disable", "--secret", "s3cr3t-0123456789abcdef-ABCDEFGHIJKLMNOP-xyz"}, "postgres://postgres@127.0.0.1:1/accountd does not answer", 1},
+		{"malformed SMTP URL", []string{"serve", "--database-url", dir + "/a.db", "--smtp-url", "smtp://mail.example.com:99999"}, "SMTP URL", 1},
+		{"malformed SMTP URL, operator command", []string{"orgs", "create", "--name", "x", "--database-url", dir + "/b.db", "--smtp-url", "smtp//nohost"}, "SMTP", 1},
+		{"unknown flag", []string{"serve", "--no-such-flag"}, "not defined", 2},
+		{"unknown command", []string{"frobnicate"}, "unknown command", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := run(context.Background(), tc.args, io.Discard, quiet())
+			var stderr bytes.Buffer
+			code := exitCode(err, &stderr)
+			if code != tc.code || err == nil || !strings.Contains(stderr.String()+err.Error(), tc.want) {
+				t.Fatalf("exit %d, stderr %q, err %v; want %d and %q", code, stderr.String(), err, tc.code, tc.want)
+			}
+			if strings.Contains(stderr.String(), "hunter22") {
+				t.Fatalf("the password is in the error: %s", stderr.String())
+			}
+		})
+	}
+}
+
+// The start-up line says the mode, the database (without password), where mail goes, the URL
+// and /docs.
+func TestStartupLine(t *testing.T) {
+	up := listening{addr: make(chan string, 1), attrs: make(chan map[string]string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--database-url", t.TempDir() + "/a.db", "--dev=true",
+			"--smtp-url", "smtp://mailer:hunter22@127.0.0.1:2525"}, io.Discard, slog.New(up))
+	}()
+	var attrs map[string]string
+	select {
+	case attrs = <-up.attrs:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	}
+	cancel()
+	<-done
+	url := "http://" + <-up.addr
+	if attrs["mode"] != "development" || !strings.HasPrefix(attrs["database"], "sqlite:") || attrs["mail"] != "smtp://127.0.0.1:2525" ||
+		attrs["url"] != url || attrs["docs"] != url+"/docs" {
+		t.Fatalf("start-up line %v", attrs)
+	}
+	for _, v := range attrs {
+		if strings.Contains(v, "hunter22") {
+			t.Fatalf("the start-up line shows the SMTP password: %v", attrs)
+		}
 	}
 }
