@@ -113,6 +113,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -142,6 +145,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -1359,6 +1365,9 @@ type ClientInterface interface {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -1398,6 +1407,9 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -5932,6 +5944,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -5961,6 +5976,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -14180,6 +14198,9 @@ func (r GetReadinessResponse) ContentType() string {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -14215,6 +14236,9 @@ func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
