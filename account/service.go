@@ -196,7 +196,7 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 func (s *Service) auditNow(ctx context.Context, userID, kind, detail string) {
 	err := s.audit(s.db.WithContext(context.WithoutCancel(ctx)), userID, kind, detail)
 	if err != nil {
-		s.cfg.Logger.Error("audit", "kind", kind, "err", err)
+		s.cfg.Logger.ErrorContext(ctx, "audit", "kind", kind, "err", err)
 	}
 }
 

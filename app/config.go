@@ -35,6 +35,8 @@ type Config struct {
 	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 	DBMaxConns         int    // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
 	DebugAddr          string // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
+	LogFormat          string // ACCOUNTD_LOG_FORMAT: json or text (default); read by cmd/accountd (NewLogger)
+	LogLevel           string // ACCOUNTD_LOG_LEVEL: debug, info (default), warn or error
 	CORSOrigins        string // ACCOUNTD_CORS_ORIGINS: comma-separated browser origins allowed to call the API (with credentials); empty: CORS off
 	// Dev (ACCOUNTD_DEV: true/false) allows what only development may do: accept any recaptcha
 	// (no ACCOUNTD_RECAPTCHA_SECRET) and write mail to the log (no ACCOUNTD_SMTP_URL). Empty: on
@@ -91,6 +93,7 @@ func (c *Config) setDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	c.Logger = slog.New(withRequestID(c.Logger.Handler()))
 	if c.AkanaTenant == "" {
 		c.AkanaTenant = akana.DefaultTenant
 	}
@@ -110,6 +113,8 @@ func FromEnv() Config {
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 		DebugAddr:           os.Getenv("ACCOUNTD_DEBUG_ADDR"),
+		LogFormat:           os.Getenv("ACCOUNTD_LOG_FORMAT"),
+		LogLevel:            os.Getenv("ACCOUNTD_LOG_LEVEL"),
 		CORSOrigins:         os.Getenv("ACCOUNTD_CORS_ORIGINS"),
 		DBMaxConns:          env.count("ACCOUNTD_DB_MAX_CONNS"),
 		Dev:                 os.Getenv("ACCOUNTD_DEV"),

@@ -76,7 +76,7 @@ func newEnv(t testing.TB, dsn string, opts ...envOption) *env {
 	cfg := app.Config{
 		DatabaseURL: dsn, Secret: testSecret, SMTPURL: smtp.URL(), MailFrom: "accountd <no-reply@accountd.test>",
 		PublicURL: publicURL, Now: clk.Now, MailInterval: -1, ResetFloor: -1, PasswordParams: &params, Dev: "true",
-		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Logger: slog.New(suiteHandler(t)),
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -101,7 +101,7 @@ func newEnv(t testing.TB, dsn string, opts ...envOption) *env {
 		a.Close()
 	})
 	contract := testkit.LoadContract(t, "../openapi.yaml")
-	hc := &http.Client{Transport: contract.Transport(t, nil)}
+	hc := &http.Client{Transport: secretCollector{contract.Transport(t, nil)}}
 	base := "http://" + l.Addr().String()
 	api, err := client.NewClientWithResponses(base, client.WithHTTPClient(hc))
 	if err != nil {

@@ -7,13 +7,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 )
 
 // The one error path: every error, from validation, authentication, a handler, the body limit,
@@ -68,14 +66,14 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			// The client cancelled or hung up while the request waited (for a hashing slot, the
 			// database): nobody reads an answer, and it is not a server failure. 499 is nginx's
 			// "client closed request", for the access log only.
-			log.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			log.InfoContext(c.Request().Context(), "client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
 			c.Response().WriteHeader(statusClientClosedRequest)
 			return
 		}
 		if r.Status == http.StatusServiceUnavailable {
-			log.Warn("database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			log.WarnContext(c.Request().Context(), "database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
 		} else if r.Status >= 500 {
-			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+			log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 				"status", r.Status, "err", r.Cause)
 		}
 		for k, v := range r.Headers {
@@ -86,7 +84,7 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		if werr := c.JSON(r.Status, r.Body); werr != nil {
-			log.Error("writing error response", "err", werr)
+			log.ErrorContext(c.Request().Context(), "writing error response", "err", werr)
 		}
 	}
 }
@@ -103,20 +101,4 @@ const statusClientClosedRequest = 499
 func clientGone(c echo.Context, err error) bool {
 	return c.Request().Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, sql.ErrTxDone) || errors.Is(err, driver.ErrBadConn))
-}
-
-// accessLog writes one line per request.
-func accessLog(log *slog.Logger) echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		// Liveness probes come every few seconds from every orchestrator and always answer 200;
-		// a log line each would be most of the log and a write per probe (load benchmark).
-		Skipper:     func(c echo.Context) bool { return c.Request().URL.Path == "/healthz" },
-		HandleError: true, // run the error handler first, so the logged status is the one sent
-		LogMethod:   true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
-		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {
-			log.Info("request", "method", v.Method, "path", v.URIPath, "status", v.Status,
-				"latency_ms", float64(v.Latency)/float64(time.Millisecond), "remote_ip", v.RemoteIP)
-			return nil
-		},
-	})
 }

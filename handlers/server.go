@@ -84,10 +84,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	e.HTTPErrorHandler = rt.errorHandler(cfg.Logger)
 
-	e.Use(accessLog(cfg.Logger))
+	e.Use(requestID)
+	e.Use(rt.accessLog(cfg.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			cfg.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			cfg.Logger.ErrorContext(c.Request().Context(), "panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 			return err
 		}}))
 	e.Use(cors)

@@ -30,9 +30,8 @@ import (
 )
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, log)
+	err := run(ctx, os.Args[1:], os.Stdout, nil) // serve makes its logger from the configuration
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
@@ -131,6 +130,8 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", cfg.CORSOrigins, "comma-separated browser origins allowed to call the API with credentials, e.g. https://app.example.com (ACCOUNTD_CORS_ORIGINS; default: CORS off)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", cfg.DBMaxConns, "PostgreSQL connections per replica (ACCOUNTD_DB_MAX_CONNS; default 16)")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: json (one object per line) or text (ACCOUNTD_LOG_FORMAT; default text)")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "least level logged: debug, info, warn or error (ACCOUNTD_LOG_LEVEL; default info)")
 	fs.StringVar(&cfg.DebugAddr, "debug-addr", cfg.DebugAddr, "serve Go profiles (pprof) on this address, e.g. 127.0.0.1:6060; keep it private (ACCOUNTD_DEBUG_ADDR; default off)")
 	fs.StringVar(&cfg.Dev, "dev", cfg.Dev, "development mode, true or false: accept any recaptcha and log mail when those are not configured (ACCOUNTD_DEV; default: on only for the embedded SQLite default)")
 	fs.DurationVar(&cfg.APITokenIdleTimeout, "api-token-idle-timeout", cfg.APITokenIdleTimeout, "refuse API tokens unused this long, e.g. 2160h (ACCOUNTD_API_TOKEN_IDLE_TIMEOUT; default 0: never)")
@@ -146,6 +147,12 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	fs, cfg := configFlags("serve")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if log == nil {
+		var err error
+		if log, err = app.NewLogger(cfg.LogFormat, cfg.LogLevel, os.Stderr); err != nil {
+			return err
+		}
 	}
 	cfg.Logger = log
 	app.LimitMemory()

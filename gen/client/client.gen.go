@@ -7221,22 +7221,36 @@ type ClientWithResponsesInterface interface {
 // PaywayAccessTokenResponse200Headers the declared response headers of an HTTP 200 response for PaywayAccessToken
 type PaywayAccessTokenResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
 }
 
 // PaywayAccessTokenResponse400Headers the declared response headers of an HTTP 400 response for PaywayAccessToken
 type PaywayAccessTokenResponse400Headers struct {
 	CacheControl string
+	XRequestID   string
 }
 
 // PaywayAccessTokenResponse401Headers the declared response headers of an HTTP 401 response for PaywayAccessToken
 type PaywayAccessTokenResponse401Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// PaywayAccessTokenResponse413Headers the declared response headers of an HTTP 413 response for PaywayAccessToken
+type PaywayAccessTokenResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayAccessTokenResponse500Headers the declared response headers of an HTTP 500 response for PaywayAccessToken
+type PaywayAccessTokenResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayAccessTokenResponse503Headers the declared response headers of an HTTP 503 response for PaywayAccessToken
 type PaywayAccessTokenResponse503Headers struct {
 	CacheControl string
 	RetryAfter   int
+	XRequestID   string
 }
 
 type PaywayAccessTokenResponse struct {
@@ -7260,6 +7274,10 @@ type PaywayAccessTokenResponse struct {
 	Headers400 *PaywayAccessTokenResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayAccessTokenResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayAccessTokenResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayAccessTokenResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayAccessTokenResponse503Headers
 }
@@ -7325,17 +7343,55 @@ func (r PaywayAccessTokenResponse) ContentType() string {
 
 // AkanaLoginResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogin
 type AkanaLoginResponse200Headers struct {
-	SetCookie string
+	SetCookie  string
+	XRequestID string
+}
+
+// AkanaLoginResponse400Headers the declared response headers of an HTTP 400 response for AkanaLogin
+type AkanaLoginResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaLoginResponse401Headers the declared response headers of an HTTP 401 response for AkanaLogin
+type AkanaLoginResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaLoginResponse403Headers the declared response headers of an HTTP 403 response for AkanaLogin
+type AkanaLoginResponse403Headers struct {
+	XRequestID string
+}
+
+// AkanaLoginResponse406Headers the declared response headers of an HTTP 406 response for AkanaLogin
+type AkanaLoginResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaLoginResponse413Headers the declared response headers of an HTTP 413 response for AkanaLogin
+type AkanaLoginResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaLoginResponse415Headers the declared response headers of an HTTP 415 response for AkanaLogin
+type AkanaLoginResponse415Headers struct {
+	XRequestID string
 }
 
 // AkanaLoginResponse429Headers the declared response headers of an HTTP 429 response for AkanaLogin
 type AkanaLoginResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// AkanaLoginResponse500Headers the declared response headers of an HTTP 500 response for AkanaLogin
+type AkanaLoginResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaLoginResponse503Headers the declared response headers of an HTTP 503 response for AkanaLogin
 type AkanaLoginResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaLoginResponse struct {
@@ -7435,8 +7491,22 @@ type AkanaLoginResponse struct {
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaLoginResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaLoginResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaLoginResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AkanaLoginResponse403Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaLoginResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaLoginResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AkanaLoginResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaLoginResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaLoginResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaLoginResponse503Headers
 }
@@ -7702,12 +7772,44 @@ func (r AkanaLoginResponse) ContentType() string {
 
 // AkanaAuthenticateWithPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaAuthenticateWithPasswordResetCode
 type AkanaAuthenticateWithPasswordResetCodeResponse200Headers struct {
-	SetCookie string
+	SetCookie  string
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse403Headers the declared response headers of an HTTP 403 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse403Headers struct {
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse406Headers the declared response headers of an HTTP 406 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse413Headers the declared response headers of an HTTP 413 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse415Headers the declared response headers of an HTTP 415 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse415Headers struct {
+	XRequestID string
+}
+
+// AkanaAuthenticateWithPasswordResetCodeResponse500Headers the declared response headers of an HTTP 500 response for AkanaAuthenticateWithPasswordResetCode
+type AkanaAuthenticateWithPasswordResetCodeResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaAuthenticateWithPasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaAuthenticateWithPasswordResetCode
 type AkanaAuthenticateWithPasswordResetCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaAuthenticateWithPasswordResetCodeResponse struct {
@@ -7787,6 +7889,18 @@ type AkanaAuthenticateWithPasswordResetCodeResponse struct {
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaAuthenticateWithPasswordResetCodeResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AkanaAuthenticateWithPasswordResetCodeResponse403Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaAuthenticateWithPasswordResetCodeResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaAuthenticateWithPasswordResetCodeResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AkanaAuthenticateWithPasswordResetCodeResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaAuthenticateWithPasswordResetCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaAuthenticateWithPasswordResetCodeResponse503Headers
 }
@@ -8002,12 +8116,29 @@ func (r AkanaAuthenticateWithPasswordResetCodeResponse) ContentType() string {
 
 // AkanaEndSessionResponse200Headers the declared response headers of an HTTP 200 response for AkanaEndSession
 type AkanaEndSessionResponse200Headers struct {
-	SetCookie string
+	SetCookie  string
+	XRequestID string
+}
+
+// AkanaEndSessionResponse406Headers the declared response headers of an HTTP 406 response for AkanaEndSession
+type AkanaEndSessionResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaEndSessionResponse413Headers the declared response headers of an HTTP 413 response for AkanaEndSession
+type AkanaEndSessionResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaEndSessionResponse500Headers the declared response headers of an HTTP 500 response for AkanaEndSession
+type AkanaEndSessionResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaEndSessionResponse503Headers the declared response headers of an HTTP 503 response for AkanaEndSession
 type AkanaEndSessionResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaEndSessionResponse struct {
@@ -8047,6 +8178,12 @@ type AkanaEndSessionResponse struct {
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaEndSessionResponse200Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaEndSessionResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaEndSessionResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaEndSessionResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaEndSessionResponse503Headers
 }
@@ -8162,12 +8299,34 @@ func (r AkanaEndSessionResponse) ContentType() string {
 
 // AkanaLogoutResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogout
 type AkanaLogoutResponse200Headers struct {
-	SetCookie string
+	SetCookie  string
+	XRequestID string
+}
+
+// AkanaLogoutResponse401Headers the declared response headers of an HTTP 401 response for AkanaLogout
+type AkanaLogoutResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaLogoutResponse406Headers the declared response headers of an HTTP 406 response for AkanaLogout
+type AkanaLogoutResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaLogoutResponse413Headers the declared response headers of an HTTP 413 response for AkanaLogout
+type AkanaLogoutResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaLogoutResponse500Headers the declared response headers of an HTTP 500 response for AkanaLogout
+type AkanaLogoutResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaLogoutResponse503Headers the declared response headers of an HTTP 503 response for AkanaLogout
 type AkanaLogoutResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaLogoutResponse struct {
@@ -8217,6 +8376,14 @@ type AkanaLogoutResponse struct {
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaLogoutResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaLogoutResponse401Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaLogoutResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaLogoutResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaLogoutResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaLogoutResponse503Headers
 }
@@ -8357,12 +8524,34 @@ func (r AkanaLogoutResponse) ContentType() string {
 
 // AkanaRenewTokenResponse200Headers the declared response headers of an HTTP 200 response for AkanaRenewToken
 type AkanaRenewTokenResponse200Headers struct {
-	SetCookie string
+	SetCookie  string
+	XRequestID string
+}
+
+// AkanaRenewTokenResponse401Headers the declared response headers of an HTTP 401 response for AkanaRenewToken
+type AkanaRenewTokenResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaRenewTokenResponse406Headers the declared response headers of an HTTP 406 response for AkanaRenewToken
+type AkanaRenewTokenResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaRenewTokenResponse413Headers the declared response headers of an HTTP 413 response for AkanaRenewToken
+type AkanaRenewTokenResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaRenewTokenResponse500Headers the declared response headers of an HTTP 500 response for AkanaRenewToken
+type AkanaRenewTokenResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaRenewTokenResponse503Headers the declared response headers of an HTTP 503 response for AkanaRenewToken
 type AkanaRenewTokenResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaRenewTokenResponse struct {
@@ -8422,6 +8611,14 @@ type AkanaRenewTokenResponse struct {
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *AkanaRenewTokenResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaRenewTokenResponse401Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaRenewTokenResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaRenewTokenResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaRenewTokenResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaRenewTokenResponse503Headers
 }
@@ -8585,9 +8782,30 @@ func (r AkanaRenewTokenResponse) ContentType() string {
 	return ""
 }
 
+// AkanaGetLoginStatusResponse200Headers the declared response headers of an HTTP 200 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaGetLoginStatusResponse406Headers the declared response headers of an HTTP 406 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaGetLoginStatusResponse413Headers the declared response headers of an HTTP 413 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaGetLoginStatusResponse500Headers the declared response headers of an HTTP 500 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse500Headers struct {
+	XRequestID string
+}
+
 // AkanaGetLoginStatusResponse503Headers the declared response headers of an HTTP 503 response for AkanaGetLoginStatus
 type AkanaGetLoginStatusResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaGetLoginStatusResponse struct {
@@ -8635,6 +8853,14 @@ type AkanaGetLoginStatusResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaGetLoginStatusResponse200Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaGetLoginStatusResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaGetLoginStatusResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaGetLoginStatusResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaGetLoginStatusResponse503Headers
 }
@@ -8773,9 +8999,35 @@ func (r AkanaGetLoginStatusResponse) ContentType() string {
 	return ""
 }
 
+// AkanaSendPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaSendPasswordResetCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaSendPasswordResetCodeResponse406Headers the declared response headers of an HTTP 406 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaSendPasswordResetCodeResponse413Headers the declared response headers of an HTTP 413 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaSendPasswordResetCodeResponse500Headers the declared response headers of an HTTP 500 response for AkanaSendPasswordResetCode
+type AkanaSendPasswordResetCodeResponse500Headers struct {
+	XRequestID string
+}
+
 // AkanaSendPasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaSendPasswordResetCode
 type AkanaSendPasswordResetCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaSendPasswordResetCodeResponse struct {
@@ -8823,6 +9075,16 @@ type AkanaSendPasswordResetCodeResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaSendPasswordResetCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaSendPasswordResetCodeResponse400Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaSendPasswordResetCodeResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaSendPasswordResetCodeResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaSendPasswordResetCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaSendPasswordResetCodeResponse503Headers
 }
@@ -8961,9 +9223,35 @@ func (r AkanaSendPasswordResetCodeResponse) ContentType() string {
 	return ""
 }
 
+// AkanaValidatePasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaValidatePasswordResetCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaValidatePasswordResetCodeResponse406Headers the declared response headers of an HTTP 406 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaValidatePasswordResetCodeResponse413Headers the declared response headers of an HTTP 413 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaValidatePasswordResetCodeResponse500Headers the declared response headers of an HTTP 500 response for AkanaValidatePasswordResetCode
+type AkanaValidatePasswordResetCodeResponse500Headers struct {
+	XRequestID string
+}
+
 // AkanaValidatePasswordResetCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaValidatePasswordResetCode
 type AkanaValidatePasswordResetCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaValidatePasswordResetCodeResponse struct {
@@ -9011,6 +9299,16 @@ type AkanaValidatePasswordResetCodeResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaValidatePasswordResetCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaValidatePasswordResetCodeResponse400Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaValidatePasswordResetCodeResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaValidatePasswordResetCodeResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaValidatePasswordResetCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaValidatePasswordResetCodeResponse503Headers
 }
@@ -9149,9 +9447,50 @@ func (r AkanaValidatePasswordResetCodeResponse) ContentType() string {
 	return ""
 }
 
+// AkanaValidateEmailChangeCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse401Headers the declared response headers of an HTTP 401 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse406Headers the declared response headers of an HTTP 406 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse409Headers the declared response headers of an HTTP 409 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse409Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse413Headers the declared response headers of an HTTP 413 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse415Headers the declared response headers of an HTTP 415 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse415Headers struct {
+	XRequestID string
+}
+
+// AkanaValidateEmailChangeCodeResponse500Headers the declared response headers of an HTTP 500 response for AkanaValidateEmailChangeCode
+type AkanaValidateEmailChangeCodeResponse500Headers struct {
+	XRequestID string
+}
+
 // AkanaValidateEmailChangeCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaValidateEmailChangeCode
 type AkanaValidateEmailChangeCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaValidateEmailChangeCodeResponse struct {
@@ -9229,6 +9568,22 @@ type AkanaValidateEmailChangeCodeResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaValidateEmailChangeCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaValidateEmailChangeCodeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaValidateEmailChangeCodeResponse401Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaValidateEmailChangeCodeResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AkanaValidateEmailChangeCodeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaValidateEmailChangeCodeResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AkanaValidateEmailChangeCodeResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaValidateEmailChangeCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaValidateEmailChangeCodeResponse503Headers
 }
@@ -9442,14 +9797,61 @@ func (r AkanaValidateEmailChangeCodeResponse) ContentType() string {
 	return ""
 }
 
+// AkanaChangePasswordResponse200Headers the declared response headers of an HTTP 200 response for AkanaChangePassword
+type AkanaChangePasswordResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse400Headers the declared response headers of an HTTP 400 response for AkanaChangePassword
+type AkanaChangePasswordResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse401Headers the declared response headers of an HTTP 401 response for AkanaChangePassword
+type AkanaChangePasswordResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse403Headers the declared response headers of an HTTP 403 response for AkanaChangePassword
+type AkanaChangePasswordResponse403Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse404Headers the declared response headers of an HTTP 404 response for AkanaChangePassword
+type AkanaChangePasswordResponse404Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse406Headers the declared response headers of an HTTP 406 response for AkanaChangePassword
+type AkanaChangePasswordResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse413Headers the declared response headers of an HTTP 413 response for AkanaChangePassword
+type AkanaChangePasswordResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse415Headers the declared response headers of an HTTP 415 response for AkanaChangePassword
+type AkanaChangePasswordResponse415Headers struct {
+	XRequestID string
+}
+
 // AkanaChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for AkanaChangePassword
 type AkanaChangePasswordResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// AkanaChangePasswordResponse500Headers the declared response headers of an HTTP 500 response for AkanaChangePassword
+type AkanaChangePasswordResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaChangePasswordResponse503Headers the declared response headers of an HTTP 503 response for AkanaChangePassword
 type AkanaChangePasswordResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaChangePasswordResponse struct {
@@ -9547,8 +9949,26 @@ type AkanaChangePasswordResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaChangePasswordResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaChangePasswordResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaChangePasswordResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AkanaChangePasswordResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *AkanaChangePasswordResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaChangePasswordResponse406Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaChangePasswordResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AkanaChangePasswordResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaChangePasswordResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaChangePasswordResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaChangePasswordResponse503Headers
 }
@@ -9812,14 +10232,66 @@ func (r AkanaChangePasswordResponse) ContentType() string {
 	return ""
 }
 
+// AkanaSendEmailChangeCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse200Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse401Headers the declared response headers of an HTTP 401 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse401Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse403Headers the declared response headers of an HTTP 403 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse403Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse404Headers the declared response headers of an HTTP 404 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse404Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse406Headers the declared response headers of an HTTP 406 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse406Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse409Headers the declared response headers of an HTTP 409 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse409Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse413Headers the declared response headers of an HTTP 413 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse415Headers the declared response headers of an HTTP 415 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse415Headers struct {
+	XRequestID string
+}
+
 // AkanaSendEmailChangeCodeResponse429Headers the declared response headers of an HTTP 429 response for AkanaSendEmailChangeCode
 type AkanaSendEmailChangeCodeResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// AkanaSendEmailChangeCodeResponse500Headers the declared response headers of an HTTP 500 response for AkanaSendEmailChangeCode
+type AkanaSendEmailChangeCodeResponse500Headers struct {
+	XRequestID string
 }
 
 // AkanaSendEmailChangeCodeResponse503Headers the declared response headers of an HTTP 503 response for AkanaSendEmailChangeCode
 type AkanaSendEmailChangeCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type AkanaSendEmailChangeCodeResponse struct {
@@ -9927,8 +10399,28 @@ type AkanaSendEmailChangeCodeResponse struct {
 	ApplicationvndSoaV80JSON503 *AkanaUnavailableApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON503 the response for an HTTP 503 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON503 *AkanaUnavailableApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaSendEmailChangeCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AkanaSendEmailChangeCodeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AkanaSendEmailChangeCodeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AkanaSendEmailChangeCodeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *AkanaSendEmailChangeCodeResponse404Headers
+	// Headers406 the parsed response headers for an HTTP 406 response
+	Headers406 *AkanaSendEmailChangeCodeResponse406Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AkanaSendEmailChangeCodeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AkanaSendEmailChangeCodeResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AkanaSendEmailChangeCodeResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *AkanaSendEmailChangeCodeResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AkanaSendEmailChangeCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *AkanaSendEmailChangeCodeResponse503Headers
 }
@@ -10217,14 +10709,36 @@ func (r AkanaSendEmailChangeCodeResponse) ContentType() string {
 	return ""
 }
 
+// WebshareGetActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareGetActivation
+type WebshareGetActivationResponse200Headers struct {
+	XRequestID string
+}
+
 // WebshareGetActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareGetActivation
 type WebshareGetActivationResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareGetActivationResponse403Headers the declared response headers of an HTTP 403 response for WebshareGetActivation
+type WebshareGetActivationResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareGetActivationResponse413Headers the declared response headers of an HTTP 413 response for WebshareGetActivation
+type WebshareGetActivationResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareGetActivationResponse500Headers the declared response headers of an HTTP 500 response for WebshareGetActivation
+type WebshareGetActivationResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareGetActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareGetActivation
 type WebshareGetActivationResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareGetActivationResponse struct {
@@ -10242,8 +10756,16 @@ type WebshareGetActivationResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareGetActivationResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareGetActivationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareGetActivationResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareGetActivationResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareGetActivationResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareGetActivationResponse503Headers
 }
@@ -10310,16 +10832,44 @@ func (r WebshareGetActivationResponse) ContentType() string {
 // WebshareCompleteActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// WebshareCompleteActivationResponse400Headers the declared response headers of an HTTP 400 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse400Headers struct {
+	XRequestID string
 }
 
 // WebshareCompleteActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareCompleteActivationResponse403Headers the declared response headers of an HTTP 403 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareCompleteActivationResponse413Headers the declared response headers of an HTTP 413 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareCompleteActivationResponse415Headers the declared response headers of an HTTP 415 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse415Headers struct {
+	XRequestID string
+}
+
+// WebshareCompleteActivationResponse500Headers the declared response headers of an HTTP 500 response for WebshareCompleteActivation
+type WebshareCompleteActivationResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareCompleteActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareCompleteActivation
 type WebshareCompleteActivationResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareCompleteActivationResponse struct {
@@ -10343,8 +10893,18 @@ type WebshareCompleteActivationResponse struct {
 	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareCompleteActivationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareCompleteActivationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareCompleteActivationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareCompleteActivationResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareCompleteActivationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareCompleteActivationResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareCompleteActivationResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareCompleteActivationResponse503Headers
 }
@@ -10418,19 +10978,52 @@ func (r WebshareCompleteActivationResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResendActivationResponse200Headers the declared response headers of an HTTP 200 response for WebshareResendActivation
+type WebshareResendActivationResponse200Headers struct {
+	XRequestID string
+}
+
+// WebshareResendActivationResponse400Headers the declared response headers of an HTTP 400 response for WebshareResendActivation
+type WebshareResendActivationResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareResendActivationResponse401Headers the declared response headers of an HTTP 401 response for WebshareResendActivation
 type WebshareResendActivationResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareResendActivationResponse403Headers the declared response headers of an HTTP 403 response for WebshareResendActivation
+type WebshareResendActivationResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareResendActivationResponse413Headers the declared response headers of an HTTP 413 response for WebshareResendActivation
+type WebshareResendActivationResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareResendActivationResponse415Headers the declared response headers of an HTTP 415 response for WebshareResendActivation
+type WebshareResendActivationResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareResendActivationResponse429Headers the declared response headers of an HTTP 429 response for WebshareResendActivation
 type WebshareResendActivationResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareResendActivationResponse500Headers the declared response headers of an HTTP 500 response for WebshareResendActivation
+type WebshareResendActivationResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareResendActivationResponse503Headers the declared response headers of an HTTP 503 response for WebshareResendActivation
 type WebshareResendActivationResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareResendActivationResponse struct {
@@ -10454,10 +11047,22 @@ type WebshareResendActivationResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *WebshareResendActivationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareResendActivationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareResendActivationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareResendActivationResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareResendActivationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareResendActivationResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareResendActivationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareResendActivationResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareResendActivationResponse503Headers
 }
@@ -10536,19 +11141,52 @@ func (r WebshareResendActivationResponse) ContentType() string {
 	return ""
 }
 
+// WebshareChangeEmailResponse204Headers the declared response headers of an HTTP 204 response for WebshareChangeEmail
+type WebshareChangeEmailResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailResponse400Headers the declared response headers of an HTTP 400 response for WebshareChangeEmail
+type WebshareChangeEmailResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareChangeEmailResponse401Headers the declared response headers of an HTTP 401 response for WebshareChangeEmail
 type WebshareChangeEmailResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareChangeEmailResponse403Headers the declared response headers of an HTTP 403 response for WebshareChangeEmail
+type WebshareChangeEmailResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailResponse413Headers the declared response headers of an HTTP 413 response for WebshareChangeEmail
+type WebshareChangeEmailResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailResponse415Headers the declared response headers of an HTTP 415 response for WebshareChangeEmail
+type WebshareChangeEmailResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareChangeEmailResponse429Headers the declared response headers of an HTTP 429 response for WebshareChangeEmail
 type WebshareChangeEmailResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareChangeEmailResponse500Headers the declared response headers of an HTTP 500 response for WebshareChangeEmail
+type WebshareChangeEmailResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareChangeEmailResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangeEmail
 type WebshareChangeEmailResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareChangeEmailResponse struct {
@@ -10570,10 +11208,22 @@ type WebshareChangeEmailResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareChangeEmailResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareChangeEmailResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangeEmailResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareChangeEmailResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareChangeEmailResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareChangeEmailResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareChangeEmailResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareChangeEmailResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareChangeEmailResponse503Headers
 }
@@ -10647,14 +11297,46 @@ func (r WebshareChangeEmailResponse) ContentType() string {
 	return ""
 }
 
+// WebshareChangeEmailCompleteResponse204Headers the declared response headers of an HTTP 204 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailCompleteResponse400Headers the declared response headers of an HTTP 400 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareChangeEmailCompleteResponse401Headers the declared response headers of an HTTP 401 response for WebshareChangeEmailComplete
 type WebshareChangeEmailCompleteResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareChangeEmailCompleteResponse403Headers the declared response headers of an HTTP 403 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailCompleteResponse413Headers the declared response headers of an HTTP 413 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailCompleteResponse415Headers the declared response headers of an HTTP 415 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse415Headers struct {
+	XRequestID string
+}
+
+// WebshareChangeEmailCompleteResponse500Headers the declared response headers of an HTTP 500 response for WebshareChangeEmailComplete
+type WebshareChangeEmailCompleteResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareChangeEmailCompleteResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangeEmailComplete
 type WebshareChangeEmailCompleteResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareChangeEmailCompleteResponse struct {
@@ -10674,8 +11356,20 @@ type WebshareChangeEmailCompleteResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareChangeEmailCompleteResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareChangeEmailCompleteResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangeEmailCompleteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareChangeEmailCompleteResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareChangeEmailCompleteResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareChangeEmailCompleteResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareChangeEmailCompleteResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareChangeEmailCompleteResponse503Headers
 }
@@ -10744,19 +11438,52 @@ func (r WebshareChangeEmailCompleteResponse) ContentType() string {
 	return ""
 }
 
+// WebshareChangePasswordResponse204Headers the declared response headers of an HTTP 204 response for WebshareChangePassword
+type WebshareChangePasswordResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareChangePasswordResponse400Headers the declared response headers of an HTTP 400 response for WebshareChangePassword
+type WebshareChangePasswordResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareChangePasswordResponse401Headers the declared response headers of an HTTP 401 response for WebshareChangePassword
 type WebshareChangePasswordResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareChangePasswordResponse403Headers the declared response headers of an HTTP 403 response for WebshareChangePassword
+type WebshareChangePasswordResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareChangePasswordResponse413Headers the declared response headers of an HTTP 413 response for WebshareChangePassword
+type WebshareChangePasswordResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareChangePasswordResponse415Headers the declared response headers of an HTTP 415 response for WebshareChangePassword
+type WebshareChangePasswordResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareChangePasswordResponse429Headers the declared response headers of an HTTP 429 response for WebshareChangePassword
 type WebshareChangePasswordResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareChangePasswordResponse500Headers the declared response headers of an HTTP 500 response for WebshareChangePassword
+type WebshareChangePasswordResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareChangePasswordResponse503Headers the declared response headers of an HTTP 503 response for WebshareChangePassword
 type WebshareChangePasswordResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareChangePasswordResponse struct {
@@ -10778,10 +11505,22 @@ type WebshareChangePasswordResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareChangePasswordResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareChangePasswordResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareChangePasswordResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareChangePasswordResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareChangePasswordResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareChangePasswordResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareChangePasswordResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareChangePasswordResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareChangePasswordResponse503Headers
 }
@@ -10855,19 +11594,52 @@ func (r WebshareChangePasswordResponse) ContentType() string {
 	return ""
 }
 
+// WebshareDeleteAccountResponse204Headers the declared response headers of an HTTP 204 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareDeleteAccountResponse400Headers the declared response headers of an HTTP 400 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareDeleteAccountResponse401Headers the declared response headers of an HTTP 401 response for WebshareDeleteAccount
 type WebshareDeleteAccountResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareDeleteAccountResponse403Headers the declared response headers of an HTTP 403 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareDeleteAccountResponse413Headers the declared response headers of an HTTP 413 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareDeleteAccountResponse415Headers the declared response headers of an HTTP 415 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareDeleteAccountResponse429Headers the declared response headers of an HTTP 429 response for WebshareDeleteAccount
 type WebshareDeleteAccountResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareDeleteAccountResponse500Headers the declared response headers of an HTTP 500 response for WebshareDeleteAccount
+type WebshareDeleteAccountResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareDeleteAccountResponse503Headers the declared response headers of an HTTP 503 response for WebshareDeleteAccount
 type WebshareDeleteAccountResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareDeleteAccountResponse struct {
@@ -10889,10 +11661,22 @@ type WebshareDeleteAccountResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareDeleteAccountResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareDeleteAccountResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareDeleteAccountResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareDeleteAccountResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareDeleteAccountResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareDeleteAccountResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareDeleteAccountResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareDeleteAccountResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareDeleteAccountResponse503Headers
 }
@@ -10969,16 +11753,44 @@ func (r WebshareDeleteAccountResponse) ContentType() string {
 // WebshareLoginResponse200Headers the declared response headers of an HTTP 200 response for WebshareLogin
 type WebshareLoginResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// WebshareLoginResponse400Headers the declared response headers of an HTTP 400 response for WebshareLogin
+type WebshareLoginResponse400Headers struct {
+	XRequestID string
+}
+
+// WebshareLoginResponse403Headers the declared response headers of an HTTP 403 response for WebshareLogin
+type WebshareLoginResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareLoginResponse413Headers the declared response headers of an HTTP 413 response for WebshareLogin
+type WebshareLoginResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareLoginResponse415Headers the declared response headers of an HTTP 415 response for WebshareLogin
+type WebshareLoginResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareLoginResponse429Headers the declared response headers of an HTTP 429 response for WebshareLogin
 type WebshareLoginResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareLoginResponse500Headers the declared response headers of an HTTP 500 response for WebshareLogin
+type WebshareLoginResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareLoginResponse503Headers the declared response headers of an HTTP 503 response for WebshareLogin
 type WebshareLoginResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareLoginResponse struct {
@@ -11002,8 +11814,18 @@ type WebshareLoginResponse struct {
 	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareLoginResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareLoginResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareLoginResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareLoginResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareLoginResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareLoginResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareLoginResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareLoginResponse503Headers
 }
@@ -11077,14 +11899,46 @@ func (r WebshareLoginResponse) ContentType() string {
 	return ""
 }
 
+// WebshareLogoutResponse204Headers the declared response headers of an HTTP 204 response for WebshareLogout
+type WebshareLogoutResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareLogoutResponse400Headers the declared response headers of an HTTP 400 response for WebshareLogout
+type WebshareLogoutResponse400Headers struct {
+	XRequestID string
+}
+
 // WebshareLogoutResponse401Headers the declared response headers of an HTTP 401 response for WebshareLogout
 type WebshareLogoutResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// WebshareLogoutResponse403Headers the declared response headers of an HTTP 403 response for WebshareLogout
+type WebshareLogoutResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareLogoutResponse413Headers the declared response headers of an HTTP 413 response for WebshareLogout
+type WebshareLogoutResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareLogoutResponse415Headers the declared response headers of an HTTP 415 response for WebshareLogout
+type WebshareLogoutResponse415Headers struct {
+	XRequestID string
+}
+
+// WebshareLogoutResponse500Headers the declared response headers of an HTTP 500 response for WebshareLogout
+type WebshareLogoutResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareLogoutResponse503Headers the declared response headers of an HTTP 503 response for WebshareLogout
 type WebshareLogoutResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareLogoutResponse struct {
@@ -11104,8 +11958,20 @@ type WebshareLogoutResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareLogoutResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareLogoutResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *WebshareLogoutResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareLogoutResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareLogoutResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareLogoutResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareLogoutResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareLogoutResponse503Headers
 }
@@ -11177,21 +12043,50 @@ func (r WebshareLogoutResponse) ContentType() string {
 // WebshareRegisterResponse200Headers the declared response headers of an HTTP 200 response for WebshareRegister
 type WebshareRegisterResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
 }
 
 // WebshareRegisterResponse201Headers the declared response headers of an HTTP 201 response for WebshareRegister
 type WebshareRegisterResponse201Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// WebshareRegisterResponse400Headers the declared response headers of an HTTP 400 response for WebshareRegister
+type WebshareRegisterResponse400Headers struct {
+	XRequestID string
+}
+
+// WebshareRegisterResponse403Headers the declared response headers of an HTTP 403 response for WebshareRegister
+type WebshareRegisterResponse403Headers struct {
+	XRequestID string
+}
+
+// WebshareRegisterResponse413Headers the declared response headers of an HTTP 413 response for WebshareRegister
+type WebshareRegisterResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareRegisterResponse415Headers the declared response headers of an HTTP 415 response for WebshareRegister
+type WebshareRegisterResponse415Headers struct {
+	XRequestID string
 }
 
 // WebshareRegisterResponse429Headers the declared response headers of an HTTP 429 response for WebshareRegister
 type WebshareRegisterResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// WebshareRegisterResponse500Headers the declared response headers of an HTTP 500 response for WebshareRegister
+type WebshareRegisterResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareRegisterResponse503Headers the declared response headers of an HTTP 503 response for WebshareRegister
 type WebshareRegisterResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareRegisterResponse struct {
@@ -11219,8 +12114,18 @@ type WebshareRegisterResponse struct {
 	Headers200 *WebshareRegisterResponse200Headers
 	// Headers201 the parsed response headers for an HTTP 201 response
 	Headers201 *WebshareRegisterResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareRegisterResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *WebshareRegisterResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareRegisterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareRegisterResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *WebshareRegisterResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareRegisterResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareRegisterResponse503Headers
 }
@@ -11299,9 +12204,35 @@ func (r WebshareRegisterResponse) ContentType() string {
 	return ""
 }
 
+// WebshareResetPasswordResponse204Headers the declared response headers of an HTTP 204 response for WebshareResetPassword
+type WebshareResetPasswordResponse204Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordResponse400Headers the declared response headers of an HTTP 400 response for WebshareResetPassword
+type WebshareResetPasswordResponse400Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordResponse413Headers the declared response headers of an HTTP 413 response for WebshareResetPassword
+type WebshareResetPasswordResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordResponse415Headers the declared response headers of an HTTP 415 response for WebshareResetPassword
+type WebshareResetPasswordResponse415Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordResponse500Headers the declared response headers of an HTTP 500 response for WebshareResetPassword
+type WebshareResetPasswordResponse500Headers struct {
+	XRequestID string
+}
+
 // WebshareResetPasswordResponse503Headers the declared response headers of an HTTP 503 response for WebshareResetPassword
 type WebshareResetPasswordResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareResetPasswordResponse struct {
@@ -11317,6 +12248,16 @@ type WebshareResetPasswordResponse struct {
 	JSON500 *WebshareServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *WebshareUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *WebshareResetPasswordResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareResetPasswordResponse400Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareResetPasswordResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareResetPasswordResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareResetPasswordResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareResetPasswordResponse503Headers
 }
@@ -11378,11 +12319,33 @@ func (r WebshareResetPasswordResponse) ContentType() string {
 // WebshareResetPasswordCompleteResponse200Headers the declared response headers of an HTTP 200 response for WebshareResetPasswordComplete
 type WebshareResetPasswordCompleteResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// WebshareResetPasswordCompleteResponse400Headers the declared response headers of an HTTP 400 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse400Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordCompleteResponse413Headers the declared response headers of an HTTP 413 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse413Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordCompleteResponse415Headers the declared response headers of an HTTP 415 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse415Headers struct {
+	XRequestID string
+}
+
+// WebshareResetPasswordCompleteResponse500Headers the declared response headers of an HTTP 500 response for WebshareResetPasswordComplete
+type WebshareResetPasswordCompleteResponse500Headers struct {
+	XRequestID string
 }
 
 // WebshareResetPasswordCompleteResponse503Headers the declared response headers of an HTTP 503 response for WebshareResetPasswordComplete
 type WebshareResetPasswordCompleteResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type WebshareResetPasswordCompleteResponse struct {
@@ -11402,6 +12365,14 @@ type WebshareResetPasswordCompleteResponse struct {
 	JSON503 *WebshareUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *WebshareResetPasswordCompleteResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *WebshareResetPasswordCompleteResponse400Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *WebshareResetPasswordCompleteResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *WebshareResetPasswordCompleteResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *WebshareResetPasswordCompleteResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *WebshareResetPasswordCompleteResponse503Headers
 }
@@ -11468,11 +12439,48 @@ func (r WebshareResetPasswordCompleteResponse) ContentType() string {
 // RixlVerifyEmailCodeResponse200Headers the declared response headers of an HTTP 200 response for RixlVerifyEmailCode
 type RixlVerifyEmailCodeResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// RixlVerifyEmailCodeResponse400Headers the declared response headers of an HTTP 400 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse403Headers the declared response headers of an HTTP 403 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse404Headers the declared response headers of an HTTP 404 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse404Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse409Headers the declared response headers of an HTTP 409 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse409Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse413Headers the declared response headers of an HTTP 413 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse415Headers the declared response headers of an HTTP 415 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse415Headers struct {
+	XRequestID string
+}
+
+// RixlVerifyEmailCodeResponse500Headers the declared response headers of an HTTP 500 response for RixlVerifyEmailCode
+type RixlVerifyEmailCodeResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlVerifyEmailCodeResponse503Headers the declared response headers of an HTTP 503 response for RixlVerifyEmailCode
 type RixlVerifyEmailCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlVerifyEmailCodeResponse struct {
@@ -11498,6 +12506,20 @@ type RixlVerifyEmailCodeResponse struct {
 	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlVerifyEmailCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlVerifyEmailCodeResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlVerifyEmailCodeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RixlVerifyEmailCodeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RixlVerifyEmailCodeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlVerifyEmailCodeResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlVerifyEmailCodeResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlVerifyEmailCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlVerifyEmailCodeResponse503Headers
 }
@@ -11576,9 +12598,35 @@ func (r RixlVerifyEmailCodeResponse) ContentType() string {
 	return ""
 }
 
+// RixlResendVerificationCodeResponse200Headers the declared response headers of an HTTP 200 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse200Headers struct {
+	XRequestID string
+}
+
+// RixlResendVerificationCodeResponse400Headers the declared response headers of an HTTP 400 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse400Headers struct {
+	XRequestID string
+}
+
+// RixlResendVerificationCodeResponse413Headers the declared response headers of an HTTP 413 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlResendVerificationCodeResponse415Headers the declared response headers of an HTTP 415 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse415Headers struct {
+	XRequestID string
+}
+
+// RixlResendVerificationCodeResponse500Headers the declared response headers of an HTTP 500 response for RixlResendVerificationCode
+type RixlResendVerificationCodeResponse500Headers struct {
+	XRequestID string
+}
+
 // RixlResendVerificationCodeResponse503Headers the declared response headers of an HTTP 503 response for RixlResendVerificationCode
 type RixlResendVerificationCodeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlResendVerificationCodeResponse struct {
@@ -11596,6 +12644,16 @@ type RixlResendVerificationCodeResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RixlResendVerificationCodeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlResendVerificationCodeResponse400Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlResendVerificationCodeResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlResendVerificationCodeResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlResendVerificationCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlResendVerificationCodeResponse503Headers
 }
@@ -11662,21 +12720,50 @@ func (r RixlResendVerificationCodeResponse) ContentType() string {
 // RixlLoginWithPasswordResponse200Headers the declared response headers of an HTTP 200 response for RixlLoginWithPassword
 type RixlLoginWithPasswordResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// RixlLoginWithPasswordResponse400Headers the declared response headers of an HTTP 400 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse400Headers struct {
+	XRequestID string
 }
 
 // RixlLoginWithPasswordResponse401Headers the declared response headers of an HTTP 401 response for RixlLoginWithPassword
 type RixlLoginWithPasswordResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlLoginWithPasswordResponse403Headers the declared response headers of an HTTP 403 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlLoginWithPasswordResponse413Headers the declared response headers of an HTTP 413 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlLoginWithPasswordResponse415Headers the declared response headers of an HTTP 415 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse415Headers struct {
+	XRequestID string
 }
 
 // RixlLoginWithPasswordResponse429Headers the declared response headers of an HTTP 429 response for RixlLoginWithPassword
 type RixlLoginWithPasswordResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// RixlLoginWithPasswordResponse500Headers the declared response headers of an HTTP 500 response for RixlLoginWithPassword
+type RixlLoginWithPasswordResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlLoginWithPasswordResponse503Headers the declared response headers of an HTTP 503 response for RixlLoginWithPassword
 type RixlLoginWithPasswordResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlLoginWithPasswordResponse struct {
@@ -11702,10 +12789,20 @@ type RixlLoginWithPasswordResponse struct {
 	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlLoginWithPasswordResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlLoginWithPasswordResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLoginWithPasswordResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlLoginWithPasswordResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlLoginWithPasswordResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlLoginWithPasswordResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlLoginWithPasswordResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlLoginWithPasswordResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlLoginWithPasswordResponse503Headers
 }
@@ -11784,14 +12881,31 @@ func (r RixlLoginWithPasswordResponse) ContentType() string {
 	return ""
 }
 
+// RixlLogoutResponse204Headers the declared response headers of an HTTP 204 response for RixlLogout
+type RixlLogoutResponse204Headers struct {
+	XRequestID string
+}
+
 // RixlLogoutResponse401Headers the declared response headers of an HTTP 401 response for RixlLogout
 type RixlLogoutResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlLogoutResponse403Headers the declared response headers of an HTTP 403 response for RixlLogout
+type RixlLogoutResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlLogoutResponse500Headers the declared response headers of an HTTP 500 response for RixlLogout
+type RixlLogoutResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlLogoutResponse503Headers the declared response headers of an HTTP 503 response for RixlLogout
 type RixlLogoutResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlLogoutResponse struct {
@@ -11805,8 +12919,14 @@ type RixlLogoutResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *RixlLogoutResponse204Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLogoutResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlLogoutResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlLogoutResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlLogoutResponse503Headers
 }
@@ -11860,14 +12980,46 @@ func (r RixlLogoutResponse) ContentType() string {
 	return ""
 }
 
+// RixlLeaveOrganizationResponse204Headers the declared response headers of an HTTP 204 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse204Headers struct {
+	XRequestID string
+}
+
+// RixlLeaveOrganizationResponse400Headers the declared response headers of an HTTP 400 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse400Headers struct {
+	XRequestID string
+}
+
 // RixlLeaveOrganizationResponse401Headers the declared response headers of an HTTP 401 response for RixlLeaveOrganization
 type RixlLeaveOrganizationResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlLeaveOrganizationResponse403Headers the declared response headers of an HTTP 403 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlLeaveOrganizationResponse404Headers the declared response headers of an HTTP 404 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse404Headers struct {
+	XRequestID string
+}
+
+// RixlLeaveOrganizationResponse409Headers the declared response headers of an HTTP 409 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse409Headers struct {
+	XRequestID string
+}
+
+// RixlLeaveOrganizationResponse500Headers the declared response headers of an HTTP 500 response for RixlLeaveOrganization
+type RixlLeaveOrganizationResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlLeaveOrganizationResponse503Headers the declared response headers of an HTTP 503 response for RixlLeaveOrganization
 type RixlLeaveOrganizationResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlLeaveOrganizationResponse struct {
@@ -11887,8 +13039,20 @@ type RixlLeaveOrganizationResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *RixlLeaveOrganizationResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlLeaveOrganizationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlLeaveOrganizationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlLeaveOrganizationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RixlLeaveOrganizationResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RixlLeaveOrganizationResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlLeaveOrganizationResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlLeaveOrganizationResponse503Headers
 }
@@ -11957,9 +13121,35 @@ func (r RixlLeaveOrganizationResponse) ContentType() string {
 	return ""
 }
 
+// RixlRequestPasswordResetResponse204Headers the declared response headers of an HTTP 204 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse204Headers struct {
+	XRequestID string
+}
+
+// RixlRequestPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
+// RixlRequestPasswordResetResponse413Headers the declared response headers of an HTTP 413 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlRequestPasswordResetResponse415Headers the declared response headers of an HTTP 415 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse415Headers struct {
+	XRequestID string
+}
+
+// RixlRequestPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for RixlRequestPasswordReset
+type RixlRequestPasswordResetResponse500Headers struct {
+	XRequestID string
+}
+
 // RixlRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for RixlRequestPasswordReset
 type RixlRequestPasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlRequestPasswordResetResponse struct {
@@ -11975,6 +13165,16 @@ type RixlRequestPasswordResetResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *RixlRequestPasswordResetResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlRequestPasswordResetResponse400Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlRequestPasswordResetResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlRequestPasswordResetResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlRequestPasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlRequestPasswordResetResponse503Headers
 }
@@ -12033,9 +13233,40 @@ func (r RixlRequestPasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// RixlConfirmPasswordResetResponse204Headers the declared response headers of an HTTP 204 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse204Headers struct {
+	XRequestID string
+}
+
+// RixlConfirmPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
+// RixlConfirmPasswordResetResponse403Headers the declared response headers of an HTTP 403 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlConfirmPasswordResetResponse413Headers the declared response headers of an HTTP 413 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlConfirmPasswordResetResponse415Headers the declared response headers of an HTTP 415 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse415Headers struct {
+	XRequestID string
+}
+
+// RixlConfirmPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for RixlConfirmPasswordReset
+type RixlConfirmPasswordResetResponse500Headers struct {
+	XRequestID string
+}
+
 // RixlConfirmPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for RixlConfirmPasswordReset
 type RixlConfirmPasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlConfirmPasswordResetResponse struct {
@@ -12053,6 +13284,18 @@ type RixlConfirmPasswordResetResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *RixlConfirmPasswordResetResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlConfirmPasswordResetResponse400Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlConfirmPasswordResetResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlConfirmPasswordResetResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlConfirmPasswordResetResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlConfirmPasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlConfirmPasswordResetResponse503Headers
 }
@@ -12116,14 +13359,46 @@ func (r RixlConfirmPasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// RixlRegisterResponse201Headers the declared response headers of an HTTP 201 response for RixlRegister
+type RixlRegisterResponse201Headers struct {
+	XRequestID string
+}
+
+// RixlRegisterResponse400Headers the declared response headers of an HTTP 400 response for RixlRegister
+type RixlRegisterResponse400Headers struct {
+	XRequestID string
+}
+
+// RixlRegisterResponse409Headers the declared response headers of an HTTP 409 response for RixlRegister
+type RixlRegisterResponse409Headers struct {
+	XRequestID string
+}
+
+// RixlRegisterResponse413Headers the declared response headers of an HTTP 413 response for RixlRegister
+type RixlRegisterResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlRegisterResponse415Headers the declared response headers of an HTTP 415 response for RixlRegister
+type RixlRegisterResponse415Headers struct {
+	XRequestID string
+}
+
 // RixlRegisterResponse429Headers the declared response headers of an HTTP 429 response for RixlRegister
 type RixlRegisterResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// RixlRegisterResponse500Headers the declared response headers of an HTTP 500 response for RixlRegister
+type RixlRegisterResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlRegisterResponse503Headers the declared response headers of an HTTP 503 response for RixlRegister
 type RixlRegisterResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlRegisterResponse struct {
@@ -12145,8 +13420,20 @@ type RixlRegisterResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *RixlRegisterResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlRegisterResponse400Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RixlRegisterResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlRegisterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlRegisterResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlRegisterResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlRegisterResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlRegisterResponse503Headers
 }
@@ -12223,16 +13510,44 @@ func (r RixlRegisterResponse) ContentType() string {
 // RixlRefreshTokenResponse200Headers the declared response headers of an HTTP 200 response for RixlRefreshToken
 type RixlRefreshTokenResponse200Headers struct {
 	CacheControl string
+	XRequestID   string
+}
+
+// RixlRefreshTokenResponse400Headers the declared response headers of an HTTP 400 response for RixlRefreshToken
+type RixlRefreshTokenResponse400Headers struct {
+	XRequestID string
 }
 
 // RixlRefreshTokenResponse401Headers the declared response headers of an HTTP 401 response for RixlRefreshToken
 type RixlRefreshTokenResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlRefreshTokenResponse403Headers the declared response headers of an HTTP 403 response for RixlRefreshToken
+type RixlRefreshTokenResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlRefreshTokenResponse413Headers the declared response headers of an HTTP 413 response for RixlRefreshToken
+type RixlRefreshTokenResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlRefreshTokenResponse415Headers the declared response headers of an HTTP 415 response for RixlRefreshToken
+type RixlRefreshTokenResponse415Headers struct {
+	XRequestID string
+}
+
+// RixlRefreshTokenResponse500Headers the declared response headers of an HTTP 500 response for RixlRefreshToken
+type RixlRefreshTokenResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlRefreshTokenResponse503Headers the declared response headers of an HTTP 503 response for RixlRefreshToken
 type RixlRefreshTokenResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlRefreshTokenResponse struct {
@@ -12256,8 +13571,18 @@ type RixlRefreshTokenResponse struct {
 	JSON503 *RixlUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RixlRefreshTokenResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlRefreshTokenResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlRefreshTokenResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlRefreshTokenResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlRefreshTokenResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlRefreshTokenResponse415Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlRefreshTokenResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlRefreshTokenResponse503Headers
 }
@@ -12331,19 +13656,57 @@ func (r RixlRefreshTokenResponse) ContentType() string {
 	return ""
 }
 
+// RixlAddEmailResponse200Headers the declared response headers of an HTTP 200 response for RixlAddEmail
+type RixlAddEmailResponse200Headers struct {
+	XRequestID string
+}
+
+// RixlAddEmailResponse400Headers the declared response headers of an HTTP 400 response for RixlAddEmail
+type RixlAddEmailResponse400Headers struct {
+	XRequestID string
+}
+
 // RixlAddEmailResponse401Headers the declared response headers of an HTTP 401 response for RixlAddEmail
 type RixlAddEmailResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlAddEmailResponse403Headers the declared response headers of an HTTP 403 response for RixlAddEmail
+type RixlAddEmailResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlAddEmailResponse409Headers the declared response headers of an HTTP 409 response for RixlAddEmail
+type RixlAddEmailResponse409Headers struct {
+	XRequestID string
+}
+
+// RixlAddEmailResponse413Headers the declared response headers of an HTTP 413 response for RixlAddEmail
+type RixlAddEmailResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlAddEmailResponse415Headers the declared response headers of an HTTP 415 response for RixlAddEmail
+type RixlAddEmailResponse415Headers struct {
+	XRequestID string
 }
 
 // RixlAddEmailResponse429Headers the declared response headers of an HTTP 429 response for RixlAddEmail
 type RixlAddEmailResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// RixlAddEmailResponse500Headers the declared response headers of an HTTP 500 response for RixlAddEmail
+type RixlAddEmailResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlAddEmailResponse503Headers the declared response headers of an HTTP 503 response for RixlAddEmail
 type RixlAddEmailResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlAddEmailResponse struct {
@@ -12369,10 +13732,24 @@ type RixlAddEmailResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RixlAddEmailResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlAddEmailResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlAddEmailResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlAddEmailResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RixlAddEmailResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlAddEmailResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlAddEmailResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlAddEmailResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlAddEmailResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlAddEmailResponse503Headers
 }
@@ -12456,19 +13833,57 @@ func (r RixlAddEmailResponse) ContentType() string {
 	return ""
 }
 
+// RixlChangeEmailResponse200Headers the declared response headers of an HTTP 200 response for RixlChangeEmail
+type RixlChangeEmailResponse200Headers struct {
+	XRequestID string
+}
+
+// RixlChangeEmailResponse400Headers the declared response headers of an HTTP 400 response for RixlChangeEmail
+type RixlChangeEmailResponse400Headers struct {
+	XRequestID string
+}
+
 // RixlChangeEmailResponse401Headers the declared response headers of an HTTP 401 response for RixlChangeEmail
 type RixlChangeEmailResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlChangeEmailResponse403Headers the declared response headers of an HTTP 403 response for RixlChangeEmail
+type RixlChangeEmailResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlChangeEmailResponse409Headers the declared response headers of an HTTP 409 response for RixlChangeEmail
+type RixlChangeEmailResponse409Headers struct {
+	XRequestID string
+}
+
+// RixlChangeEmailResponse413Headers the declared response headers of an HTTP 413 response for RixlChangeEmail
+type RixlChangeEmailResponse413Headers struct {
+	XRequestID string
+}
+
+// RixlChangeEmailResponse415Headers the declared response headers of an HTTP 415 response for RixlChangeEmail
+type RixlChangeEmailResponse415Headers struct {
+	XRequestID string
 }
 
 // RixlChangeEmailResponse429Headers the declared response headers of an HTTP 429 response for RixlChangeEmail
 type RixlChangeEmailResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// RixlChangeEmailResponse500Headers the declared response headers of an HTTP 500 response for RixlChangeEmail
+type RixlChangeEmailResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlChangeEmailResponse503Headers the declared response headers of an HTTP 503 response for RixlChangeEmail
 type RixlChangeEmailResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlChangeEmailResponse struct {
@@ -12494,10 +13909,24 @@ type RixlChangeEmailResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RixlChangeEmailResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RixlChangeEmailResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlChangeEmailResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlChangeEmailResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RixlChangeEmailResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RixlChangeEmailResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RixlChangeEmailResponse415Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *RixlChangeEmailResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlChangeEmailResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlChangeEmailResponse503Headers
 }
@@ -12581,14 +14010,31 @@ func (r RixlChangeEmailResponse) ContentType() string {
 	return ""
 }
 
+// RixlGetEmailStatusResponse200Headers the declared response headers of an HTTP 200 response for RixlGetEmailStatus
+type RixlGetEmailStatusResponse200Headers struct {
+	XRequestID string
+}
+
 // RixlGetEmailStatusResponse401Headers the declared response headers of an HTTP 401 response for RixlGetEmailStatus
 type RixlGetEmailStatusResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// RixlGetEmailStatusResponse403Headers the declared response headers of an HTTP 403 response for RixlGetEmailStatus
+type RixlGetEmailStatusResponse403Headers struct {
+	XRequestID string
+}
+
+// RixlGetEmailStatusResponse500Headers the declared response headers of an HTTP 500 response for RixlGetEmailStatus
+type RixlGetEmailStatusResponse500Headers struct {
+	XRequestID string
 }
 
 // RixlGetEmailStatusResponse503Headers the declared response headers of an HTTP 503 response for RixlGetEmailStatus
 type RixlGetEmailStatusResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type RixlGetEmailStatusResponse struct {
@@ -12604,8 +14050,14 @@ type RixlGetEmailStatusResponse struct {
 	JSON500 *RixlServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *RixlUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RixlGetEmailStatusResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *RixlGetEmailStatusResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RixlGetEmailStatusResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RixlGetEmailStatusResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RixlGetEmailStatusResponse503Headers
 }
@@ -12667,6 +14119,12 @@ func (r RixlGetEmailStatusResponse) ContentType() string {
 // GetDocsResponse200Headers the declared response headers of an HTTP 200 response for GetDocs
 type GetDocsResponse200Headers struct {
 	ContentSecurityPolicy string
+	XRequestID            string
+}
+
+// GetDocsResponse413Headers the declared response headers of an HTTP 413 response for GetDocs
+type GetDocsResponse413Headers struct {
+	XRequestID string
 }
 
 type GetDocsResponse struct {
@@ -12676,6 +14134,8 @@ type GetDocsResponse struct {
 	JSON413 *ServicePayloadTooLarge
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetDocsResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetDocsResponse413Headers
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -12712,11 +14172,25 @@ func (r GetDocsResponse) ContentType() string {
 	return ""
 }
 
+// GetDocsScriptResponse200Headers the declared response headers of an HTTP 200 response for GetDocsScript
+type GetDocsScriptResponse200Headers struct {
+	XRequestID string
+}
+
+// GetDocsScriptResponse413Headers the declared response headers of an HTTP 413 response for GetDocsScript
+type GetDocsScriptResponse413Headers struct {
+	XRequestID string
+}
+
 type GetDocsScriptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDocsScriptResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetDocsScriptResponse413Headers
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -12753,11 +14227,25 @@ func (r GetDocsScriptResponse) ContentType() string {
 	return ""
 }
 
+// GetDocsSwaggerUIBundleResponse200Headers the declared response headers of an HTTP 200 response for GetDocsSwaggerUIBundle
+type GetDocsSwaggerUIBundleResponse200Headers struct {
+	XRequestID string
+}
+
+// GetDocsSwaggerUIBundleResponse413Headers the declared response headers of an HTTP 413 response for GetDocsSwaggerUIBundle
+type GetDocsSwaggerUIBundleResponse413Headers struct {
+	XRequestID string
+}
+
 type GetDocsSwaggerUIBundleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDocsSwaggerUIBundleResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetDocsSwaggerUIBundleResponse413Headers
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -12794,11 +14282,25 @@ func (r GetDocsSwaggerUIBundleResponse) ContentType() string {
 	return ""
 }
 
+// GetDocsSwaggerUIStyleResponse200Headers the declared response headers of an HTTP 200 response for GetDocsSwaggerUIStyle
+type GetDocsSwaggerUIStyleResponse200Headers struct {
+	XRequestID string
+}
+
+// GetDocsSwaggerUIStyleResponse413Headers the declared response headers of an HTTP 413 response for GetDocsSwaggerUIStyle
+type GetDocsSwaggerUIStyleResponse413Headers struct {
+	XRequestID string
+}
+
 type GetDocsSwaggerUIStyleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDocsSwaggerUIStyleResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetDocsSwaggerUIStyleResponse413Headers
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -12835,14 +14337,51 @@ func (r GetDocsSwaggerUIStyleResponse) ContentType() string {
 	return ""
 }
 
+// PaywayCompletePasswordResetResponse200Headers the declared response headers of an HTTP 200 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayCompletePasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayCompletePasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCompletePasswordReset
 type PaywayCompletePasswordResetResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayCompletePasswordResetResponse403Headers the declared response headers of an HTTP 403 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayCompletePasswordResetResponse404Headers the declared response headers of an HTTP 404 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayCompletePasswordResetResponse409Headers the declared response headers of an HTTP 409 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayCompletePasswordResetResponse413Headers the declared response headers of an HTTP 413 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayCompletePasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PaywayCompletePasswordReset
+type PaywayCompletePasswordResetResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayCompletePasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCompletePasswordReset
 type PaywayCompletePasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayCompletePasswordResetResponse struct {
@@ -12866,8 +14405,22 @@ type PaywayCompletePasswordResetResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayCompletePasswordResetResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayCompletePasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCompletePasswordResetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayCompletePasswordResetResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayCompletePasswordResetResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayCompletePasswordResetResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayCompletePasswordResetResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayCompletePasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayCompletePasswordResetResponse503Headers
 }
@@ -12946,14 +14499,51 @@ func (r PaywayCompletePasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// PaywayCreateAuthenticationAttemptResponse200Headers the declared response headers of an HTTP 200 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayCreateAuthenticationAttemptResponse400Headers the declared response headers of an HTTP 400 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayCreateAuthenticationAttemptResponse401Headers the declared response headers of an HTTP 401 response for PaywayCreateAuthenticationAttempt
 type PaywayCreateAuthenticationAttemptResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayCreateAuthenticationAttemptResponse403Headers the declared response headers of an HTTP 403 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayCreateAuthenticationAttemptResponse404Headers the declared response headers of an HTTP 404 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayCreateAuthenticationAttemptResponse409Headers the declared response headers of an HTTP 409 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayCreateAuthenticationAttemptResponse413Headers the declared response headers of an HTTP 413 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayCreateAuthenticationAttemptResponse500Headers the declared response headers of an HTTP 500 response for PaywayCreateAuthenticationAttempt
+type PaywayCreateAuthenticationAttemptResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayCreateAuthenticationAttemptResponse503Headers the declared response headers of an HTTP 503 response for PaywayCreateAuthenticationAttempt
 type PaywayCreateAuthenticationAttemptResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayCreateAuthenticationAttemptResponse struct {
@@ -12977,8 +14567,22 @@ type PaywayCreateAuthenticationAttemptResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayCreateAuthenticationAttemptResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayCreateAuthenticationAttemptResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCreateAuthenticationAttemptResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayCreateAuthenticationAttemptResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayCreateAuthenticationAttemptResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayCreateAuthenticationAttemptResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayCreateAuthenticationAttemptResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayCreateAuthenticationAttemptResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayCreateAuthenticationAttemptResponse503Headers
 }
@@ -13057,14 +14661,51 @@ func (r PaywayCreateAuthenticationAttemptResponse) ContentType() string {
 	return ""
 }
 
+// PaywayCreatePasswordResetResponse200Headers the declared response headers of an HTTP 200 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayCreatePasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayCreatePasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCreatePasswordReset
 type PaywayCreatePasswordResetResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayCreatePasswordResetResponse403Headers the declared response headers of an HTTP 403 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayCreatePasswordResetResponse404Headers the declared response headers of an HTTP 404 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayCreatePasswordResetResponse409Headers the declared response headers of an HTTP 409 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayCreatePasswordResetResponse413Headers the declared response headers of an HTTP 413 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayCreatePasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PaywayCreatePasswordReset
+type PaywayCreatePasswordResetResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayCreatePasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCreatePasswordReset
 type PaywayCreatePasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayCreatePasswordResetResponse struct {
@@ -13088,8 +14729,22 @@ type PaywayCreatePasswordResetResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayCreatePasswordResetResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayCreatePasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCreatePasswordResetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayCreatePasswordResetResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayCreatePasswordResetResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayCreatePasswordResetResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayCreatePasswordResetResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayCreatePasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayCreatePasswordResetResponse503Headers
 }
@@ -13168,14 +14823,41 @@ func (r PaywayCreatePasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// PaywayCustomRequestPasswordResetResponse200Headers the declared response headers of an HTTP 200 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayCustomRequestPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayCustomRequestPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayCustomRequestPasswordReset
 type PaywayCustomRequestPasswordResetResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayCustomRequestPasswordResetResponse403Headers the declared response headers of an HTTP 403 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayCustomRequestPasswordResetResponse413Headers the declared response headers of an HTTP 413 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayCustomRequestPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PaywayCustomRequestPasswordReset
+type PaywayCustomRequestPasswordResetResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayCustomRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayCustomRequestPasswordReset
 type PaywayCustomRequestPasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayCustomRequestPasswordResetResponse struct {
@@ -13195,8 +14877,18 @@ type PaywayCustomRequestPasswordResetResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayCustomRequestPasswordResetResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayCustomRequestPasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayCustomRequestPasswordResetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayCustomRequestPasswordResetResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayCustomRequestPasswordResetResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayCustomRequestPasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayCustomRequestPasswordResetResponse503Headers
 }
@@ -13265,14 +14957,51 @@ func (r PaywayCustomRequestPasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// PaywayGetAuthenticationAttemptsResponse200Headers the declared response headers of an HTTP 200 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayGetAuthenticationAttemptsResponse400Headers the declared response headers of an HTTP 400 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayGetAuthenticationAttemptsResponse401Headers the declared response headers of an HTTP 401 response for PaywayGetAuthenticationAttempts
 type PaywayGetAuthenticationAttemptsResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayGetAuthenticationAttemptsResponse403Headers the declared response headers of an HTTP 403 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayGetAuthenticationAttemptsResponse404Headers the declared response headers of an HTTP 404 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayGetAuthenticationAttemptsResponse409Headers the declared response headers of an HTTP 409 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayGetAuthenticationAttemptsResponse413Headers the declared response headers of an HTTP 413 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayGetAuthenticationAttemptsResponse500Headers the declared response headers of an HTTP 500 response for PaywayGetAuthenticationAttempts
+type PaywayGetAuthenticationAttemptsResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayGetAuthenticationAttemptsResponse503Headers the declared response headers of an HTTP 503 response for PaywayGetAuthenticationAttempts
 type PaywayGetAuthenticationAttemptsResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayGetAuthenticationAttemptsResponse struct {
@@ -13296,8 +15025,22 @@ type PaywayGetAuthenticationAttemptsResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayGetAuthenticationAttemptsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayGetAuthenticationAttemptsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayGetAuthenticationAttemptsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayGetAuthenticationAttemptsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayGetAuthenticationAttemptsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayGetAuthenticationAttemptsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayGetAuthenticationAttemptsResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayGetAuthenticationAttemptsResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayGetAuthenticationAttemptsResponse503Headers
 }
@@ -13376,14 +15119,41 @@ func (r PaywayGetAuthenticationAttemptsResponse) ContentType() string {
 	return ""
 }
 
+// PaywayRequestPasswordResetResponse204Headers the declared response headers of an HTTP 204 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse204Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayRequestPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PaywayRequestPasswordReset
 type PaywayRequestPasswordResetResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayRequestPasswordResetResponse403Headers the declared response headers of an HTTP 403 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestPasswordResetResponse413Headers the declared response headers of an HTTP 413 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PaywayRequestPasswordReset
+type PaywayRequestPasswordResetResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayRequestPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PaywayRequestPasswordReset
 type PaywayRequestPasswordResetResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayRequestPasswordResetResponse struct {
@@ -13401,8 +15171,18 @@ type PaywayRequestPasswordResetResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *PaywayRequestPasswordResetResponse204Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayRequestPasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayRequestPasswordResetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayRequestPasswordResetResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayRequestPasswordResetResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayRequestPasswordResetResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayRequestPasswordResetResponse503Headers
 }
@@ -13466,14 +15246,46 @@ func (r PaywayRequestPasswordResetResponse) ContentType() string {
 	return ""
 }
 
+// PaywayGetMeResponse200Headers the declared response headers of an HTTP 200 response for PaywayGetMe
+type PaywayGetMeResponse200Headers struct {
+	XRequestID string
+}
+
 // PaywayGetMeResponse401Headers the declared response headers of an HTTP 401 response for PaywayGetMe
 type PaywayGetMeResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayGetMeResponse403Headers the declared response headers of an HTTP 403 response for PaywayGetMe
+type PaywayGetMeResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayGetMeResponse404Headers the declared response headers of an HTTP 404 response for PaywayGetMe
+type PaywayGetMeResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayGetMeResponse409Headers the declared response headers of an HTTP 409 response for PaywayGetMe
+type PaywayGetMeResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayGetMeResponse413Headers the declared response headers of an HTTP 413 response for PaywayGetMe
+type PaywayGetMeResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayGetMeResponse500Headers the declared response headers of an HTTP 500 response for PaywayGetMe
+type PaywayGetMeResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayGetMeResponse503Headers the declared response headers of an HTTP 503 response for PaywayGetMe
 type PaywayGetMeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayGetMeResponse struct {
@@ -13495,8 +15307,20 @@ type PaywayGetMeResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayGetMeResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayGetMeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayGetMeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayGetMeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayGetMeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayGetMeResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayGetMeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayGetMeResponse503Headers
 }
@@ -13570,19 +15394,57 @@ func (r PaywayGetMeResponse) ContentType() string {
 	return ""
 }
 
+// PaywayRequestEmailChangeResponse200Headers the declared response headers of an HTTP 200 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestEmailChangeResponse400Headers the declared response headers of an HTTP 400 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayRequestEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for PaywayRequestEmailChange
 type PaywayRequestEmailChangeResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayRequestEmailChangeResponse403Headers the declared response headers of an HTTP 403 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestEmailChangeResponse404Headers the declared response headers of an HTTP 404 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestEmailChangeResponse409Headers the declared response headers of an HTTP 409 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayRequestEmailChangeResponse413Headers the declared response headers of an HTTP 413 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse413Headers struct {
+	XRequestID string
 }
 
 // PaywayRequestEmailChangeResponse429Headers the declared response headers of an HTTP 429 response for PaywayRequestEmailChange
 type PaywayRequestEmailChangeResponse429Headers struct {
 	RetryAfter int
+	XRequestID string
+}
+
+// PaywayRequestEmailChangeResponse500Headers the declared response headers of an HTTP 500 response for PaywayRequestEmailChange
+type PaywayRequestEmailChangeResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayRequestEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for PaywayRequestEmailChange
 type PaywayRequestEmailChangeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayRequestEmailChangeResponse struct {
@@ -13608,10 +15470,24 @@ type PaywayRequestEmailChangeResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayRequestEmailChangeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayRequestEmailChangeResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayRequestEmailChangeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayRequestEmailChangeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayRequestEmailChangeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayRequestEmailChangeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayRequestEmailChangeResponse413Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *PaywayRequestEmailChangeResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayRequestEmailChangeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayRequestEmailChangeResponse503Headers
 }
@@ -13695,14 +15571,51 @@ func (r PaywayRequestEmailChangeResponse) ContentType() string {
 	return ""
 }
 
+// PaywayVerifyEmailChangePostResponse200Headers the declared response headers of an HTTP 200 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangePostResponse400Headers the declared response headers of an HTTP 400 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayVerifyEmailChangePostResponse401Headers the declared response headers of an HTTP 401 response for PaywayVerifyEmailChangePost
 type PaywayVerifyEmailChangePostResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayVerifyEmailChangePostResponse403Headers the declared response headers of an HTTP 403 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangePostResponse404Headers the declared response headers of an HTTP 404 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangePostResponse409Headers the declared response headers of an HTTP 409 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangePostResponse413Headers the declared response headers of an HTTP 413 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangePostResponse500Headers the declared response headers of an HTTP 500 response for PaywayVerifyEmailChangePost
+type PaywayVerifyEmailChangePostResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayVerifyEmailChangePostResponse503Headers the declared response headers of an HTTP 503 response for PaywayVerifyEmailChangePost
 type PaywayVerifyEmailChangePostResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayVerifyEmailChangePostResponse struct {
@@ -13726,8 +15639,22 @@ type PaywayVerifyEmailChangePostResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayVerifyEmailChangePostResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayVerifyEmailChangePostResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayVerifyEmailChangePostResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayVerifyEmailChangePostResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayVerifyEmailChangePostResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayVerifyEmailChangePostResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayVerifyEmailChangePostResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayVerifyEmailChangePostResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayVerifyEmailChangePostResponse503Headers
 }
@@ -13806,14 +15733,51 @@ func (r PaywayVerifyEmailChangePostResponse) ContentType() string {
 	return ""
 }
 
+// PaywayVerifyEmailChangeResponse200Headers the declared response headers of an HTTP 200 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse200Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangeResponse400Headers the declared response headers of an HTTP 400 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse400Headers struct {
+	XRequestID string
+}
+
 // PaywayVerifyEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for PaywayVerifyEmailChange
 type PaywayVerifyEmailChangeResponse401Headers struct {
 	WWWAuthenticate string
+	XRequestID      string
+}
+
+// PaywayVerifyEmailChangeResponse403Headers the declared response headers of an HTTP 403 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse403Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangeResponse404Headers the declared response headers of an HTTP 404 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse404Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangeResponse409Headers the declared response headers of an HTTP 409 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse409Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangeResponse413Headers the declared response headers of an HTTP 413 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse413Headers struct {
+	XRequestID string
+}
+
+// PaywayVerifyEmailChangeResponse500Headers the declared response headers of an HTTP 500 response for PaywayVerifyEmailChange
+type PaywayVerifyEmailChangeResponse500Headers struct {
+	XRequestID string
 }
 
 // PaywayVerifyEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for PaywayVerifyEmailChange
 type PaywayVerifyEmailChangeResponse503Headers struct {
 	RetryAfter int
+	XRequestID string
 }
 
 type PaywayVerifyEmailChangeResponse struct {
@@ -13837,8 +15801,22 @@ type PaywayVerifyEmailChangeResponse struct {
 	JSON500 *PaywayServerError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *PaywayUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PaywayVerifyEmailChangeResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PaywayVerifyEmailChangeResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PaywayVerifyEmailChangeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PaywayVerifyEmailChangeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PaywayVerifyEmailChangeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PaywayVerifyEmailChangeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PaywayVerifyEmailChangeResponse413Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PaywayVerifyEmailChangeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PaywayVerifyEmailChangeResponse503Headers
 }
@@ -13917,6 +15895,16 @@ func (r PaywayVerifyEmailChangeResponse) ContentType() string {
 	return ""
 }
 
+// GetHealthResponse200Headers the declared response headers of an HTTP 200 response for GetHealth
+type GetHealthResponse200Headers struct {
+	XRequestID string
+}
+
+// GetHealthResponse413Headers the declared response headers of an HTTP 413 response for GetHealth
+type GetHealthResponse413Headers struct {
+	XRequestID string
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13924,6 +15912,10 @@ type GetHealthResponse struct {
 	JSON200 *Health
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetHealthResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetHealthResponse413Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13965,6 +15957,16 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+// GetOpenAPIJSONResponse200Headers the declared response headers of an HTTP 200 response for GetOpenAPIJSON
+type GetOpenAPIJSONResponse200Headers struct {
+	XRequestID string
+}
+
+// GetOpenAPIJSONResponse413Headers the declared response headers of an HTTP 413 response for GetOpenAPIJSON
+type GetOpenAPIJSONResponse413Headers struct {
+	XRequestID string
+}
+
 type GetOpenAPIJSONResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13972,6 +15974,10 @@ type GetOpenAPIJSONResponse struct {
 	JSON200 *map[string]interface{}
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOpenAPIJSONResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetOpenAPIJSONResponse413Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14013,6 +16019,16 @@ func (r GetOpenAPIJSONResponse) ContentType() string {
 	return ""
 }
 
+// GetOpenAPIYAMLResponse200Headers the declared response headers of an HTTP 200 response for GetOpenAPIYAML
+type GetOpenAPIYAMLResponse200Headers struct {
+	XRequestID string
+}
+
+// GetOpenAPIYAMLResponse413Headers the declared response headers of an HTTP 413 response for GetOpenAPIYAML
+type GetOpenAPIYAMLResponse413Headers struct {
+	XRequestID string
+}
+
 type GetOpenAPIYAMLResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14020,6 +16036,10 @@ type GetOpenAPIYAMLResponse struct {
 	YAML200 *interface{}
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetOpenAPIYAMLResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetOpenAPIYAMLResponse413Headers
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
@@ -14061,6 +16081,26 @@ func (r GetOpenAPIYAMLResponse) ContentType() string {
 	return ""
 }
 
+// GetVendorOpenAPIYAMLResponse200Headers the declared response headers of an HTTP 200 response for GetVendorOpenAPIYAML
+type GetVendorOpenAPIYAMLResponse200Headers struct {
+	XRequestID string
+}
+
+// GetVendorOpenAPIYAMLResponse400Headers the declared response headers of an HTTP 400 response for GetVendorOpenAPIYAML
+type GetVendorOpenAPIYAMLResponse400Headers struct {
+	XRequestID string
+}
+
+// GetVendorOpenAPIYAMLResponse404Headers the declared response headers of an HTTP 404 response for GetVendorOpenAPIYAML
+type GetVendorOpenAPIYAMLResponse404Headers struct {
+	XRequestID string
+}
+
+// GetVendorOpenAPIYAMLResponse413Headers the declared response headers of an HTTP 413 response for GetVendorOpenAPIYAML
+type GetVendorOpenAPIYAMLResponse413Headers struct {
+	XRequestID string
+}
+
 type GetVendorOpenAPIYAMLResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14072,6 +16112,14 @@ type GetVendorOpenAPIYAMLResponse struct {
 	JSON404 *ServiceNotFound
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *ServicePayloadTooLarge
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetVendorOpenAPIYAMLResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetVendorOpenAPIYAMLResponse400Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetVendorOpenAPIYAMLResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetVendorOpenAPIYAMLResponse413Headers
 }
 
 // GetYAML200 returns the response for an HTTP 200 `application/yaml` response
@@ -14123,6 +16171,21 @@ func (r GetVendorOpenAPIYAMLResponse) ContentType() string {
 	return ""
 }
 
+// GetReadinessResponse200Headers the declared response headers of an HTTP 200 response for GetReadiness
+type GetReadinessResponse200Headers struct {
+	XRequestID string
+}
+
+// GetReadinessResponse413Headers the declared response headers of an HTTP 413 response for GetReadiness
+type GetReadinessResponse413Headers struct {
+	XRequestID string
+}
+
+// GetReadinessResponse503Headers the declared response headers of an HTTP 503 response for GetReadiness
+type GetReadinessResponse503Headers struct {
+	XRequestID string
+}
+
 type GetReadinessResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14132,6 +16195,12 @@ type GetReadinessResponse struct {
 	JSON413 *ServicePayloadTooLarge
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Health
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetReadinessResponse200Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *GetReadinessResponse413Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReadinessResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16169,6 +18238,13 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 400:
 		var headers PaywayAccessTokenResponse400Headers
@@ -16178,6 +18254,13 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 				return nil, err
 			}
 			headers.CacheControl = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
@@ -16189,7 +18272,34 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayAccessTokenResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayAccessTokenResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayAccessTokenResponse503Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
@@ -16205,6 +18315,13 @@ func ParsePaywayAccessTokenResponse(rsp *http.Response) (*PaywayAccessTokenRespo
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -16560,7 +18677,74 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 			}
 			headers.SetCookie = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaLoginResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaLoginResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers AkanaLoginResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaLoginResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaLoginResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AkanaLoginResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers AkanaLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -16570,7 +18754,24 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaLoginResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaLoginResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -16579,6 +18780,13 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -16864,7 +19072,74 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 			}
 			headers.SetCookie = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaAuthenticateWithPasswordResetCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaAuthenticateWithPasswordResetCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -16873,6 +19148,13 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17021,7 +19303,44 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 			}
 			headers.SetCookie = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaEndSessionResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaEndSessionResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaEndSessionResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaEndSessionResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17030,6 +19349,13 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17213,7 +19539,54 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 			}
 			headers.SetCookie = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaLogoutResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaLogoutResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaLogoutResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaLogoutResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaLogoutResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17222,6 +19595,13 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17437,7 +19817,54 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 			}
 			headers.SetCookie = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaRenewTokenResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaRenewTokenResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaRenewTokenResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaRenewTokenResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaRenewTokenResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17446,6 +19873,13 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17617,6 +20051,46 @@ func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusR
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaGetLoginStatusResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaGetLoginStatusResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaGetLoginStatusResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaGetLoginStatusResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaGetLoginStatusResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17625,6 +20099,13 @@ func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusR
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17799,6 +20280,56 @@ func ParseAkanaSendPasswordResetCodeResponse(rsp *http.Response) (*AkanaSendPass
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaSendPasswordResetCodeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaSendPasswordResetCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaSendPasswordResetCodeResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaSendPasswordResetCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaSendPasswordResetCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaSendPasswordResetCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17807,6 +20338,13 @@ func ParseAkanaSendPasswordResetCodeResponse(rsp *http.Response) (*AkanaSendPass
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -17981,6 +20519,56 @@ func ParseAkanaValidatePasswordResetCodeResponse(rsp *http.Response) (*AkanaVali
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaValidatePasswordResetCodeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaValidatePasswordResetCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaValidatePasswordResetCodeResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaValidatePasswordResetCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaValidatePasswordResetCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaValidatePasswordResetCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -17989,6 +20577,13 @@ func ParseAkanaValidatePasswordResetCodeResponse(rsp *http.Response) (*AkanaVali
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -18268,6 +20863,86 @@ func ParseAkanaValidateEmailChangeCodeResponse(rsp *http.Response) (*AkanaValida
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaValidateEmailChangeCodeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaValidateEmailChangeCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaValidateEmailChangeCodeResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaValidateEmailChangeCodeResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers AkanaValidateEmailChangeCodeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaValidateEmailChangeCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AkanaValidateEmailChangeCodeResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaValidateEmailChangeCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaValidateEmailChangeCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -18276,6 +20951,13 @@ func ParseAkanaValidateEmailChangeCodeResponse(rsp *http.Response) (*AkanaValida
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -18625,6 +21307,86 @@ func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordR
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaChangePasswordResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaChangePasswordResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaChangePasswordResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers AkanaChangePasswordResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers AkanaChangePasswordResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaChangePasswordResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaChangePasswordResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AkanaChangePasswordResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers AkanaChangePasswordResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -18634,7 +21396,24 @@ func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordR
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaChangePasswordResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaChangePasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -18643,6 +21422,13 @@ func ParseAkanaChangePasswordResponse(rsp *http.Response) (*AkanaChangePasswordR
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19027,6 +21813,96 @@ func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailC
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaSendEmailChangeCodeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AkanaSendEmailChangeCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AkanaSendEmailChangeCodeResponse401Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers AkanaSendEmailChangeCodeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers AkanaSendEmailChangeCodeResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 406:
+		var headers AkanaSendEmailChangeCodeResponse406Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers406 = &headers
+	case rsp.StatusCode == 409:
+		var headers AkanaSendEmailChangeCodeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers AkanaSendEmailChangeCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AkanaSendEmailChangeCodeResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers AkanaSendEmailChangeCodeResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19036,7 +21912,24 @@ func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailC
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AkanaSendEmailChangeCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers AkanaSendEmailChangeCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19045,6 +21938,13 @@ func ParseAkanaSendEmailChangeCodeResponse(rsp *http.Response) (*AkanaSendEmailC
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19111,6 +22011,16 @@ func ParseWebshareGetActivationResponse(rsp *http.Response) (*WebshareGetActivat
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareGetActivationResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareGetActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19120,7 +22030,44 @@ func ParseWebshareGetActivationResponse(rsp *http.Response) (*WebshareGetActivat
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareGetActivationResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareGetActivationResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareGetActivationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareGetActivationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19129,6 +22076,13 @@ func ParseWebshareGetActivationResponse(rsp *http.Response) (*WebshareGetActivat
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19218,7 +22172,24 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareCompleteActivationResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareCompleteActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19228,7 +22199,54 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareCompleteActivationResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareCompleteActivationResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareCompleteActivationResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareCompleteActivationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareCompleteActivationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19237,6 +22255,13 @@ func ParseWebshareCompleteActivationResponse(rsp *http.Response) (*WebshareCompl
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19324,6 +22349,26 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers WebshareResendActivationResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareResendActivationResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareResendActivationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19333,7 +22378,44 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareResendActivationResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareResendActivationResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareResendActivationResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareResendActivationResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19343,7 +22425,24 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareResendActivationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareResendActivationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19352,6 +22451,13 @@ func ParseWebshareResendActivationResponse(rsp *http.Response) (*WebshareResendA
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19435,6 +22541,26 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareChangeEmailResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareChangeEmailResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareChangeEmailResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19444,7 +22570,44 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareChangeEmailResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareChangeEmailResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareChangeEmailResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareChangeEmailResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19454,7 +22617,24 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareChangeEmailResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareChangeEmailResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19463,6 +22643,13 @@ func ParseWebshareChangeEmailResponse(rsp *http.Response) (*WebshareChangeEmailR
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19539,6 +22726,26 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareChangeEmailCompleteResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareChangeEmailCompleteResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareChangeEmailCompleteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19548,7 +22755,54 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareChangeEmailCompleteResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareChangeEmailCompleteResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareChangeEmailCompleteResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareChangeEmailCompleteResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareChangeEmailCompleteResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19557,6 +22811,13 @@ func ParseWebshareChangeEmailCompleteResponse(rsp *http.Response) (*WebshareChan
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19640,6 +22901,26 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareChangePasswordResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareChangePasswordResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareChangePasswordResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19649,7 +22930,44 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareChangePasswordResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareChangePasswordResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareChangePasswordResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareChangePasswordResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19659,7 +22977,24 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareChangePasswordResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareChangePasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19668,6 +23003,13 @@ func ParseWebshareChangePasswordResponse(rsp *http.Response) (*WebshareChangePas
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19751,6 +23093,26 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareDeleteAccountResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareDeleteAccountResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareDeleteAccountResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19760,7 +23122,44 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareDeleteAccountResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareDeleteAccountResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareDeleteAccountResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareDeleteAccountResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19770,7 +23169,24 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareDeleteAccountResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareDeleteAccountResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19779,6 +23195,13 @@ func ParseWebshareDeleteAccountResponse(rsp *http.Response) (*WebshareDeleteAcco
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19868,7 +23291,54 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareLoginResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareLoginResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareLoginResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareLoginResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19878,7 +23348,24 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareLoginResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareLoginResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19887,6 +23374,13 @@ func ParseWebshareLoginResponse(rsp *http.Response) (*WebshareLoginResponse, err
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -19963,6 +23457,26 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareLogoutResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareLogoutResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers WebshareLogoutResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -19972,7 +23486,54 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareLogoutResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareLogoutResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareLogoutResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareLogoutResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareLogoutResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -19981,6 +23542,13 @@ func ParseWebshareLogoutResponse(rsp *http.Response) (*WebshareLogoutResponse, e
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20077,6 +23645,13 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 201:
 		var headers WebshareRegisterResponse201Headers
@@ -20087,7 +23662,54 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareRegisterResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers WebshareRegisterResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareRegisterResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareRegisterResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers WebshareRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20097,7 +23719,24 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareRegisterResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareRegisterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20106,6 +23745,13 @@ func ParseWebshareRegisterResponse(rsp *http.Response) (*WebshareRegisterRespons
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20168,6 +23814,56 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers WebshareResetPasswordResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareResetPasswordResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareResetPasswordResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareResetPasswordResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareResetPasswordResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareResetPasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20176,6 +23872,13 @@ func ParseWebshareResetPasswordResponse(rsp *http.Response) (*WebshareResetPassw
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20251,7 +23954,54 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers WebshareResetPasswordCompleteResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 413:
+		var headers WebshareResetPasswordCompleteResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers WebshareResetPasswordCompleteResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers WebshareResetPasswordCompleteResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers WebshareResetPasswordCompleteResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20260,6 +24010,13 @@ func ParseWebshareResetPasswordCompleteResponse(rsp *http.Response) (*WebshareRe
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20356,7 +24113,84 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlVerifyEmailCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlVerifyEmailCodeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RixlVerifyEmailCodeResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RixlVerifyEmailCodeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlVerifyEmailCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlVerifyEmailCodeResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlVerifyEmailCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlVerifyEmailCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20365,6 +24199,13 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20431,6 +24272,56 @@ func ParseRixlResendVerificationCodeResponse(rsp *http.Response) (*RixlResendVer
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RixlResendVerificationCodeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlResendVerificationCodeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlResendVerificationCodeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlResendVerificationCodeResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlResendVerificationCodeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlResendVerificationCodeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20439,6 +24330,13 @@ func ParseRixlResendVerificationCodeResponse(rsp *http.Response) (*RixlResendVer
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20535,7 +24433,24 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlLoginWithPasswordResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlLoginWithPasswordResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -20545,7 +24460,44 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlLoginWithPasswordResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlLoginWithPasswordResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlLoginWithPasswordResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers RixlLoginWithPasswordResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20555,7 +24507,24 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlLoginWithPasswordResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlLoginWithPasswordResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20564,6 +24533,13 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20619,6 +24595,16 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers RixlLogoutResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlLogoutResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -20628,7 +24614,34 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlLogoutResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlLogoutResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlLogoutResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20637,6 +24650,13 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20713,6 +24733,26 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers RixlLeaveOrganizationResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlLeaveOrganizationResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlLeaveOrganizationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -20722,7 +24762,54 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlLeaveOrganizationResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RixlLeaveOrganizationResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RixlLeaveOrganizationResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlLeaveOrganizationResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlLeaveOrganizationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20731,6 +24818,13 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20793,6 +24887,56 @@ func ParseRixlRequestPasswordResetResponse(rsp *http.Response) (*RixlRequestPass
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers RixlRequestPasswordResetResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlRequestPasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlRequestPasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlRequestPasswordResetResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlRequestPasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlRequestPasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20801,6 +24945,13 @@ func ParseRixlRequestPasswordResetResponse(rsp *http.Response) (*RixlRequestPass
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20870,6 +25021,66 @@ func ParseRixlConfirmPasswordResetResponse(rsp *http.Response) (*RixlConfirmPass
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers RixlConfirmPasswordResetResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlConfirmPasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlConfirmPasswordResetResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlConfirmPasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlConfirmPasswordResetResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlConfirmPasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlConfirmPasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20878,6 +25089,13 @@ func ParseRixlConfirmPasswordResetResponse(rsp *http.Response) (*RixlConfirmPass
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -20958,6 +25176,56 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers RixlRegisterResponse201Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlRegisterResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 409:
+		var headers RixlRegisterResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlRegisterResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlRegisterResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers RixlRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20967,7 +25235,24 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlRegisterResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlRegisterResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -20976,6 +25261,13 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21065,7 +25357,24 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 			}
 			headers.CacheControl = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlRefreshTokenResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlRefreshTokenResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21075,7 +25384,54 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlRefreshTokenResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlRefreshTokenResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlRefreshTokenResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlRefreshTokenResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlRefreshTokenResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21084,6 +25440,13 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21178,6 +25541,26 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RixlAddEmailResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlAddEmailResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlAddEmailResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21187,7 +25570,54 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlAddEmailResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers RixlAddEmailResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlAddEmailResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlAddEmailResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers RixlAddEmailResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21197,7 +25627,24 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlAddEmailResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlAddEmailResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21206,6 +25653,13 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21300,6 +25754,26 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RixlChangeEmailResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RixlChangeEmailResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlChangeEmailResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21309,7 +25783,54 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlChangeEmailResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers RixlChangeEmailResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RixlChangeEmailResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RixlChangeEmailResponse415Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers415 = &headers
 	case rsp.StatusCode == 429:
 		var headers RixlChangeEmailResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21319,7 +25840,24 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlChangeEmailResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlChangeEmailResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21328,6 +25866,13 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21387,6 +25932,16 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers RixlGetEmailStatusResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers RixlGetEmailStatusResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21396,7 +25951,34 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RixlGetEmailStatusResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers RixlGetEmailStatusResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers RixlGetEmailStatusResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21405,6 +25987,13 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21445,7 +26034,24 @@ func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 			}
 			headers.ContentSecurityPolicy = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetDocsResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
 	}
 
 	return response, nil
@@ -21474,6 +26080,29 @@ func ParseGetDocsScriptResponse(rsp *http.Response) (*GetDocsScriptResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDocsScriptResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetDocsScriptResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	}
+
 	return response, nil
 }
 
@@ -21500,6 +26129,29 @@ func ParseGetDocsSwaggerUIBundleResponse(rsp *http.Response) (*GetDocsSwaggerUIB
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDocsSwaggerUIBundleResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetDocsSwaggerUIBundleResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	}
+
 	return response, nil
 }
 
@@ -21524,6 +26176,29 @@ func ParseGetDocsSwaggerUIStyleResponse(rsp *http.Response) (*GetDocsSwaggerUISt
 		}
 		response.JSON413 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDocsSwaggerUIStyleResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetDocsSwaggerUIStyleResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
 	}
 
 	return response, nil
@@ -21609,6 +26284,26 @@ func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayComple
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayCompletePasswordResetResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayCompletePasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayCompletePasswordResetResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21618,7 +26313,64 @@ func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayComple
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayCompletePasswordResetResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayCompletePasswordResetResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayCompletePasswordResetResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayCompletePasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayCompletePasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayCompletePasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21627,6 +26379,13 @@ func ParsePaywayCompletePasswordResetResponse(rsp *http.Response) (*PaywayComple
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21714,6 +26473,26 @@ func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*Payway
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayCreateAuthenticationAttemptResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayCreateAuthenticationAttemptResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayCreateAuthenticationAttemptResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21723,7 +26502,64 @@ func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*Payway
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayCreateAuthenticationAttemptResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayCreateAuthenticationAttemptResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayCreateAuthenticationAttemptResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayCreateAuthenticationAttemptResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayCreateAuthenticationAttemptResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayCreateAuthenticationAttemptResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21732,6 +26568,13 @@ func ParsePaywayCreateAuthenticationAttemptResponse(rsp *http.Response) (*Payway
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21819,6 +26662,26 @@ func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePa
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayCreatePasswordResetResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayCreatePasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayCreatePasswordResetResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21828,7 +26691,64 @@ func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePa
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayCreatePasswordResetResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayCreatePasswordResetResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayCreatePasswordResetResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayCreatePasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayCreatePasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayCreatePasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21837,6 +26757,13 @@ func ParsePaywayCreatePasswordResetResponse(rsp *http.Response) (*PaywayCreatePa
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -21910,6 +26837,26 @@ func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayC
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayCustomRequestPasswordResetResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayCustomRequestPasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayCustomRequestPasswordResetResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -21919,7 +26866,44 @@ func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayC
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayCustomRequestPasswordResetResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayCustomRequestPasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayCustomRequestPasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayCustomRequestPasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -21928,6 +26912,13 @@ func ParsePaywayCustomRequestPasswordResetResponse(rsp *http.Response) (*PaywayC
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22015,6 +27006,26 @@ func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGe
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayGetAuthenticationAttemptsResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayGetAuthenticationAttemptsResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayGetAuthenticationAttemptsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22024,7 +27035,64 @@ func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGe
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayGetAuthenticationAttemptsResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayGetAuthenticationAttemptsResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayGetAuthenticationAttemptsResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayGetAuthenticationAttemptsResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayGetAuthenticationAttemptsResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayGetAuthenticationAttemptsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22033,6 +27101,13 @@ func ParsePaywayGetAuthenticationAttemptsResponse(rsp *http.Response) (*PaywayGe
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22102,6 +27177,26 @@ func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequest
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers PaywayRequestPasswordResetResponse204Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayRequestPasswordResetResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayRequestPasswordResetResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22111,7 +27206,44 @@ func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequest
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayRequestPasswordResetResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayRequestPasswordResetResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayRequestPasswordResetResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayRequestPasswordResetResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22120,6 +27252,13 @@ func ParsePaywayRequestPasswordResetResponse(rsp *http.Response) (*PaywayRequest
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22200,6 +27339,16 @@ func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayGetMeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayGetMeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22209,7 +27358,64 @@ func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) 
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayGetMeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayGetMeResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayGetMeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayGetMeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayGetMeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayGetMeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22218,6 +27424,13 @@ func ParsePaywayGetMeResponse(rsp *http.Response) (*PaywayGetMeResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22312,6 +27525,26 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayRequestEmailChangeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayRequestEmailChangeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayRequestEmailChangeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22321,7 +27554,54 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayRequestEmailChangeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayRequestEmailChangeResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayRequestEmailChangeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayRequestEmailChangeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 429:
 		var headers PaywayRequestEmailChangeResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22331,7 +27611,24 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 			}
 			headers.RetryAfter = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayRequestEmailChangeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayRequestEmailChangeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22340,6 +27637,13 @@ func ParsePaywayRequestEmailChangeResponse(rsp *http.Response) (*PaywayRequestEm
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22427,6 +27731,26 @@ func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerify
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayVerifyEmailChangePostResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayVerifyEmailChangePostResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayVerifyEmailChangePostResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22436,7 +27760,64 @@ func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerify
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayVerifyEmailChangePostResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayVerifyEmailChangePostResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayVerifyEmailChangePostResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayVerifyEmailChangePostResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayVerifyEmailChangePostResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayVerifyEmailChangePostResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22445,6 +27826,13 @@ func ParsePaywayVerifyEmailChangePostResponse(rsp *http.Response) (*PaywayVerify
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22532,6 +27920,26 @@ func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmai
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PaywayVerifyEmailChangeResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PaywayVerifyEmailChangeResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PaywayVerifyEmailChangeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -22541,7 +27949,64 @@ func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmai
 			}
 			headers.WWWAuthenticate = value
 		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PaywayVerifyEmailChangeResponse403Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PaywayVerifyEmailChangeResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PaywayVerifyEmailChangeResponse409Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PaywayVerifyEmailChangeResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 500:
+		var headers PaywayVerifyEmailChangeResponse500Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PaywayVerifyEmailChangeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -22550,6 +28015,13 @@ func ParsePaywayVerifyEmailChangeResponse(rsp *http.Response) (*PaywayVerifyEmai
 				return nil, err
 			}
 			headers.RetryAfter = value
+		}
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
 		}
 		response.Headers503 = &headers
 	}
@@ -22587,6 +28059,29 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetHealthResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetHealthResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	}
+
 	return response, nil
 }
 
@@ -22620,6 +28115,29 @@ func ParseGetOpenAPIJSONResponse(rsp *http.Response) (*GetOpenAPIJSONResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOpenAPIJSONResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetOpenAPIJSONResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	}
+
 	return response, nil
 }
 
@@ -22651,6 +28169,29 @@ func ParseGetOpenAPIYAMLResponse(rsp *http.Response) (*GetOpenAPIYAMLResponse, e
 		}
 		response.JSON413 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetOpenAPIYAMLResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetOpenAPIYAMLResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
 	}
 
 	return response, nil
@@ -22700,6 +28241,49 @@ func ParseGetVendorOpenAPIYAMLResponse(rsp *http.Response) (*GetVendorOpenAPIYAM
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetVendorOpenAPIYAMLResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetVendorOpenAPIYAMLResponse400Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetVendorOpenAPIYAMLResponse404Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetVendorOpenAPIYAMLResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	}
+
 	return response, nil
 }
 
@@ -22738,6 +28322,39 @@ func ParseGetReadinessResponse(rsp *http.Response) (*GetReadinessResponse, error
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetReadinessResponse200Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 413:
+		var headers GetReadinessResponse413Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReadinessResponse503Headers
+		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

@@ -4,7 +4,8 @@
 // skipping files that do not exist. A vendor file holds only `tags` (its one tag), `paths` and
 // `components`; its entries are appended to the base document's, and a key defined twice (a
 // path, a schema, a tag...) is an error. Then every operation of a tag with a
-// `<Tag>Unavailable` response gets it as its 503 (responses.go). `make generate` runs it; the output is deterministic,
+// `<Tag>Unavailable` response gets it as its 503, and every response the X-Request-ID header
+// (responses.go). `make generate` runs it; the output is deterministic,
 // so scripts/check-generated.sh can tell a stale openapi.yaml.
 //
 //	go run ./tools/specbundle -spec spec -o openapi.yaml
@@ -64,6 +65,7 @@ func bundle(dir string) ([]byte, error) {
 		}
 	}
 	declareUnavailable(base)
+	declareRequestID(base)
 	var b bytes.Buffer
 	b.WriteString(header)
 	enc := yaml.NewEncoder(&b)

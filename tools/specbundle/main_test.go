@@ -93,3 +93,21 @@ func TestBundleDeclaresUnavailable(t *testing.T) {
 		t.Errorf("the Service operation got a 503 it has no response for:\n%s", s)
 	}
 }
+
+// Every response, inline or a component, gets the X-Request-ID header when base.yaml defines
+// it; a $ref to a response is left alone (its component has it).
+func TestBundleDeclaresRequestID(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"base.yaml": base + "  headers:\n    RequestID: {schema: {type: string}}\n  responses:\n    R: {description: r}\n",
+		"webshare.yaml": "tags:\n  - name: Webshare\npaths:\n  /w:\n    get: {operationId: w, tags: [Webshare], responses: {'200': {description: ok, headers: {H: {schema: {type: string}}}}, '400': {$ref: '#/components/responses/R'}}}\n",
+	})
+	out, err := bundle(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	// /healthz's 200, /w's 200 (beside H) and the component R: three; the $ref'd 400 none.
+	if n := strings.Count(s, "X-Request-ID: {$ref: '#/components/headers/RequestID'}"); n != 3 {
+		t.Errorf("%d responses declare X-Request-ID, want 3:\n%s", n, s)
+	}
+}

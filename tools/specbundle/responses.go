@@ -55,3 +55,46 @@ func declareUnavailable(doc *yaml.Node) {
 		responses.Content = append(responses.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "503", Style: yaml.SingleQuotedStyle}, ref)
 	})
 }
+
+// requestIDHeader is the header component every response carries: the server answers every
+// request with X-Request-ID (taken from the request when sane, made otherwise).
+const requestIDHeader = "RequestID"
+
+// declareRequestID adds `X-Request-ID: {$ref: '#/components/headers/RequestID'}` to the headers
+// of every response (inline in an operation, or a response component; a $ref to a response is
+// covered by its component), when base.yaml defines that header.
+func declareRequestID(doc *yaml.Node) {
+	comps := lookup(doc, "components")
+	if comps == nil {
+		return
+	}
+	if headers := lookup(comps, "headers"); headers == nil || lookup(headers, requestIDHeader) == nil {
+		return
+	}
+	add := func(resp *yaml.Node) {
+		if resp.Kind != yaml.MappingNode || lookup(resp, "$ref") != nil {
+			return
+		}
+		headers := child(resp, "headers", yaml.MappingNode)
+		if lookup(headers, "X-Request-ID") != nil {
+			return
+		}
+		headers.Content = append(headers.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "X-Request-ID"},
+			&yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: []*yaml.Node{
+				{Kind: yaml.ScalarNode, Value: "$ref"},
+				{Kind: yaml.ScalarNode, Value: "#/components/headers/" + requestIDHeader, Style: yaml.SingleQuotedStyle},
+			}})
+	}
+	if responses := lookup(comps, "responses"); responses != nil {
+		for i := 1; i < len(responses.Content); i += 2 {
+			add(responses.Content[i])
+		}
+	}
+	forEachOperation(doc, func(op *yaml.Node, _ string) {
+		if responses := lookup(op, "responses"); responses != nil {
+			for i := 1; i < len(responses.Content); i += 2 {
+				add(responses.Content[i])
+			}
+		}
+	})
+}

@@ -1,0 +1,230 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// No password, code, token or secret the end-to-end suite makes may reach a log line at any
+// level: every env logs at DEBUG into suiteLog (as well as WARN and above into the test's
+// own log), every request and answer of the contract-checked clients is scanned for the
+// secrets in it, and TestMain greps the whole log for each of them once the suite is over.
+
+var (
+	suiteLog     lockedBuffer
+	suiteSecrets = secretSet{m: map[string]string{}}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if leaks := suiteSecrets.foundIn(suiteLog.String()); len(leaks) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d secrets of the end-to-end suite are in its logs:\n  %s\n", len(leaks), strings.Join(leaks, "\n  "))
+		code = 1
+	} else if code == 0 && testing.Verbose() {
+		fmt.Printf("logs: %d bytes, %d secrets, none in any log line\n", suiteLog.Len(), suiteSecrets.len())
+	}
+	os.Exit(code)
+}
+
+// suiteHandler is what every env logs into: DEBUG and up into suiteLog (without the time,
+// whose digits could look like a code), WARN and up into the test's log too.
+func suiteHandler(t testing.TB) slog.Handler {
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	return fanout{
+		slog.NewTextHandler(&suiteLog, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: noTime}),
+		slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}),
+	}
+}
+
+type fanout []slog.Handler
+
+func (f fanout) Enabled(ctx context.Context, l slog.Level) bool {
+	for _, h := range f {
+		if h.Enabled(ctx, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f fanout) Handle(ctx context.Context, r slog.Record) error {
+	for _, h := range f {
+		if h.Enabled(ctx, r.Level) {
+			if err := h.Handle(ctx, r.Clone()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (f fanout) WithAttrs(attrs []slog.Attr) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithAttrs(attrs)
+	}
+	return out
+}
+
+func (f fanout) WithGroup(name string) slog.Handler {
+	out := make(fanout, len(f))
+	for i, h := range f {
+		out[i] = h.WithGroup(name)
+	}
+	return out
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Len()
+}
+
+// secretSet holds every secret seen, with where it was seen.
+type secretSet struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *secretSet) add(value, where string) {
+	if len(value) < 6 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[value]; !ok {
+		s.m[value] = where
+	}
+}
+
+func (s *secretSet) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
+
+// foundIn lists the secrets that occur in log as a whole word.
+func (s *secretSet) foundIn(log string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for v, where := range s.m {
+		if regexp.MustCompile(`(^|[^A-Za-z0-9_-])` + regexp.QuoteMeta(v) + `($|[^A-Za-z0-9_-])`).MatchString(log) {
+			out = append(out, fmt.Sprintf("%q (%s)", v, where))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// secretKey matches the JSON keys and form fields that hold secrets, in every vendor's
+// spelling: password, new_password, newPassword, token, access_token, refresh_token,
+// activation_token, client_secret, code, confirmation_code, passwordResetCode, ...
+var secretKey = regexp.MustCompile(`(?i)(password|token|secret|code)$`)
+
+// secretCollector is an http.RoundTripper that records the secrets of every request and of
+// every successful answer before passing them on.
+type secretCollector struct{ next http.RoundTripper }
+
+func (c secretCollector) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		raw, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		collectSecrets(raw, req.Header.Get("Content-Type"), "request to "+req.URL.Path)
+	}
+	if a := req.Header.Get("Authorization"); a != "" {
+		if _, cred, ok := strings.Cut(a, " "); ok {
+			suiteSecrets.add(cred, "Authorization header")
+		}
+	}
+	resp, err := c.next.RoundTrip(req)
+	if err != nil || resp.StatusCode >= 400 {
+		return resp, err // error bodies hold codes of errors, not secrets
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	collectSecrets(raw, resp.Header.Get("Content-Type"), "answer of "+req.URL.Path)
+	for _, ck := range resp.Cookies() {
+		suiteSecrets.add(ck.Value, "cookie "+ck.Name)
+	}
+	return resp, nil
+}
+
+// collectSecrets records the values under secret keys of a JSON or form body.
+func collectSecrets(raw []byte, contentType, where string) {
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		for _, kv := range strings.Split(string(raw), "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			if secretKey.MatchString(k) {
+				if u, err := url.QueryUnescape(v); err == nil {
+					suiteSecrets.add(u, where)
+				}
+			}
+		}
+		return
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return
+	}
+	var walk func(key string, v any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				walk(k, e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(key, e)
+			}
+		case string:
+			if secretKey.MatchString(key) {
+				suiteSecrets.add(v, where)
+			}
+		}
+	}
+	walk("", v)
+}
