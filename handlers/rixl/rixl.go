@@ -154,12 +154,18 @@ func (x *Rixl) RixlTokenServiceLogout(ctx context.Context, req server.RixlTokenS
 	return server.RixlTokenServiceLogout200JSONResponse(done()), nil
 }
 
-func (x *Rixl) RixlUserServiceGetUser(ctx context.Context, req server.RixlUserServiceGetUserRequestObject) (server.RixlUserServiceGetUserResponseObject, error) {
-	p, err := self(ctx, req.Params.UserId)
+// current is the caller (when userID names nobody else) and its primary address.
+func (x *Rixl) current(ctx context.Context, userID *string) (account.Principal, account.EmailStatus, error) {
+	p, err := self(ctx, userID)
 	if err != nil {
-		return nil, err
+		return p, account.EmailStatus{}, err
 	}
 	st, err := x.core.GetEmailStatus(ctx, p)
+	return p, st, err
+}
+
+func (x *Rixl) RixlUserServiceGetUser(ctx context.Context, req server.RixlUserServiceGetUserRequestObject) (server.RixlUserServiceGetUserResponseObject, error) {
+	p, st, err := x.current(ctx, req.Params.UserId)
 	if err != nil {
 		return nil, err
 	}
@@ -167,11 +173,7 @@ func (x *Rixl) RixlUserServiceGetUser(ctx context.Context, req server.RixlUserSe
 }
 
 func (x *Rixl) RixlUserServiceGetUserInfo(ctx context.Context, req server.RixlUserServiceGetUserInfoRequestObject) (server.RixlUserServiceGetUserInfoResponseObject, error) {
-	p, err := self(ctx, req.Params.UserId)
-	if err != nil {
-		return nil, err
-	}
-	st, err := x.core.GetEmailStatus(ctx, p)
+	p, st, err := x.current(ctx, req.Params.UserId)
 	if err != nil {
 		return nil, err
 	}
@@ -211,11 +213,7 @@ func (x *Rixl) RixlEmailServiceAddEmail(ctx context.Context, req server.RixlEmai
 }
 
 func (x *Rixl) RixlEmailServiceGetUserEmailStatus(ctx context.Context, req server.RixlEmailServiceGetUserEmailStatusRequestObject) (server.RixlEmailServiceGetUserEmailStatusResponseObject, error) {
-	p, err := self(ctx, req.Params.UserId)
-	if err != nil {
-		return nil, err
-	}
-	st, err := x.core.GetEmailStatus(ctx, p)
+	_, st, err := x.current(ctx, req.Params.UserId)
 	if err != nil {
 		return nil, err
 	}
