@@ -113,6 +113,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -142,6 +145,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -1420,6 +1426,9 @@ type ClientInterface interface {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -1459,6 +1468,9 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -6330,6 +6342,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -6359,6 +6374,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -13967,6 +13985,9 @@ func (r GetReadinessResponse) ContentType() string {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -14002,6 +14023,9 @@ func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
