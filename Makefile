@@ -36,7 +36,7 @@ mock: ## Prism mock server from the spec's examples on http://127.0.0.1:$(MOCK_P
 contract: ## Prism (proxy --errors) in front of the live server: SDK flows of every vendor, then the Go end-to-end suite.
 	scripts/contract.sh
 
-consumers: ## The spec's users against one live server: the SDK tarball installed in a new project (node, require, Vite).
+consumers: ## The spec's users against one live server: the SDK tarball in a new project (node, require, Vite); ogen and hey-api clients.
 	scripts/consumers.sh
 
 check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
