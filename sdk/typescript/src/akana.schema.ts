@@ -361,6 +361,7 @@ export interface components {
         AkanaUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -404,6 +405,7 @@ export interface components {
         /** @description The request is invalid: a missing or malformed field, or a wrong, used, expired or mismatched code. */
         AkanaBadRequest: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -447,6 +449,7 @@ export interface components {
         /** @description Not logged in: the session cookie is missing, expired or ended; or the CSRF header is missing or does not match the session; or (login) the address or password is wrong. */
         AkanaUnauthorized: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -490,6 +493,7 @@ export interface components {
         /** @description The caller may not do this to this user (see the role rules), or the account is suspended or deleted. */
         AkanaForbidden: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -533,6 +537,7 @@ export interface components {
         /** @description The path names no user of this tenant (the UserID is not a userFDN `{uuid}.{tenant}` of this server). */
         AkanaNotFound: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -576,6 +581,7 @@ export interface components {
         /** @description The new email address belongs to another user. */
         AkanaConflict: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -619,6 +625,7 @@ export interface components {
         /** @description The request body is larger than the server accepts. */
         AkanaPayloadTooLarge: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -662,6 +669,7 @@ export interface components {
         /** @description The body's Content-Type is not one this operation takes. */
         AkanaUnsupportedMediaType: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -706,6 +714,7 @@ export interface components {
         AkanaTooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -749,6 +758,7 @@ export interface components {
         /** @description An error occurred processing the call. Nothing was changed. */
         AkanaServerError: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -792,6 +802,7 @@ export interface components {
         /** @description The `Accept` header allows none of application/json, application/vnd.soa.v71+json, v72, v80 or v81. The body is application/json. */
         AkanaNotAcceptable: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -815,6 +826,13 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The request's id, in every answer and every log line of the request: the client's own
+         *     `X-Request-ID` when it is 1 to 128 of `A-Z a-z 0-9 - _ . : / + = @`, otherwise one the
+         *     server made (32 hexadecimal characters). Quote it when reporting a problem.
+         * @example 6f1c0b8e2a9d4c7f8e3b5a1d0c9e7f26
+         */
+        RequestID: string;
         /**
          * @description Seconds to wait before trying again.
          * @example 60
@@ -897,6 +915,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -985,6 +1004,7 @@ export interface operations {
             /** @description The caller's login state. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1069,6 +1089,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["AkanaRenewSessionCookie"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1160,6 +1181,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1184,6 +1206,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1221,6 +1244,7 @@ export interface operations {
             /** @description The code and the notice are sent. No content. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1288,6 +1312,7 @@ export interface operations {
             /** @description The address is changed. No content. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1316,6 +1341,7 @@ export interface operations {
             /** @description Accepted (whether or not the address is known). No content. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1342,6 +1368,7 @@ export interface operations {
             /** @description The code is valid for this address. No content. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1409,6 +1436,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1539,6 +1567,7 @@ export interface operations {
             /** @description The password is changed. No content. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -512,6 +512,7 @@ export interface components {
         PaywayUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -529,6 +530,7 @@ export interface components {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
                 "Cache-Control": components["headers"]["PaywayNoStore"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -549,6 +551,7 @@ export interface components {
          */
         PaywayBadRequest: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -566,6 +569,7 @@ export interface components {
         PaywayUnauthorized: {
             headers: {
                 "WWW-Authenticate": components["headers"]["PaywayWWWAuthenticate"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -581,6 +585,7 @@ export interface components {
         /** @description The token lacks the operation's scope, or is the wrong kind of token for it. */
         PaywayForbidden: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -596,6 +601,7 @@ export interface components {
         /** @description The account could not be found. */
         PaywayNotFound: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -611,6 +617,7 @@ export interface components {
         /** @description The request body is larger than the server accepts. */
         PaywayPayloadTooLarge: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -627,6 +634,7 @@ export interface components {
         PaywayTooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -642,6 +650,7 @@ export interface components {
         /** @description Something unexpected happened server side. Nothing was changed. */
         PaywayServerError: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -658,6 +667,13 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /**
+         * @description The request's id, in every answer and every log line of the request: the client's own
+         *     `X-Request-ID` when it is 1 to 128 of `A-Z a-z 0-9 - _ . : / + = @`, otherwise one the
+         *     server made (32 hexadecimal characters). Quote it when reporting a problem.
+         * @example 6f1c0b8e2a9d4c7f8e3b5a1d0c9e7f26
+         */
+        RequestID: string;
         /**
          * @description Seconds to wait before trying again.
          * @example 60
@@ -705,6 +721,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["PaywayNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -728,6 +745,7 @@ export interface operations {
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["PaywayNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -744,6 +762,7 @@ export interface operations {
             401: {
                 headers: {
                     "Cache-Control": components["headers"]["PaywayNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -759,6 +778,7 @@ export interface operations {
             /** @description The request body is larger than the server accepts. */
             413: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -774,6 +794,7 @@ export interface operations {
             /** @description The server failed. Nothing was changed. */
             500: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -801,6 +822,7 @@ export interface operations {
             /** @description The account. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -823,6 +845,7 @@ export interface operations {
             /** @description The account is not a member of the token's organisation (any more). */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -862,6 +885,7 @@ export interface operations {
             /** @description Successfully requested e-mail change. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -887,6 +911,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -927,6 +952,7 @@ export interface operations {
             /** @description The address is changed. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -945,6 +971,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -984,6 +1011,7 @@ export interface operations {
             /** @description The address is changed. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1002,6 +1030,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1042,6 +1071,7 @@ export interface operations {
             /** @description Accepted. A mail is sent when the address belongs to an account of your organisation. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1077,6 +1107,7 @@ export interface operations {
             /** @description Accepted. A mail is sent when the address belongs to an account of your organisation. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1113,6 +1144,7 @@ export interface operations {
             /** @description The code. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1133,6 +1165,7 @@ export interface operations {
             /** @description No account has this address. */
             404: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1149,6 +1182,7 @@ export interface operations {
             /** @description The account is not connected to your organisation. */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1189,6 +1223,7 @@ export interface operations {
             /** @description The password is changed. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,6 +1245,7 @@ export interface operations {
              */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1246,6 +1282,7 @@ export interface operations {
             /** @description The freeze state. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,6 +1304,7 @@ export interface operations {
             /** @description The account is not connected to your organisation. */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1308,6 +1346,7 @@ export interface operations {
             /** @description The freeze state after this attempt. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1329,6 +1368,7 @@ export interface operations {
             /** @description The account is not connected to your organisation. */
             409: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {

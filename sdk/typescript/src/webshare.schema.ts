@@ -305,7 +305,7 @@ export interface components {
             /** @description Must be true. */
             tos_accepted: boolean;
             /** @default false */
-            marketing_email_accepted: boolean;
+            marketing_email_accepted?: boolean;
         };
         WebshareLoginRequest: {
             email: components["schemas"]["WebshareEmail"];
@@ -502,6 +502,7 @@ export interface components {
         WebshareUnavailable: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -518,6 +519,7 @@ export interface components {
         WebshareUnauthorized: {
             headers: {
                 "WWW-Authenticate": components["headers"]["WWWAuthenticateToken"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -532,6 +534,7 @@ export interface components {
         /** @description The account may not do this (`account_deleted`, `account_suspended`). */
         WebshareForbidden: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -547,6 +550,7 @@ export interface components {
         /** @description The request body is larger than the server accepts. */
         WebsharePayloadTooLarge: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -561,6 +565,7 @@ export interface components {
         /** @description The body is not `application/json`. */
         WebshareUnsupportedMediaType: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -576,6 +581,7 @@ export interface components {
         WebshareTooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -590,6 +596,7 @@ export interface components {
         /** @description The server failed. Nothing was changed. */
         WebshareServerError: {
             headers: {
+                "X-Request-ID": components["headers"]["RequestID"];
                 [name: string]: unknown;
             };
             content: {
@@ -605,6 +612,13 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /**
+         * @description The request's id, in every answer and every log line of the request: the client's own
+         *     `X-Request-ID` when it is 1 to 128 of `A-Z a-z 0-9 - _ . : / + = @`, otherwise one the
+         *     server made (32 hexadecimal characters). Quote it when reporting a problem.
+         * @example 6f1c0b8e2a9d4c7f8e3b5a1d0c9e7f26
+         */
+        RequestID: string;
         /**
          * @description Responses that carry a credential must not be stored by any cache.
          * @example no-store
@@ -651,6 +665,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -667,6 +682,7 @@ export interface operations {
             201: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -682,6 +698,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -727,6 +744,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -741,6 +759,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -779,6 +798,7 @@ export interface operations {
             /** @description The token is revoked. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -786,6 +806,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -829,6 +850,7 @@ export interface operations {
             /** @description The password is changed. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -836,6 +858,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -880,6 +903,7 @@ export interface operations {
             /** @description Accepted (whether or not the address is known). */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -887,6 +911,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -930,6 +955,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -944,6 +970,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -985,6 +1012,7 @@ export interface operations {
             /** @description The confirmation mail is on its way to the new address. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -992,6 +1020,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1035,6 +1064,7 @@ export interface operations {
             /** @description The address is changed. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1042,6 +1072,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1075,6 +1106,7 @@ export interface operations {
             /** @description The activation status. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1113,6 +1145,7 @@ export interface operations {
             /** @description The mail is on its way; the new activation status. */
             200: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1130,6 +1163,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1174,6 +1208,7 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1188,6 +1223,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1231,6 +1267,7 @@ export interface operations {
             /** @description The account is deleted. */
             204: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1238,6 +1275,7 @@ export interface operations {
             /** @description The request is invalid; each field of the request maps to its messages. */
             400: {
                 headers: {
+                    "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
