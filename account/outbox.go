@@ -26,6 +26,9 @@ func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
 		Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 		return err
 	}
+	if s.cfg.OnMailQueued != nil {
+		s.cfg.OnMailQueued(kind)
+	}
 	if flag, ok := tx.Statement.Context.Value(mailFlagKey{}).(*mailFlag); ok {
 		flag.wrote = true
 	}

@@ -23,6 +23,11 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives operational messages.
 	Logger *slog.Logger
+	// OnAudit and OnMailQueued, when set, are told of each audit event and each mail written
+	// to the outbox, by kind (metrics). They are called inside the transaction, so an event
+	// whose transaction rolls back is counted too.
+	OnAudit      func(kind string)
+	OnMailQueued func(kind string)
 
 	LinkTTL         time.Duration // lifetime of a mailed link token (default 60 min)
 	CodeTTL         time.Duration // lifetime of a typed code (default 15 min)
@@ -182,6 +187,9 @@ func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // audit appends a security event inside tx.
 func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 	ev := models.AuditEvent{ID: models.NewID(), Kind: kind, Detail: detail, CreatedAt: s.now()}
+	if s.cfg.OnAudit != nil {
+		s.cfg.OnAudit(kind)
+	}
 	if userID != "" {
 		ev.UserID = &userID
 	}

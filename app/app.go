@@ -16,6 +16,7 @@ import (
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/metrics"
 	"github.com/accountd/accountd/models"
 	"github.com/labstack/echo/v4"
 )
@@ -26,6 +27,7 @@ type App struct {
 	Core       *account.Service
 	HTTP       *echo.Echo
 	Dispatcher *Dispatcher
+	Metrics    *metrics.Metrics
 	cfg        Config
 	log        *slog.Logger
 }
@@ -72,23 +74,35 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
+	params := password.DefaultParams
 	if cfg.PasswordParams != nil {
-		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
+		params = *cfg.PasswordParams
 	}
+	hasher := password.NewHasher(params)
+	m := metrics.New()
+	acfg.Hasher, acfg.OnAudit, acfg.OnMailQueued = hasher, m.Event, m.MailQueued
 	core, err := account.New(db, acfg)
 	if err != nil {
 		return nil, err
 	}
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return nil, err
+	}
+	m.Watch(sqlDB, hasher, core)
 	if err := core.RekeyAddresses(ctx); err != nil {
 		return nil, fmt.Errorf("normalising stored addresses: %w", err)
 	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
-		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}, CORSOrigins: splitList(cfg.CORSOrigins)})
+		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}, CORSOrigins: splitList(cfg.CORSOrigins),
+		Metrics: m, ServeMetrics: cfg.MetricsAddr == ""})
 	if err != nil {
 		return nil, err
 	}
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log, cfg.MailLease), cfg: cfg, log: log}, nil
+	d := newDispatcher(core, sender, cfg.SMTPURL == "", log, cfg.MailLease)
+	d.metrics = m
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: d, Metrics: m, cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.
@@ -110,6 +124,15 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 			a.Dispatcher.Run(dctx, interval)
 		}
 	}()
+	if a.cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(a.cfg.MetricsAddr, a.Metrics, a.log)
+		if err != nil {
+			stopDispatch()
+			<-dispatchDone
+			return fmt.Errorf("ACCOUNTD_METRICS_ADDR: %w", err)
+		}
+		defer stopMetrics()
+	}
 	if a.cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(a.cfg.DebugAddr, a.log)
 		if err != nil {

@@ -35,6 +35,7 @@ type Config struct {
 	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 	DBMaxConns         int    // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
 	DebugAddr          string // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
+	MetricsAddr        string // ACCOUNTD_METRICS_ADDR: serve GET /metrics on this address instead of the API's
 	LogFormat          string // ACCOUNTD_LOG_FORMAT: json or text (default); read by cmd/accountd (NewLogger)
 	LogLevel           string // ACCOUNTD_LOG_LEVEL: debug, info (default), warn or error
 	CORSOrigins        string // ACCOUNTD_CORS_ORIGINS: comma-separated browser origins allowed to call the API (with credentials); empty: CORS off
@@ -113,6 +114,7 @@ func FromEnv() Config {
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 		DebugAddr:           os.Getenv("ACCOUNTD_DEBUG_ADDR"),
+		MetricsAddr:         os.Getenv("ACCOUNTD_METRICS_ADDR"),
 		LogFormat:           os.Getenv("ACCOUNTD_LOG_FORMAT"),
 		LogLevel:            os.Getenv("ACCOUNTD_LOG_LEVEL"),
 		CORSOrigins:         os.Getenv("ACCOUNTD_CORS_ORIGINS"),

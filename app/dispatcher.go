@@ -11,6 +11,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/metrics"
 )
 
 // Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
@@ -31,6 +32,7 @@ type Dispatcher struct {
 	lease       time.Duration
 	maxAttempts int
 	probeEvery  time.Duration
+	metrics     *metrics.Metrics // delivery outcomes (nil: not counted)
 
 	// outage is set while the mail server cannot be reached; workers then probe it every
 	// probeEvery and release the mail held back as soon as it answers.
@@ -99,8 +101,10 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, claimed time.Time, batch 
 			if recordErr = d.record(recordBy, func(c context.Context) error { return d.core.MailDelivered(c, d.logged, m.ID) }); recordErr != nil {
 				d.log.Error("mail delivered but not recorded: it goes again, with the same Message-ID, when its lease ends",
 					"id", m.ID, "kind", m.Kind, "err", recordErr)
+				d.metrics.Delivery("unrecorded")
 				return false
 			}
+			d.metrics.Delivery("sent")
 			delivered++
 			if d.outage.Swap(false) {
 				d.resume(ctx)
@@ -108,11 +112,12 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, claimed time.Time, batch 
 			return true
 		}
 		d.log.Warn("mail not delivered", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "err", err)
-		fail := d.core.MailFailed
+		fail, outcome := d.core.MailFailed, "failed"
 		if errors.Is(err, mail.ErrUnavailable) {
 			d.outage.Store(true)
-			fail = d.core.MailUnreachable
+			fail, outcome = d.core.MailUnreachable, "unreachable"
 		}
+		d.metrics.Delivery(outcome)
 		if recordErr = d.record(recordBy, func(c context.Context) error {
 			return fail(c, m, err, d.maxAttempts, backoff(m.Attempts))
 		}); recordErr != nil {

@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 )
 
-// accessLog writes one line per request: method, operationId, path (never the query), status,
+// accessLog writes one line per request (and counts it in the metrics): method, operationId, path (never the query), status,
 // duration and client address; the request id comes with the request's context. Bodies,
 // headers and queries are never logged: they carry passwords, codes and tokens.
 func (rt *routes) accessLog(log *slog.Logger) echo.MiddlewareFunc {
@@ -19,6 +19,8 @@ func (rt *routes) accessLog(log *slog.Logger) echo.MiddlewareFunc {
 		LogMethod:   true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			op, _ := rt.operation(c)
+			vendor, _ := rt.vendorOf(c)
+			rt.metrics.Request(op.id, vendor.Name(), v.Status, v.Latency)
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", slog.String("method", v.Method),
 				slog.String("operation", op.id), slog.String("path", v.URIPath), slog.Int("status", v.Status),
 				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("client_ip", v.RemoteIP))

@@ -32,6 +32,7 @@ func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
 	f.Operation = op
 	f.Accept = c.Request().Header.Get(echo.HeaderAccept)
 	if f.Kind == httpapi.FailCore {
+		rt.metrics.Refusal(op, f.Core.Code)
 		f.Field = vendor.Fields().Rename(op, f.Core.Field)
 	}
 	if r = vendor.Render(f); r == nil {

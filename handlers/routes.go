@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/metrics"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 )
@@ -30,6 +31,7 @@ type routes struct {
 	paths    []vendorPath
 	fallback httpapi.Vendor
 	schemes  map[string]httpapi.Scheme
+	metrics  *metrics.Metrics // requests and refusals are counted here (nil: not)
 }
 
 // vendorPath is one operation's path, split into segments, and its vendor's name.

@@ -17,6 +17,7 @@ import (
 	"github.com/accountd/accountd/gen/spec"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/metrics"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
@@ -37,6 +38,10 @@ type Config struct {
 	// BodyLimit caps request bodies (Echo size syntax, default "64KB"): the validator reads the
 	// whole body into memory, so the cap must come first.
 	BodyLimit string
+	// Metrics counts requests and refusals (nil: none); ServeMetrics answers GET /metrics
+	// from it on this listener (false: ACCOUNTD_METRICS_ADDR serves them elsewhere).
+	Metrics      *metrics.Metrics
+	ServeMetrics bool
 	// Akana is Akana's own configuration (tenant, session lifetime).
 	Akana akana.Settings
 	// CORSOrigins are the browser origins allowed to call the API with credentials
@@ -65,12 +70,16 @@ func New(cfg Config) (*echo.Echo, error) {
 	if err := cfg.Akana.Check(); err != nil {
 		return nil, err
 	}
-	api, vendors := compose(httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha,
-		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger}, cfg.Akana)
+	deps := httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha, PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger}
+	if cfg.ServeMetrics && cfg.Metrics != nil {
+		deps.Metrics = cfg.Metrics.Registry
+	}
+	api, vendors := compose(deps, cfg.Akana)
 	rt, err := newRoutes(doc, vendors)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.yaml and the composed vendors disagree: %w", err)
 	}
+	rt.metrics = cfg.Metrics
 
 	cors, err := newCORS(cfg.CORSOrigins, doc, cfg.Akana.CSRFHeaderName())
 	if err != nil {

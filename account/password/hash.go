@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -94,6 +95,8 @@ type Hasher struct {
 	slots chan struct{}
 	// waiting, when set (tests), is called when a computation starts waiting for a slot.
 	waiting func()
+	// queued counts the computations waiting for a slot (metrics: Waiting).
+	queued atomic.Int64
 }
 
 // idKey runs argon2id in one of the hasher's slots. It waits for a slot only while ctx is
@@ -110,9 +113,12 @@ func (h *Hasher) idKey(ctx context.Context, plain, salt []byte, t, m uint32, p u
 			if h.waiting != nil {
 				h.waiting()
 			}
+			h.queued.Add(1)
 			select {
 			case h.slots <- struct{}{}:
+				h.queued.Add(-1)
 			case <-ctx.Done():
+				h.queued.Add(-1)
 				return nil, ctx.Err()
 			}
 		}

@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"context"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"net/http"
 
@@ -58,4 +59,6 @@ type Deps struct {
 	// PublicURL is the base of links in mails (ACCOUNTD_PUBLIC_URL), without a trailing slash.
 	PublicURL string
 	Logger    *slog.Logger
+	// Metrics is what GET /metrics answers (nil: not on this listener, 404).
+	Metrics prometheus.Gatherer
 }

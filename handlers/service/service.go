@@ -13,15 +13,18 @@ import (
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/gen/spec"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
 )
 
 // Service implements the Service operations and is the Service vendor.
 type Service struct {
-	core *account.Service
+	core    *account.Service
+	metrics prometheus.Gatherer
 }
 
 // New builds the Service handlers.
-func New(d httpapi.Deps) *Service { return &Service{core: d.Core} }
+func New(d httpapi.Deps) *Service { return &Service{core: d.Core, metrics: d.Metrics} }
 
 // GetHealth is liveness: answering at all is the answer, so it touches nothing.
 func (s *Service) GetHealth(context.Context, server.GetHealthRequestObject) (server.GetHealthResponseObject, error) {
@@ -59,4 +62,24 @@ func (s *Service) GetOpenAPIJSON(context.Context, server.GetOpenAPIJSONRequestOb
 		return nil, err
 	}
 	return server.GetOpenAPIJSON200JSONResponse(doc), nil
+}
+
+// GetMetrics answers the Prometheus registry in the text format, or 404 when the metrics are
+// served on ACCOUNTD_METRICS_ADDR instead.
+func (s *Service) GetMetrics(context.Context, server.GetMetricsRequestObject) (server.GetMetricsResponseObject, error) {
+	if s.metrics == nil {
+		return server.GetMetrics404JSONResponse{ServiceNotFoundJSONResponse: server.ServiceNotFoundJSONResponse{Detail: "Not found."}}, nil
+	}
+	families, err := s.metrics.Gather()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, f := range families {
+		if err := enc.Encode(f); err != nil {
+			return nil, err
+		}
+	}
+	return server.GetMetrics200TextResponse(b.String()), nil
 }
