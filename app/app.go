@@ -108,8 +108,9 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
 
-// Serve answers HTTP on l and dispatches mail until ctx ends, then shuts down gracefully:
-// in-flight requests get up to 15 s to finish.
+// Serve answers HTTP on l and dispatches mail until ctx ends (SIGTERM), then shuts down
+// gracefully: no new connections or batches, and the requests in flight and the outbox batch
+// in hand get the grace period (ACCOUNTD_SHUTDOWN_GRACE, default 15 s) to finish.
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	srv := &http.Server{Handler: liveness(a.HTTP), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
@@ -148,14 +149,11 @@ func (a *App) Serve(ctx context.Context, l net.Listener) error {
 	var err error
 	select {
 	case err = <-serveErr:
+		stopDispatch()
+		<-dispatchDone
 	case <-ctx.Done():
-		a.log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
+		err = a.shutdown(srv, stopDispatch, dispatchDone)
 	}
-	stopDispatch()
-	<-dispatchDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -35,6 +35,7 @@ type Config struct {
 	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 	DBMaxConns         int    // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
 	DebugAddr          string // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
+	ShutdownGrace      time.Duration // ACCOUNTD_SHUTDOWN_GRACE: how long requests in flight get after SIGTERM (default 15 s)
 	MetricsAddr        string // ACCOUNTD_METRICS_ADDR: serve GET /metrics on this address instead of the API's
 	LogFormat          string // ACCOUNTD_LOG_FORMAT: json or text (default); read by cmd/accountd (NewLogger)
 	LogLevel           string // ACCOUNTD_LOG_LEVEL: debug, info (default), warn or error
@@ -115,6 +116,7 @@ func FromEnv() Config {
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 		DebugAddr:           os.Getenv("ACCOUNTD_DEBUG_ADDR"),
 		MetricsAddr:         os.Getenv("ACCOUNTD_METRICS_ADDR"),
+		ShutdownGrace:       env.duration("ACCOUNTD_SHUTDOWN_GRACE"),
 		LogFormat:           os.Getenv("ACCOUNTD_LOG_FORMAT"),
 		LogLevel:            os.Getenv("ACCOUNTD_LOG_LEVEL"),
 		CORSOrigins:         os.Getenv("ACCOUNTD_CORS_ORIGINS"),

@@ -33,8 +33,10 @@ var errInjected = errors.New("injected fault: connection reset by peer")
 type faultyPool struct {
 	*sql.DB
 	fail   func() bool
-	outage atomic.Bool // every statement fails as if the server refused connections
-	failed atomic.Int64
+	outage  atomic.Bool  // every statement fails as if the server refused connections
+	delay   atomic.Int64 // every statement waits this long first (nanoseconds)
+	delayed atomic.Int64 // statements that waited
+	failed  atomic.Int64
 }
 
 func (p *faultyPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -62,8 +64,13 @@ func (p *faultyPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx,
 	return p.DB.BeginTx(ctx, opts)
 }
 
-// down is the error of a database that refuses connections, while outage is set.
+// down is the error of a database that refuses connections, while outage is set; with delay
+// set it first waits (a slow database).
 func (p *faultyPool) down() error {
+	if d := time.Duration(p.delay.Load()); d > 0 {
+		p.delayed.Add(1)
+		time.Sleep(d)
+	}
 	if p.outage.Load() {
 		p.failed.Add(1)
 		return &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
@@ -91,13 +98,18 @@ func isMarkSent(query string, args []any) bool {
 // any request (the pool is read by every statement).
 func injectFaults(e *env, fail func() bool) *faultyPool {
 	e.t.Helper()
-	sqlDB, err := e.app.DB.DB.DB()
+	return injectFaultsInto(e.t, e.app, fail)
+}
+
+func injectFaultsInto(t testing.TB, a *app.App, fail func() bool) *faultyPool {
+	t.Helper()
+	sqlDB, err := a.DB.DB.DB()
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	p := &faultyPool{DB: sqlDB, fail: fail}
-	e.app.DB.DB.Config.ConnPool = p
-	e.app.DB.DB.Statement.ConnPool = p
+	a.DB.DB.Config.ConnPool = p
+	a.DB.DB.Statement.ConnPool = p
 	return p
 }
 
