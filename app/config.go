@@ -24,22 +24,22 @@ import (
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string // ACCOUNTD_MAIL_FROM
-	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
-	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
-	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
-	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
-	DBMaxConns         int    // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
-	DebugAddr          string // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
+	Addr               string        // ACCOUNTD_ADDR, default :8080
+	DatabaseURL        string        // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret             string        // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL            string        // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom           string        // ACCOUNTD_MAIL_FROM
+	PublicURL          string        // ACCOUNTD_PUBLIC_URL: base of links in mails
+	RecaptchaSecret    string        // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
+	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
+	TrustedProxies     string        // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+	DBMaxConns         int           // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
+	DebugAddr          string        // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
 	ShutdownGrace      time.Duration // ACCOUNTD_SHUTDOWN_GRACE: how long requests in flight get after SIGTERM (default 15 s)
-	MetricsAddr        string // ACCOUNTD_METRICS_ADDR: serve GET /metrics on this address instead of the API's
-	LogFormat          string // ACCOUNTD_LOG_FORMAT: json or text (default); read by cmd/accountd (NewLogger)
-	LogLevel           string // ACCOUNTD_LOG_LEVEL: debug, info (default), warn or error
-	CORSOrigins        string // ACCOUNTD_CORS_ORIGINS: comma-separated browser origins allowed to call the API (with credentials); empty: CORS off
+	MetricsAddr        string        // ACCOUNTD_METRICS_ADDR: serve GET /metrics on this address instead of the API's
+	LogFormat          string        // ACCOUNTD_LOG_FORMAT: json or text (default); read by cmd/accountd (NewLogger)
+	LogLevel           string        // ACCOUNTD_LOG_LEVEL: debug, info (default), warn or error
+	CORSOrigins        string        // ACCOUNTD_CORS_ORIGINS: comma-separated browser origins allowed to call the API (with credentials); empty: CORS off
 	// Dev (ACCOUNTD_DEV: true/false) allows what only development may do: accept any recaptcha
 	// (no ACCOUNTD_RECAPTCHA_SECRET) and write mail to the log (no ACCOUNTD_SMTP_URL). Empty: on
 	// only for the embedded SQLite default (no ACCOUNTD_DATABASE_URL). Off, the server refuses

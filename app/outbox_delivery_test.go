@@ -32,7 +32,7 @@ var errInjected = errors.New("injected fault: connection reset by peer")
 // mail), or with every statement failing while outage is set.
 type faultyPool struct {
 	*sql.DB
-	fail   func() bool
+	fail    func() bool
 	outage  atomic.Bool  // every statement fails as if the server refused connections
 	delay   atomic.Int64 // every statement waits this long first (nanoseconds)
 	delayed atomic.Int64 // statements that waited
