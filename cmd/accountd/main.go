@@ -20,6 +20,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -89,39 +92,109 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 }
 
 func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
-	cmd := "serve"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		printUsage(out)
+		return nil
 	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, args, log)
-	case "migrate":
-		return migrate(ctx, args, out)
-	case "clients":
-		if len(args) == 0 || args[0] != "create" {
-			return usagef("usage: accountd clients create --org ID --name N --scopes \"...\" [--own-mail]")
-		}
-		return createClient(ctx, args[1:], out)
-	case "orgs", "users":
-		if len(args) == 0 || args[0] != "create" {
-			return usagef("usage: accountd %s create ...", cmd)
-		}
-		if cmd == "orgs" {
-			return createOrg(ctx, args[1:], out)
-		}
-		return createUser(ctx, args[1:], out)
+	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+		return serve(ctx, args, log) // serve is the default
 	}
-	return usagef("unknown command %q (serve, migrate, orgs create, users create, clients create)", cmd)
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			return c.run(ctx, args[len(words):], out, log)
+		}
+	}
+	var sub []string // a group named without (or with an unknown) subcommand
+	for _, c := range commands {
+		if group, name, ok := strings.Cut(c.name, " "); ok && group == args[0] {
+			sub = append(sub, name)
+		}
+	}
+	if len(sub) > 0 {
+		return usagef("usage: accountd %s %s ... (`accountd --help` lists every command)", args[0], strings.Join(sub, "|"))
+	}
+	return usagef("unknown command %q; `accountd --help` lists them", args[0])
 }
 
-// configFlags binds one flag per ACCOUNTD_* variable, defaulting to the environment.
-func configFlags(name string) (*flag.FlagSet, *app.Config) {
+// command is one operator command; its own flags are listed by `accountd <name> --help`.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error
+}
+
+var commands = []command{
+	{"serve", "start the server (the default)", func(ctx context.Context, args []string, _ io.Writer, log *slog.Logger) error {
+		return serve(ctx, args, log)
+	}},
+	{"migrate", "apply pending database migrations", offline(migrate)},
+	{"version", "print the version of this build", offline(printVersion)},
+	{"orgs create", "add an organisation", offline(createOrg)},
+	{"users create", "add a user, optionally into an organisation with a role", offline(createUser)},
+	{"clients create", "add an API client of an organisation (its secret is shown once)", offline(createClient)},
+	{"users list", "list users, newest first, with their primary addresses", offline(usersList)},
+	{"users show", "one user: addresses, memberships, live sessions and tokens (--user ID or address)", offline(usersShow)},
+	{"users disable", "suspend a user and end every login of it (--user)", offline(usersDisable)},
+	{"orgs list", "list organisations with their member counts", offline(orgsList)},
+	{"clients list", "list API clients (--org to narrow), never their secrets", offline(clientsList)},
+	{"clients revoke", "revoke an API client and its application tokens (--client ID)", offline(clientsRevoke)},
+	{"sessions revoke", "end every session and revoke every token of a user (--user)", offline(sessionsRevoke)},
+	{"outbox list", "list outbox mail, newest first (--status dead: the dead letters)", offline(outboxList)},
+	{"outbox retry", "send mail again: --id ID[,ID...], or every dead letter with --dead", offline(outboxRetry)},
+	{"outbox purge", "delete finished mail: --status dead|sent|logged --older-than 720h", offline(outboxPurge)},
+}
+
+func offline(fn func(ctx context.Context, args []string, out io.Writer) error) func(context.Context, []string, io.Writer, *slog.Logger) error {
+	return func(ctx context.Context, args []string, out io.Writer, _ *slog.Logger) error { return fn(ctx, args, out) }
+}
+
+// printUsage lists every command.
+func printUsage(out io.Writer) {
+	fmt.Fprintln(out, "accountd: one account service for the account APIs of several vendors, and its operator commands.")
+	fmt.Fprintln(out, "\nUsage: accountd <command> [flags]   (`accountd <command> --help` lists its flags)\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(out, "  %-15s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(out, "\nEvery setting is also an ACCOUNTD_* variable (ACCOUNTD_DATABASE_URL: --database-url); a flag wins.")
+	fmt.Fprintln(out, "Operator commands print one JSON object.")
+}
+
+// printVersion prints the module version and VCS revision this binary was built from.
+func printVersion(_ context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("accountd version", flag.ContinueOnError)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	v := map[string]string{"version": "(devel)", "go": runtime.Version()}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v["version"] = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				v["revision"] = s.Value
+			case "vcs.time":
+				v["time"] = s.Value
+			}
+		}
+	}
+	return json.NewEncoder(out).Encode(v)
+}
+
+// dbFlags binds the flags every command that opens the database has (its database and secret),
+// the rest of the configuration coming from the environment: `accountd <command> --help`
+// shows only what the command uses.
+func dbFlags(name string) (*flag.FlagSet, *app.Config) {
 	cfg := app.FromEnv()
 	fs := flag.NewFlagSet("accountd "+name, flag.ContinueOnError)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ACCOUNTD_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", cfg.DatabaseURL, "postgres:// URL or SQLite file (ACCOUNTD_DATABASE_URL; default accountd.db)")
 	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "server secret, 32+ bytes (ACCOUNTD_SECRET; prefer the variable: flags show in ps)")
+	return fs, &cfg
+}
+
+// configFlags binds one flag per ACCOUNTD_* variable (serve), defaulting to the environment.
+func configFlags(name string) (*flag.FlagSet, *app.Config) {
+	fs, cfg := dbFlags(name)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ACCOUNTD_ADDR)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", cfg.SMTPURL, "smtp://[user:pass@]host:port or smtps://... (ACCOUNTD_SMTP_URL; empty logs mail)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "sender address (ACCOUNTD_MAIL_FROM)")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "base of links in mails (ACCOUNTD_PUBLIC_URL)")
@@ -142,7 +215,7 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.IntVar(&cfg.CodesPerHour, "codes-per-hour", cfg.CodesPerHour, "mailed codes of one flow per account or address per hour (ACCOUNTD_CODES_PER_HOUR; default 5)")
 	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant (fedmember) id: cookie and header names, userFDNs (ACCOUNTD_AKANA_TENANT)")
 	fs.DurationVar(&cfg.AkanaSessionTTL, "akana-session-ttl", cfg.AkanaSessionTTL, "Akana session cookie lifetime, e.g. 30m (ACCOUNTD_AKANA_SESSION_TTL; default 30m)")
-	return fs, &cfg
+	return fs, cfg
 }
 
 func serve(ctx context.Context, args []string, log *slog.Logger) error {
@@ -168,7 +241,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, args []string, out io.Writer) error {
-	fs, cfg := configFlags("migrate")
+	fs, cfg := dbFlags("migrate")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -188,7 +261,7 @@ func migrate(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func createOrg(ctx context.Context, args []string, out io.Writer) error {
-	fs, cfg := configFlags("orgs create")
+	fs, cfg := dbFlags("orgs create")
 	name := fs.String("name", "", "organisation name")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -203,7 +276,8 @@ func createOrg(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func createUser(ctx context.Context, args []string, out io.Writer) error {
-	fs, cfg := configFlags("users create")
+	fs, cfg := dbFlags("users create")
+	fs.StringVar(&cfg.AkanaTenant, "akana-tenant", cfg.AkanaTenant, "Akana tenant of the printed user_fdn (ACCOUNTD_AKANA_TENANT)")
 	var in account.CreateUserInput
 	fs.StringVar(&in.Email, "email", "", "email address")
 	fs.StringVar(&in.Password, "password", "", "password")
@@ -230,7 +304,7 @@ func createUser(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func createClient(ctx context.Context, args []string, out io.Writer) error {
-	fs, cfg := configFlags("clients create")
+	fs, cfg := dbFlags("clients create")
 	var in account.NewClient
 	var scopes string
 	fs.StringVar(&in.OrganizationID, "org", "", "organisation id that owns the client")

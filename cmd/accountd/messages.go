@@ -14,7 +14,7 @@ var operatorMessages = map[string]string{
 	account.CodeInvalidEmail: "not a valid email address",
 	account.CodeInvalidRole:  "the role must be member, site_admin or business_admin",
 	account.CodeInvalidName:  "the name must have 1 to 200 characters",
-	account.CodeNotFound:     "no organisation has this id",
+	account.CodeNotFound:     "no such organisation, user or client",
 	account.CodeInvalidScope: "a scope must be one word",
 }
 
