@@ -145,7 +145,9 @@ var commands = []command{
 }
 
 func offline(fn func(ctx context.Context, args []string, out io.Writer) error) func(context.Context, []string, io.Writer, *slog.Logger) error {
-	return func(ctx context.Context, args []string, out io.Writer, _ *slog.Logger) error { return fn(ctx, args, out) }
+	return func(ctx context.Context, args []string, out io.Writer, _ *slog.Logger) error {
+		return fn(ctx, args, out)
+	}
 }
 
 // printUsage lists every command.
