@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -46,14 +47,11 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		return CreatedUser{}, err
 	}
 	if in.OrgID != "" {
-		if in.Role == "" {
-			in.Role = models.RoleMember
+		role, err := memberRole(in.Role)
+		if err != nil {
+			return CreatedUser{}, err
 		}
-		switch in.Role {
-		case models.RoleMember, models.RoleSiteAdmin, models.RoleBusinessAdmin:
-		default:
-			return CreatedUser{}, invalid(CodeInvalidRole, FieldRole)
-		}
+		in.Role = role
 	}
 	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
@@ -75,18 +73,34 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		}
 		out = CreatedUser{UserID: u.ID, EmailID: e.ID}
 		if in.OrgID != "" {
-			var org models.Organization
-			if err := tx.Take(&org, "id = ?", in.OrgID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-				return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org"}
-			} else if err != nil {
+			if err := addMember(tx, in.OrgID, u.ID, in.Role, now); err != nil {
 				return err
 			}
-			if err := tx.Create(&models.Membership{OrganizationID: org.ID, UserID: u.ID, Role: in.Role, CreatedAt: now}).Error; err != nil {
-				return err
-			}
-			out.OrgID, out.Role = org.ID, in.Role
+			out.OrgID, out.Role = in.OrgID, in.Role
 		}
 		return s.audit(tx, u.ID, "user_created_by_operator", "")
 	})
 	return out, err
+}
+
+// memberRole checks a role given by an operator ("" is member).
+func memberRole(role string) (string, error) {
+	switch role {
+	case "":
+		return models.RoleMember, nil
+	case models.RoleMember, models.RoleSiteAdmin, models.RoleBusinessAdmin:
+		return role, nil
+	}
+	return "", invalid(CodeInvalidRole, FieldRole)
+}
+
+// addMember makes userID a member of orgID with role, inside tx.
+func addMember(tx *gorm.DB, orgID, userID, role string, now time.Time) error {
+	var org models.Organization
+	if err := tx.Take(&org, "id = ?", orgID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return &Error{Kind: KindNotFound, Code: CodeNotFound, Field: "org"}
+	} else if err != nil {
+		return err
+	}
+	return tx.Create(&models.Membership{OrganizationID: org.ID, UserID: userID, Role: role, CreatedAt: now}).Error
 }

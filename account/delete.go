@@ -18,27 +18,32 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) 
 	if err := s.verifyPassword(ctx, acct, plain); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		now := s.now()
-		res := tx.Model(&models.User{}).Where("id = ? AND status <> ?", p.UserID, models.StatusDeleted).
-			Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return forbidden(CodeAccountDeleted)
-		}
-		if err := revokeCodes(tx, now, p.UserID); err != nil {
+	return s.tx(ctx, func(tx *gorm.DB) error { return s.deleteAccount(tx, acct, "") })
+}
+
+// deleteAccount deletes acct inside tx (by its owner, or by an operator: detail of the audit
+// event).
+func (s *Service) deleteAccount(tx *gorm.DB, acct account, detail string) error {
+	id := acct.user.ID
+	now := s.now()
+	res := tx.Model(&models.User{}).Where("id = ? AND status <> ?", id, models.StatusDeleted).
+		Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return forbidden(CodeAccountDeleted)
+	}
+	if err := revokeCodes(tx, now, id); err != nil {
+		return err
+	}
+	if err := tx.Where("user_id = ?", id).Delete(&models.Email{}).Error; err != nil {
+		return err
+	}
+	if acct.primary.Address != "" {
+		if err := s.enqueueMail(tx, MailAccountDeleted, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ?", p.UserID).Delete(&models.Email{}).Error; err != nil {
-			return err
-		}
-		if acct.primary.Address != "" {
-			if err := s.enqueueMail(tx, MailAccountDeleted, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-				return err
-			}
-		}
-		return s.audit(tx, p.UserID, "account_deleted", "")
-	})
+	}
+	return s.audit(tx, id, "account_deleted", detail)
 }

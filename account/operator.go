@@ -234,3 +234,53 @@ func notFoundOr(err error) error {
 	}
 	return err
 }
+
+// DeleteUser deletes an account for an operator, as its owner would (addresses released,
+// codes revoked, the password hash erased, a notice mailed), and ends every login of it.
+func (s *Service) DeleteUser(ctx context.Context, id string) error {
+	acct, err := loadAccount(s.db.WithContext(ctx), id)
+	if err != nil {
+		return notFoundOr(err)
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if _, _, err := s.revokeAllLogins(tx, id); err != nil {
+			return err
+		}
+		return s.deleteAccount(tx, acct, `{"by":"operator"}`)
+	})
+}
+
+// AddMember makes a user a member of an organisation with role ("" is member).
+func (s *Service) AddMember(ctx context.Context, orgID, userID, role string) (string, error) {
+	role, err := memberRole(role)
+	if err != nil {
+		return "", err
+	}
+	return role, s.tx(ctx, func(tx *gorm.DB) error {
+		if err := addMember(tx, orgID, userID, role, s.now()); err != nil {
+			return err
+		}
+		return s.audit(tx, userID, "membership_added_by_operator", "")
+	})
+}
+
+// RotateClientSecret gives a live API client a new secret (shown once, stored as an HMAC like
+// the first): the old one stops working at once, and the client's application tokens are
+// revoked with it.
+func (s *Service) RotateClientSecret(ctx context.Context, id string) (string, error) {
+	secret := randomToken(32)
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&models.APIClient{}).Where("id = ? AND revoked_at IS NULL", id).Update("secret_hash", s.clientSecretHash(secret))
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return &Error{Kind: KindNotFound, Code: CodeNotFound}
+		}
+		if err := tx.Model(&models.ClientToken{}).Where("client_id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now()).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, "", "api_client_secret_rotated", auditDetail(map[string]string{"client_id": id}))
+	})
+	return secret, err
+}

@@ -135,9 +135,12 @@ var commands = []command{
 	{"users list", "list users, newest first, with their primary addresses", offline(usersList)},
 	{"users show", "one user: addresses, memberships, live sessions and tokens (--user ID or address)", offline(usersShow)},
 	{"users disable", "suspend a user and end every login of it (--user)", offline(usersDisable)},
+	{"users delete", "delete a user as its owner would (addresses released, a notice mailed) and end its logins (--user)", offline(usersDelete)},
+	{"users add-member", "add a user to an organisation (--user, --org, --role)", offline(usersAddMember)},
 	{"orgs list", "list organisations with their member counts", offline(orgsList)},
 	{"clients list", "list API clients (--org to narrow), never their secrets", offline(clientsList)},
 	{"clients revoke", "revoke an API client and its application tokens (--client ID)", offline(clientsRevoke)},
+	{"clients rotate-secret", "give an API client a new secret (shown once); the old one stops working (--client ID)", offline(clientsRotateSecret)},
 	{"sessions revoke", "end every session and revoke every token of a user (--user)", offline(sessionsRevoke)},
 	{"outbox list", "list outbox mail, newest first (--status dead: the dead letters)", offline(outboxList)},
 	{"outbox retry", "send mail again: --id ID[,ID...], or every dead letter with --dead", offline(outboxRetry)},
@@ -155,7 +158,7 @@ func printUsage(out io.Writer) {
 	fmt.Fprintln(out, "accountd: one account service for the account APIs of several vendors, and its operator commands.")
 	fmt.Fprintln(out, "\nUsage: accountd <command> [flags]   (`accountd <command> --help` lists its flags)\n\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(out, "  %-15s %s\n", c.name, c.summary)
+		fmt.Fprintf(out, "  %-21s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(out, "\nEvery setting is also an ACCOUNTD_* variable (ACCOUNTD_DATABASE_URL: --database-url); a flag wins.")
 	fmt.Fprintln(out, "Operator commands print one JSON object.")

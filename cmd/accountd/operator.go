@@ -119,3 +119,54 @@ func clientsRevoke(ctx context.Context, args []string, out io.Writer) error {
 		return json.NewEncoder(out).Encode(map[string]any{"client_id": *id, "revoked": true})
 	})
 }
+
+func usersDelete(ctx context.Context, args []string, out io.Writer) error {
+	return userCommand(ctx, "users delete", args, out, func(core *account.Service, id string) (any, error) {
+		if err := core.DeleteUser(ctx, id); err != nil {
+			return nil, err
+		}
+		return map[string]any{"user_id": id, "deleted": true}, nil
+	})
+}
+
+func usersAddMember(ctx context.Context, args []string, out io.Writer) error {
+	fs, cfg := dbFlags("users add-member")
+	ref := fs.String("user", "", "the user: its id or one of its addresses")
+	org := fs.String("org", "", "organisation id")
+	role := fs.String("role", "member", "member, site_admin or business_admin")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *ref == "" || *org == "" {
+		return usagef("accountd users add-member: --user and --org are required")
+	}
+	return withCore(ctx, cfg, func(core *account.Service) error {
+		id, err := core.FindUser(ctx, *ref)
+		if err != nil {
+			return describe(err)
+		}
+		r, err := core.AddMember(ctx, *org, id, *role)
+		if err != nil {
+			return describe(err)
+		}
+		return json.NewEncoder(out).Encode(map[string]string{"user_id": id, "organization_id": *org, "role": r})
+	})
+}
+
+func clientsRotateSecret(ctx context.Context, args []string, out io.Writer) error {
+	fs, cfg := dbFlags("clients rotate-secret")
+	id := fs.String("client", "", "the client_id")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *id == "" {
+		return usagef("accountd clients rotate-secret: --client is required")
+	}
+	return withCore(ctx, cfg, func(core *account.Service) error {
+		secret, err := core.RotateClientSecret(ctx, *id)
+		if err != nil {
+			return describe(err)
+		}
+		return json.NewEncoder(out).Encode(map[string]string{"client_id": *id, "client_secret": secret})
+	})
+}

@@ -58,11 +58,32 @@ func TestUserOrgClientSessionCommands(t *testing.T) {
 					t.Fatal("a client secret in the output")
 				}
 			}
+			org2 := runJSON(t, "orgs", "create", db, testSecret, "--name", "Beta")["organization_id"].(string)
+			if got := runJSON(t, "users", "add-member", db, testSecret, "--user", id, "--org", org2, "--role", "site_admin"); got["role"] != "site_admin" {
+				t.Fatalf("add-member: %v", got)
+			}
+			if m := runJSON(t, "users", "show", db, testSecret, "--user", id)["memberships"].([]any); len(m) != 2 {
+				t.Fatalf("memberships after add-member: %v", m)
+			}
+			c2 := runJSON(t, "clients", "create", db, testSecret, "--org", org2, "--name", "app", "--scopes", "/external/me/r")
+			rotated := runJSON(t, "clients", "rotate-secret", db, testSecret, "--client", c2["client_id"].(string))
+			if s, _ := rotated["client_secret"].(string); len(s) < 40 || s == c2["client_secret"] {
+				t.Fatalf("rotate-secret: %v", rotated)
+			}
+			bob := runJSON(t, "users", "create", db, testSecret, "--email", "bob@example.com", "--password", "a-long-passphrase")["user_id"].(string)
+			if got := runJSON(t, "users", "delete", db, testSecret, "--user", "bob@example.com"); got["deleted"] != true || got["user_id"] != bob {
+				t.Fatalf("users delete: %v", got)
+			}
+			if d := runJSON(t, "users", "show", db, testSecret, "--user", bob); d["status"] != "deleted" || len(d["addresses"].([]any)) != 0 {
+				t.Fatalf("a deleted user: %v", d)
+			}
 			for _, tc := range []struct {
 				args []string
 				code int
 				want string
 			}{
+				{[]string{"users", "add-member", db, testSecret, "--user", id, "--org", org2, "--role", "king"}, 1, "role"},
+				{[]string{"users", "delete", db, testSecret, "--user", "bob@example.com"}, 1, "no such"}, // the address is released
 				{[]string{"users", "show", db, testSecret, "--user", "nobody@example.com"}, 1, "no such"},
 				{[]string{"users", "disable", db, testSecret}, 2, "--user is required"},
 				{[]string{"clients", "revoke", db, testSecret, "--client", c["client_id"].(string)}, 1, "no such"},
