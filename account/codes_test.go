@@ -121,7 +121,7 @@ func TestCodeLifecycle(t *testing.T) {
 				}
 			})
 		}
-		if !bytes.Equal(row.CodeHash, s.keys.codeHash(models.PurposeActivation, second)) || bytes.Contains(row.CodeHash, []byte(second)) {
+		if !bytes.Equal(row.CodeHash, s.keys.linkHash(models.PurposeActivation, second)) || bytes.Contains(row.CodeHash, []byte(second)) {
 			t.Fatal("stored hash is not the HMAC of the code")
 		}
 		clk.Advance(s.cfg.LinkTTL)

@@ -120,22 +120,8 @@ func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, co
 	})
 }
 
-// countAttempt counts one attempt on a live code with a conditional UPDATE; a code that is no
-// longer live (or just ran out of attempts in a parallel request) is invalid.
-func (s *Service) countAttempt(db *gorm.DB, codeID string) error {
-	res := db.Model(&models.OneTimeCode{}).Where("id = ?", codeID).Where(liveCode, s.now()).
-		Update("attempts", gorm.Expr("attempts + 1"))
-	if res.Error != nil {
-		return internal(res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return errInvalidCode(FieldCode)
-	}
-	return nil
-}
-
-// applyEmailChange makes newEmail the user's verified primary address inside tx, revokes the
-// codes mailed to the old address, and tells the old address.
+// applyEmailChange makes newEmail the user's verified primary address inside tx and runs
+// afterChange (the codes mailed to the old address die, the old address is told).
 func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 	acct, err := loadAccount(tx, userID)
 	if err != nil {
@@ -146,14 +132,5 @@ func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 		Updates(map[string]any{"address": newEmail, "address_key": mustKey(newEmail), "verified_at": now, "updated_at": now}).Error; err != nil {
 		return err
 	}
-	// Codes mailed to the old address (activation, reset) must not act on the new one.
-	if err := revokeCodes(tx, now, userID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
-		return err
-	}
-	if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
-		mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
-		return err
-	}
-	return s.audit(tx, userID, "email_change_completed",
-		auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": newEmail}))
+	return s.afterChange(tx, acct, change{kind: emailChanged, newEmail: newEmail})
 }

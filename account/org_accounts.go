@@ -199,31 +199,5 @@ func (s *Service) CompletePasswordResetByID(ctx context.Context, orgID, userID, 
 	if err != nil {
 		return err
 	}
-	hash, err := s.hashPassword(ctx, next)
-	if err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.consumeCode(tx, row.ID); err != nil {
-			return err
-		}
-		now := s.now()
-		if err := tx.Model(&models.User{}).Where("id = ?", userID).
-			Updates(map[string]any{"password_hash": hash, "updated_at": now}).Error; err != nil {
-			return err
-		}
-		if err := s.revokeUserSessions(tx, now, userID); err != nil {
-			return err
-		}
-		if err := revokeCredentials(tx, now, "user_id = ?", userID); err != nil {
-			return err
-		}
-		if err := revokeCodes(tx, now, userID, models.PurposePasswordReset, models.PurposeEmailChange, models.PurposeActivation); err != nil {
-			return err
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, userID, "password_reset", `{"tokens_revoked":true}`)
-	})
+	return s.completeReset(ctx, row, &acct, next, reset{})
 }

@@ -9,9 +9,25 @@ import (
 	"gorm.io/gorm"
 )
 
-// ChangePassword checks the current password, sets a new one, and revokes every credential of
-// the account except the one used for the call. The account's address is told.
+// ChangePassword checks the current password, sets a new one, and ends every session and
+// credential of the account except the credential used for the call (afterChange). The
+// account's address is told.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next string) error {
+	return s.changePassword(ctx, p, "", current, next)
+}
+
+// ChangeOwnPassword is ChangePassword for a session's caller naming the user: only the user
+// may change their own password. Every other session and credential of the user ends; the
+// caller's session goes on.
+func (s *Service) ChangeOwnPassword(ctx context.Context, p SessionPrincipal, userID, current, next string) error {
+	if p.UserID != userID {
+		return errNotPermitted()
+	}
+	return s.changePassword(ctx, p.Principal, p.SessionID, current, next)
+}
+
+// changePassword keeps the caller's session keepSession ("" for none) and credential.
+func (s *Service) changePassword(ctx context.Context, p Principal, keepSession, current, next string) error {
 	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
 	if err != nil {
 		return internal(err)
@@ -27,22 +43,8 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.setPassword(tx, p.UserID, hash); err != nil {
-			return err
-		}
-		now := s.now()
-		if err := revokeCredentials(tx, now, "user_id = ? AND id <> ?", p.UserID, p.CredentialID); err != nil {
-			return err
-		}
-		// Codes mailed before the change must not act after it: a reset link would undo it, and
-		// an activation or email-change link would mint a credential or move the account.
-		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset, models.PurposeActivation, models.PurposeEmailChange); err != nil {
-			return err
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, p.UserID, "password_changed", `{"other_tokens_revoked":true}`)
+		return s.setPasswordAndAfter(tx, acct, hash, change{kind: passwordChanged, keepSession: keepSession,
+			keepCredential: p.CredentialID})
 	})
 }
 
@@ -124,70 +126,73 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 	})
 }
 
-// CompletePasswordReset sets a new password with a reset code. Every credential of the account
-// is revoked and a new one is returned. The code is consumed only when the new password is
-// acceptable, so a rejected password can be corrected with the same link.
+// CompletePasswordReset sets a new password with a reset link token. Every session and
+// credential of the account ends and a new credential is returned. The code is consumed only
+// when the new password is acceptable, so a rejected password can be corrected with the same link.
 func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, spec CredentialSpec) (Session, error) {
-	return s.completePasswordReset(ctx, code, next, &spec)
-}
-
-// ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there:
-// every credential of the account is revoked and none is issued.
-func (s *Service) ConfirmPasswordReset(ctx context.Context, code, next string) error {
-	_, err := s.completePasswordReset(ctx, code, next, nil)
-	return err
-}
-
-// completePasswordReset issues a credential of spec unless spec is nil.
-func (s *Service) completePasswordReset(ctx context.Context, code, next string, spec *CredentialSpec) (Session, error) {
 	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
 	if err != nil {
 		return Session{}, err
 	}
-	acct, err := loadAccount(s.db.WithContext(ctx), row.UserID)
+	var sess Session
+	err = s.completeReset(ctx, row, nil, next, reset{field: FieldPassword, issue: func(tx *gorm.DB) (err error) {
+		sess, err = s.issueCredential(tx, row.UserID, spec)
+		return err
+	}})
+	return sess, err
+}
+
+// ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there.
+func (s *Service) ConfirmPasswordReset(ctx context.Context, code, next string) error {
+	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
 	if err != nil {
-		return Session{}, internal(err)
+		return err
 	}
-	if err := acct.usable(); err != nil {
-		return Session{}, err
-	}
-	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
-		return Session{}, err
+	return s.completeReset(ctx, row, nil, next, reset{field: FieldPassword})
+}
+
+// reset says how a password reset with a found code completes.
+type reset struct {
+	field string                 // the request field of the new password (policy errors)
+	issue func(tx *gorm.DB) error // what the reset hands out, in its transaction (nil: nothing)
+}
+
+// completeReset is every password reset once its code row is found (and its attempt counted):
+// the account must be usable and the new password acceptable (checked, when the caller has
+// not already loaded and checked the account itself), the password is hashed before the
+// transaction, which consumes the code (of racing resets with one code exactly one wins),
+// stores the hash, runs afterChange (every session, credential and outstanding code ends, the
+// address is told) and then issues what the vendor hands out.
+func (s *Service) completeReset(ctx context.Context, row models.OneTimeCode, checked *account, next string, r reset) error {
+	if checked == nil {
+		acct, err := loadAccount(s.db.WithContext(ctx), row.UserID)
+		if err != nil {
+			return internal(err)
+		}
+		if err := acct.usable(); err != nil {
+			return err
+		}
+		if err := weakPassword(next, acct.primary.Address, r.field); err != nil {
+			return err
+		}
+		checked = &acct
 	}
 	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return Session{}, err
+		return err
 	}
-	var sess Session
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		if err := s.setPassword(tx, row.UserID, hash); err != nil {
+		if err := s.setPasswordAndAfter(tx, *checked, hash, change{kind: passwordReset}); err != nil {
 			return err
 		}
-		now := s.now()
-		if err := revokeCredentials(tx, now, "user_id = ?", row.UserID); err != nil {
-			return err
+		if r.issue == nil {
+			return nil
 		}
-		if err := s.revokeUserSessions(tx, now, row.UserID); err != nil {
-			return err
-		}
-		// Every outstanding code (reset, activation, email change) dies with the old password.
-		if err := revokeCodes(tx, now, row.UserID); err != nil {
-			return err
-		}
-		if spec != nil {
-			if sess, err = s.issueCredential(tx, row.UserID, *spec); err != nil {
-				return err
-			}
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, row.UserID, "password_reset", `{"tokens_revoked":true}`)
+		return r.issue(tx)
 	})
-	return sess, err
 }
 
 // internalOrNil is internal(err) for a database error, nil for none.

@@ -44,58 +44,10 @@ func (s *Service) ResetPasswordWithCode(ctx context.Context, email, code, next s
 	if err != nil {
 		return SessionTokens{}, err
 	}
-	acct, err := loadAccount(s.db.WithContext(ctx), row.UserID)
-	if err != nil {
-		return SessionTokens{}, internal(err)
-	}
-	if err := acct.usable(); err != nil {
-		return SessionTokens{}, err
-	}
-	if err := weakPassword(next, acct.primary.Address, FieldNewPassword); err != nil {
-		return SessionTokens{}, err
-	}
-	hash, err := s.hashPassword(ctx, next)
-	if err != nil {
-		return SessionTokens{}, err
-	}
 	var out SessionTokens
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.consumeCode(tx, row.ID); err != nil {
-			return err
-		}
-		now := s.now()
-		if err := s.setPassword(tx, row.UserID, hash); err != nil {
-			return err
-		}
-		if err := s.endOtherSessions(tx, row.UserID, ""); err != nil {
-			return err
-		}
-		// Every outstanding code (reset, activation, email change) dies with the old password.
-		if err := revokeCodes(tx, now, row.UserID); err != nil {
-			return err
-		}
-		var err error
-		if out, err = s.startSession(tx, row.UserID, spec); err != nil {
-			return err
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, row.UserID, "password_reset", `{"sessions_ended":true}`)
-	})
-	return out, err
-}
-
-// ChangeOwnPassword is ChangePassword for a session's caller naming the user: only the user
-// may change their own password. Every other session and credential of the user ends; the
-// caller's session goes on.
-func (s *Service) ChangeOwnPassword(ctx context.Context, p SessionPrincipal, userID, current, next string) error {
-	if p.UserID != userID {
-		return errNotPermitted()
-	}
-	if err := s.ChangePassword(ctx, p.Principal, current, next); err != nil {
+	err = s.completeReset(ctx, row, nil, next, reset{field: FieldNewPassword, issue: func(tx *gorm.DB) (err error) {
+		out, err = s.startSession(tx, row.UserID, spec)
 		return err
-	}
-	// ChangePassword has revoked every other credential; close the other sessions' rows too.
-	return s.tx(ctx, func(tx *gorm.DB) error { return s.endOtherSessions(tx, userID, p.SessionID) })
+	}})
+	return out, err
 }

@@ -63,17 +63,6 @@ func (s *Service) RenewSession(ctx context.Context, p SessionPrincipal, lt Token
 	return out, err
 }
 
-// endOtherSessions revokes, inside tx, every session of the user but keep ("" for none) and
-// every credential outside keep (API tokens included).
-func (s *Service) endOtherSessions(tx *gorm.DB, userID, keep string) error {
-	now := s.now()
-	if err := tx.Model(&models.Session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).
-		Update("revoked_at", now).Error; err != nil {
-		return err
-	}
-	return revokeCredentials(tx, now, "user_id = ? AND (session_id IS NULL OR session_id <> ?)", userID, keep)
-}
-
 func errSessionGone() *Error {
 	return &Error{Kind: KindUnauthenticated, Code: CodeInvalidToken}
 }

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -129,9 +128,13 @@ func (s *Service) mailVerificationCode(tx *gorm.DB, purpose, address, code strin
 // With signIn, a sign-up verification also opens a session of that spec in the same
 // transaction (the code proves control of the address the account was made with).
 func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, signIn *SessionSpec) (Verified, error) {
+	code, err := presentedCode(code)
+	if err != nil {
+		return Verified{}, err
+	}
 	db := s.db.WithContext(ctx)
 	var row models.OneTimeCode
-	err := db.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes).Take(&row).Error
+	err = db.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Verified{}, &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldVerificationID}
 	}
@@ -141,7 +144,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	if err := s.countAttempt(db, row.ID); err != nil {
 		return Verified{}, err
 	}
-	if !s.keys.codeMatches(row, strings.TrimSpace(code)) {
+	if !s.keys.typedMatches(row, code) {
 		return Verified{}, errInvalidCode(FieldCode)
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
@@ -254,7 +257,7 @@ func (s *Service) ResendVerification(ctx context.Context, address string) error 
 			return err
 		}
 		code := randomDigits(VerificationCodeDigits)
-		row.CodeHash, row.Attempts, row.ExpiresAt, row.ResendAt = s.keys.typedCodeHash(row.Purpose, row.ID, code), 0,
+		row.CodeHash, row.Attempts, row.ExpiresAt, row.ResendAt = s.keys.typedHash(row.Purpose, row.ID, code), 0,
 			now.Add(s.cfg.CodeTTL), now.Add(s.cfg.ResendCooldown)
 		if err := tx.Model(&models.OneTimeCode{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"code_hash": row.CodeHash, "attempts": 0, "expires_at": row.ExpiresAt, "resend_at": row.ResendAt}).Error; err != nil {

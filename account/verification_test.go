@@ -455,12 +455,19 @@ func TestTypedCodesAreBoundToTheirRow(t *testing.T) {
 		if _, err := s.findCodeByValue(ctx, models.PurposeActivation, code); err == nil {
 			t.Fatal("a 6-digit code was found by its value alone")
 		}
-		if equalHashes(row.CodeHash, s.keys.codeHash(models.PurposeActivation, code)) {
+		if equalHashes(row.CodeHash, s.keys.linkHash(models.PurposeActivation, code)) {
 			t.Fatal("a typed code's stored hash does not depend on its row: equal codes collide")
 		}
-		// The row's own checks still accept it.
-		if _, err := s.checkUserCode(ctx, uid, models.PurposeActivation, code); err != nil {
-			t.Fatalf("checkUserCode: %v", err)
+		// Nor in the form its hash once covered, the row's id, NUL, the digits.
+		if _, err := s.findCodeByValue(ctx, models.PurposeActivation, row.ID+"\x00"+code); err == nil {
+			t.Fatal("a 6-digit code was found by its id and value")
+		}
+		// A user's code check takes link tokens only: a typed code is confirmed by its id.
+		if _, err := s.checkUserCode(ctx, uid, models.PurposeActivation, code); err == nil {
+			t.Fatal("checkUserCode accepted a typed code")
+		}
+		if !s.keys.typedMatches(row, code) {
+			t.Fatal("the row's own check refuses its code")
 		}
 		// Link tokens are still found by value.
 		link, _ := makeCode(t, s, uid, models.PurposePasswordReset, Delivery{})
