@@ -29,7 +29,7 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 	} else {
 		code = randomToken(32)
 	}
-	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: email,
+	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: email, EmailKey: mustKey(email),
 		MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(ttl), ResendAt: now.Add(s.cfg.ResendCooldown), CreatedAt: now}
 	row.CodeHash = s.keys.linkHash(purpose, code)
 	if d.Digits > 0 {
@@ -130,5 +130,12 @@ func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) 
 	return q.Update("revoked_at", now).Error
 }
 
-// resendScope names the cooldown (gate) between two mails of one flow for one user.
-func resendScope(purpose string) string { return "resend-" + purpose }
+// codeMails is the mail each purpose's code is sent in.
+var codeMails = map[string]string{models.PurposeActivation: MailActivation, models.PurposeEmailChange: MailEmailChange,
+	models.PurposeAddEmail: MailEmailAdd, models.PurposePasswordReset: MailPasswordReset}
+
+// mailCode mails code (of row, made for delivery d) to address, inside the code's transaction.
+func (s *Service) mailCode(tx *gorm.DB, purpose, address, code string, row models.OneTimeCode, d Delivery) error {
+	return s.enqueueMail(tx, codeMails[purpose], address, mailData{Email: address, Code: code, Link: linkFor(d, code),
+		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
+}

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -63,41 +62,19 @@ func (s *Service) RequestPasswordResetInOrg(ctx context.Context, orgID, email st
 }
 
 func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string, d Delivery) error {
-	if err := checkEmail(email, FieldEmail); err != nil {
+	addr, err := parseAddress(email, FieldEmail)
+	if err != nil {
 		return err
 	}
-	if s.cfg.ResetFloor > 0 {
-		floor := time.NewTimer(s.cfg.ResetFloor)
-		defer func() {
-			select {
-			case <-floor.C:
-			case <-ctx.Done():
-				floor.Stop()
-			}
-		}()
-	}
-	// Both limits are counted first, in one statement committed at once (as spend does):
-	// parallel requests for one address see each other's hits without holding the counters'
-	// row locks for a whole transaction, and the unknown-address path needs no transaction at
-	// all. A request that fails later keeps its hits, which only errs on the safe side. (Load
-	// benchmark: fewer round trips per reset, bench/results.md.)
+	defer s.floor(ctx)()
+	// The mail budget of the address (known or not) is spent first, each count committed at
+	// once: parallel requests for one address see each other's, and the unknown-address path
+	// needs no transaction at all. A request over it is dropped without a word.
 	db := s.db.WithContext(ctx)
-	subject := mustKey(email) // one bucket per address however it is written (see AddressKey)
-	hourly := Limit{Scope: "reset-hour", Window: time.Hour, Max: s.cfg.SendsPerHour}
-	hits, err := s.countEach(db, window{s.keys.limitKey("reset-minute", subject), s.cfg.ResendCooldown},
-		window{s.keys.limitKey(hourly.Scope, subject), hourly.Window})
-	if err != nil {
-		return internal(err)
+	if err := s.spendMail(db, models.PurposePasswordReset, addr.Key); err != nil {
+		return internalOrNil(silentlyThrottled(err))
 	}
-	if hits[0] > 1 {
-		// Within the cooldown: dropped. The hourly limit counts only requests the cooldown let
-		// through, so its hit is given back (the rare, flooding case pays the extra statement).
-		return s.refund(ctx, hourly, subject)
-	}
-	if hits[1] > hourly.Max {
-		return nil
-	}
-	acct, exists, err := findByEmail(db, email)
+	acct, exists, err := findByEmail(db, addr.Key)
 	if err != nil {
 		return internal(err)
 	}
@@ -118,8 +95,7 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, MailPasswordReset, acct.primary.Address, mailData{Email: acct.primary.Address,
-			Code: code, Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+		if err := s.mailCode(tx, models.PurposePasswordReset, acct.primary.Address, code, row, d); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "password_reset_requested", "")
@@ -153,7 +129,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, code, next string) e
 
 // reset says how a password reset with a found code completes.
 type reset struct {
-	field string                 // the request field of the new password (policy errors)
+	field string                  // the request field of the new password (policy errors)
 	issue func(tx *gorm.DB) error // what the reset hands out, in its transaction (nil: nothing)
 }
 

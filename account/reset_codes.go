@@ -20,7 +20,8 @@ func (s *Service) CheckPasswordResetCode(ctx context.Context, email, code string
 }
 
 func (s *Service) resetCodeFor(ctx context.Context, email, code string) (models.OneTimeCode, error) {
-	if err := checkEmail(email, FieldEmail); err != nil {
+	addr, err := parseAddress(email, FieldEmail)
+	if err != nil {
 		return models.OneTimeCode{}, err
 	}
 	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
@@ -30,7 +31,7 @@ func (s *Service) resetCodeFor(ctx context.Context, email, code string) (models.
 	if err := s.countAttempt(s.db.WithContext(ctx), row.ID); err != nil {
 		return row, err
 	}
-	if mustKey(row.Email) != mustKey(email) {
+	if row.EmailKey != addr.Key {
 		return row, errInvalidCode(FieldCode)
 	}
 	return row, nil

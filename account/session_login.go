@@ -11,21 +11,6 @@ import (
 // password login that opens a session, renewing the session's access token in place, and
 // ending the user's other sessions.
 
-// LoginSession checks an address and password, as Login does (same limits, same answer for
-// unknown addresses and wrong passwords), and opens a session.
-func (s *Service) LoginSession(ctx context.Context, email, plain, client string, spec SessionSpec) (SessionTokens, error) {
-	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
-	if err != nil {
-		return SessionTokens{}, internal(err)
-	}
-	var out SessionTokens
-	err = s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
-		out, err = s.startSession(tx, acct.user.ID, spec)
-		return err
-	})
-	return out, err
-}
-
 // RenewSession replaces the access token p presented with a new one of lifetime lt.Access in
 // the same session (the session's secret stays). The presented token stops working; of two
 // racing renewals with one token, one wins and the other is unauthenticated.

@@ -85,6 +85,10 @@ type SessionTokens struct {
 	RefreshToken     string     // "" when no refresh token was asked for
 	RefreshExpiresAt *time.Time // nil with no refresh token
 	Secret           string     // only at start, and only with SessionSpec.WithSecret
+	// Email and EmailVerified are the primary address after a password login (LoginSession),
+	// read with the account, so the answer that names the user needs no second read.
+	Email         string
+	EmailVerified bool
 }
 
 // SessionPrincipal is the caller behind a valid access token of a session.

@@ -15,7 +15,7 @@ func TestSweepRemovesOnlyFinishedRows(t *testing.T) {
 		uid := makeUser(t, s, "sweep@example.com")
 		makeCode(t, s, uid, models.PurposeActivation, Delivery{})
 		if err := s.db.Transaction(func(tx *gorm.DB) error {
-			if _, _, err := s.allow(tx, "k", time.Minute, 5); err != nil {
+			if _, _, err := s.hit(tx, Limit{Scope: "k", Window: time.Minute, Max: 5}, "subject"); err != nil {
 				return err
 			}
 			return s.enqueueMail(tx, MailActivation, "sweep@example.com", mailData{Email: "sweep@example.com"})

@@ -18,13 +18,13 @@ func TestRekeyAddresses(t *testing.T) {
 		if err := s.db.Model(&models.Email{}).Where("user_id = ?", uid).Update("address_key", "old-lower-key").Error; err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, _ := findByEmail(s.db.DB, "zoë@example.com"); ok {
+		if _, ok, _ := findByEmail(s.db.DB, mustKey("zoë@example.com")); ok {
 			t.Fatal("found before the rekey: the test does not test anything")
 		}
 		if err := s.RekeyAddresses(ctx); err != nil {
 			t.Fatal(err)
 		}
-		acct, ok, err := findByEmail(s.db.DB, "zoë@example.com")
+		acct, ok, err := findByEmail(s.db.DB, mustKey("zoë@example.com"))
 		if err != nil || !ok || acct.user.ID != uid {
 			t.Fatalf("after the rekey: %v %v", ok, err)
 		}

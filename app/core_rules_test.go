@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/accountd/accountd/app"
 	"github.com/accountd/accountd/gen/models"
@@ -65,7 +67,9 @@ func TestTypedCodesAreOnlyConfirmedByTheirVerificationID(t *testing.T) {
 				akanaErrorOf(t, r.Body, r.StatusCode())
 				return r.StatusCode(), r.Body, ch.JSON200.VerificationId, code, "victim@example.net"
 			},
-			verified: func(t *testing.T, p *payway, addr string) bool { return p.loginStatus(addr, goodPassword) == http.StatusOK },
+			verified: func(t *testing.T, p *payway, addr string) bool {
+				return p.loginStatus(addr, goodPassword) == http.StatusOK
+			},
 		},
 		{
 			name: "webshare email change confirm, the digits of a Rixl email change",
@@ -80,7 +84,9 @@ func TestTypedCodesAreOnlyConfirmedByTheirVerificationID(t *testing.T) {
 				st, _, raw := p.completeEmail(ws, code)
 				return st, raw, ch.JSON200.VerificationId, code, "owner.new@example.net"
 			},
-			verified: func(t *testing.T, p *payway, addr string) bool { return p.loginStatus(addr, goodPassword) == http.StatusOK },
+			verified: func(t *testing.T, p *payway, addr string) bool {
+				return p.loginStatus(addr, goodPassword) == http.StatusOK
+			},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -198,6 +204,212 @@ func TestPasswordChangeRevokesPendingAddEmail(t *testing.T) {
 				rixlError(t, v.StatusCode(), v.Body, http.StatusBadRequest)
 				if st := p.loginStatus(thiefAddr, "another-long-passphrase"); st == http.StatusOK {
 					t.Fatalf("the thief's address became a login name of the account")
+				}
+			})
+		})
+	}
+}
+
+// Only a password grant that could have succeeded counts towards a member's freeze: the
+// username's organisation is the client's, and the address is a member of it. Organisation
+// B's client, guessing at carol (a member of A only), must not freeze her login through A.
+func TestPaywayFreezeCountsOnlyAttemptsThatCouldSucceed(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		org  func(p *payway) string // the organisation named in B's usernames
+	}{
+		{"B's organisation in the username", func(p *payway) string { return p.orgB }},
+		{"A's organisation through B's client", func(p *payway) string { return p.orgA }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, dsn string) {
+				p := newPayway(t, dsn)
+				p.member(p.orgA, "carol@a.example")
+				for range 11 {
+					wantOAuth(t, p.grant(passwordForm(p.b, c.org(p), "carol@a.example", "wrong", "")), http.StatusBadRequest, "invalid_grant")
+				}
+				if r := p.grant(passwordForm(p.a, p.orgA, "carol@a.example", goodPassword, "")); r.StatusCode() != http.StatusOK {
+					t.Fatalf("carol through her organisation's client: %d %s, want 200", r.StatusCode(), r.Body)
+				}
+				st := p.authenticationAttempts(p.a, "carol@a.example")
+				if st.FailedAttempts != 0 || st.AccountFrozen {
+					t.Fatalf("another organisation's guesses counted towards carol's freeze: %+v", st)
+				}
+			})
+		})
+	}
+}
+
+// A grant's failure and its client's report of it (create_authentication_attempt) are one
+// attempt, so the documented budget (frozen at 10) holds for an integration that makes the
+// grant and reports it, as Payway's login plugin does, and for one that only reports.
+func TestPaywayGrantAndItsReportCountOnce(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		grant bool // each failure is a password grant, then reported
+	}{
+		{"grant, then report", true},
+		{"report only", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, dsn string) {
+				p := newPayway(t, dsn)
+				p.member(p.orgA, "jane@a.example")
+				for i := 1; i <= FreezeMax; i++ {
+					if c.grant {
+						wantOAuth(t, p.grant(passwordForm(p.a, p.orgA, "jane@a.example", "wrong", "")), http.StatusBadRequest, "invalid_grant")
+					}
+					st := p.reportAttempt(p.a, "jane@a.example", false)
+					if st.FailedAttempts != i || st.AccountFrozen != (i == FreezeMax) {
+						t.Fatalf("failure %d: %+v, want %d failed attempts", i, st, i)
+					}
+				}
+				wantOAuth(t, p.grant(passwordForm(p.a, p.orgA, "jane@a.example", goodPassword, "")), http.StatusBadRequest, "invalid_grant")
+			})
+		})
+	}
+}
+
+// attemptsItem is Payway's authentication attempts item.
+type attemptsItem = struct {
+	AccountFrozen  bool `json:"account_frozen"`
+	FailedAttempts int  `json:"failed_attempts"`
+}
+
+// FreezeMax is Payway's documented freeze: 10 failed logins.
+const FreezeMax = 10
+
+// authenticationAttempts reads get_authentication_attempts with an application token of c.
+func (p *payway) authenticationAttempts(c apiClient, email string) attemptsItem {
+	p.t.Helper()
+	r, err := p.api.PaywayGetAuthenticationAttemptsWithResponse(context.Background(),
+		&models.PaywayGetAuthenticationAttemptsParams{Email: email}, bearer(p.appToken(c)))
+	if err != nil || r.JSON200 == nil {
+		p.t.Fatalf("get_authentication_attempts: %v %s", err, r.Body)
+	}
+	return r.JSON200.Item
+}
+
+// reportAttempt posts create_authentication_attempt with an application token of c.
+func (p *payway) reportAttempt(c apiClient, email string, ok bool) attemptsItem {
+	p.t.Helper()
+	r, err := p.api.PaywayCreateAuthenticationAttemptWithResponse(context.Background(), models.PaywayCreateAuthenticationAttemptRequest{
+		Email: email, LoginSuccessful: ok}, bearer(p.appToken(c)))
+	if err != nil || r.JSON200 == nil {
+		p.t.Fatalf("create_authentication_attempt: %v %s", err, r.Body)
+	}
+	return r.JSON200.Item
+}
+
+// One account has one mail budget per flow, whichever vendor's endpoint mails the code: an
+// email change started through one vendor and then through another within the cooldown is
+// refused (429) the second time.
+func TestEmailChangeMailBudgetIsSharedByVendors(t *testing.T) {
+	const owner = "owner@a.example"
+	// starts: each vendor's email-change start for owner; returns the status.
+	starts := map[string]func(t *testing.T, p *payway, b *akanaUser, addr string) int{
+		"webshare": func(t *testing.T, p *payway, _ *akanaUser, addr string) int {
+			st, _, _ := p.changeEmail(p.login(owner, goodPassword), goodPassword, addr)
+			return st
+		},
+		"payway": func(t *testing.T, p *payway, _ *akanaUser, addr string) int {
+			tok := p.userToken(p.a, owner).AccessToken
+			r, err := p.api.PaywayRequestEmailChangeWithResponse(context.Background(), models.PaywayRequestEmailChangeRequest{NewEmail: addr}, bearer(tok))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.StatusCode()
+		},
+		"rixl": func(t *testing.T, p *payway, _ *akanaUser, addr string) int {
+			return p.rixlChange(p.rixlLogin(owner, goodPassword).Tokens.AccessToken, addr).StatusCode()
+		},
+		"akana": func(t *testing.T, p *payway, b *akanaUser, addr string) int {
+			st, _, _ := b.sendEmailChangeCode(b.fdn, addr)
+			return st
+		},
+	}
+	for _, pair := range [][2]string{{"webshare", "akana"}, {"rixl", "payway"}, {"payway", "akana"}, {"akana", "rixl"}, {"payway", "webshare"}} {
+		t.Run(pair[0]+" then "+pair[1], func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, dsn string) {
+				p := newPayway(t, dsn, akanaCookies)
+				p.member(p.orgA, owner)
+				b := p.env.browser()
+				b.login(owner, goodPassword)
+				if st := starts[pair[0]](t, p, b, "first@a.example"); st >= 300 {
+					t.Fatalf("%s: %d", pair[0], st)
+				}
+				p.clock.Advance(30 * time.Second)
+				if st := starts[pair[1]](t, p, b, "second@a.example"); st != http.StatusTooManyRequests {
+					t.Fatalf("%s within the cooldown of a code mailed through %s: %d, want 429", pair[1], pair[0], st)
+				}
+				p.clock.Advance(30 * time.Second)
+				if st := starts[pair[1]](t, p, b, "second@a.example"); st >= 300 {
+					t.Fatalf("%s after the cooldown: %d", pair[1], st)
+				}
+			})
+		})
+	}
+}
+
+// Payway's password grant is inside the login limits every vendor shares: with an address's
+// limit spent through Webshare (100 failures from 10 clients), the grant does not check the
+// password either.
+func TestPaywayGrantIsInsideTheSharedLoginLimits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, dsn string) {
+		p := newPayway(t, dsn, behindProxy)
+		p.member(p.orgA, "owner@a.example")
+		for c := 1; c <= 10; c++ {
+			for range 10 {
+				if got := p.loginFrom(fmt.Sprintf("198.51.100.%d", c), "owner@a.example", "wrong-password-x"); got != http.StatusBadRequest {
+					t.Fatalf("client %d: %d, want 400", c, got)
+				}
+			}
+		}
+		wantOAuth(t, p.grant(passwordForm(p.a, p.orgA, "owner@a.example", goodPassword, "")), http.StatusBadRequest, "invalid_grant")
+		p.clock.Advance(time.Hour)
+		if r := p.grant(passwordForm(p.a, p.orgA, "owner@a.example", goodPassword, "")); r.StatusCode() != http.StatusOK {
+			t.Fatalf("an hour later: %d %s", r.StatusCode(), r.Body)
+		}
+	})
+}
+
+// Payway's freeze stops every vendor's login of the address, until it ends.
+func TestPaywayFreezeStopsEveryVendorsLogin(t *testing.T) {
+	const owner = "frozen@a.example"
+	for _, c := range []struct {
+		name  string
+		login func(t *testing.T, p *payway) int // the right password; returns the status
+	}{
+		{"webshare", func(t *testing.T, p *payway) int { return p.loginStatus(owner, goodPassword) }},
+		{"rixl", func(t *testing.T, p *payway) int {
+			r, err := p.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: owner, Password: goodPassword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.StatusCode()
+		}},
+		{"akana", func(t *testing.T, p *payway) int {
+			r, err := p.env.browser().api.AkanaLoginWithResponse(ctx, models.AkanaLoginRequest{Email: owner, Password: goodPassword})
+			if err != nil {
+				t.Fatal(err)
+			}
+			akanaErrorOf(t, r.Body, r.StatusCode())
+			return r.StatusCode()
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, dsn string) {
+				p := newPayway(t, dsn, akanaCookies)
+				p.member(p.orgA, owner)
+				for range FreezeMax {
+					p.reportAttempt(p.a, owner, false)
+				}
+				if st := c.login(t, p); st != http.StatusTooManyRequests {
+					t.Fatalf("login of a frozen address: %d, want 429", st)
+				}
+				p.clock.Advance(30 * time.Minute)
+				if st := c.login(t, p); st != http.StatusOK {
+					t.Fatalf("after the freeze: %d, want 200", st)
 				}
 			})
 		})

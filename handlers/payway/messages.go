@@ -100,6 +100,7 @@ func article(kind string) string {
 var oauthDescriptions = map[string]struct{ code, description string }{
 	account.CodeInvalidCredentials:  {"invalid_grant", "Username/password do not match"},
 	account.CodeAccountFrozen:       {"invalid_grant", "The account is frozen after too many failed logins; try again later"},
+	account.CodeThrottled:           {"invalid_grant", "Too many failed logins; try again later"},
 	account.CodeAccountDeleted:      {"invalid_grant", "Username/password do not match"},
 	account.CodeAccountSuspended:    {"invalid_grant", "The account is suspended"},
 	account.CodeInvalidRefreshToken: {"invalid_grant", "The refresh token is invalid or expired"},

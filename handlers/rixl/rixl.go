@@ -72,17 +72,13 @@ func (x *Rixl) RixlLoginWithPassword(ctx context.Context, req server.RixlLoginWi
 	if err != nil {
 		return nil, err
 	}
-	st, err := x.core.GetEmailStatus(ctx, account.Principal{UserID: t.UserID})
-	if err != nil {
-		return nil, err
-	}
 	status := models.RixlLoginResponseStatusOk
-	if !st.Verified {
+	if !t.EmailVerified {
 		status = models.RixlLoginResponseStatusEmailNotVerified
 	}
 	return server.RixlLoginWithPassword200JSONResponse{Headers: server.RixlLoginWithPassword200ResponseHeaders{CacheControl: noStore},
-		Body: models.RixlLoginResponse{Email: st.Email, SessionId: t.SessionID, Status: status,
-			Tokens: tokens(t, !st.Verified, x.core.Now())}}, nil
+		Body: models.RixlLoginResponse{Email: t.Email, SessionId: t.SessionID, Status: status,
+			Tokens: tokens(t, !t.EmailVerified, x.core.Now())}}, nil
 }
 
 func (x *Rixl) RixlRefreshToken(ctx context.Context, req server.RixlRefreshTokenRequestObject) (server.RixlRefreshTokenResponseObject, error) {
@@ -114,7 +110,8 @@ func (x *Rixl) RixlChangeEmail(ctx context.Context, req server.RixlChangeEmailRe
 	if err != nil {
 		return nil, err
 	}
-	t, err := x.core.StartEmailChange(ctx, p, req.Body.NewEmail)
+	t, err := x.core.StartEmailChange(ctx, account.EmailChange{UserID: p.UserID, NewEmail: req.Body.NewEmail,
+		Delivery: account.Delivery{Digits: account.VerificationCodeDigits}})
 	if err != nil {
 		return nil, err
 	}
