@@ -105,7 +105,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		SilenceServersWarning: true,
 		DoNotValidateServers:  true,
 	}))
-	e.Use(attach)
+	e.Use(rt.attach)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
 	return e, nil
