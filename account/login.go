@@ -163,15 +163,24 @@ func (s *Service) refundLogin(ctx context.Context, key, client string) error {
 // Login checks an address and password and returns a new credential (see login). client
 // identifies the caller (an IP).
 func (s *Service) Login(ctx context.Context, email, plain, client string, spec CredentialSpec) (Session, error) {
-	addr, err := parseAddress(email, FieldEmail)
+	a, acct, known, err := s.loginOf(ctx, email, plain, client)
 	if err != nil {
 		return Session{}, err
 	}
+	return s.loginCredential(ctx, a, acct, known, spec)
+}
+
+// loginOf parses a login's address and loads its account (known: one has the address).
+func (s *Service) loginOf(ctx context.Context, email, plain, client string) (loginAttempt, account, bool, error) {
+	addr, err := parseAddress(email, FieldEmail)
+	if err != nil {
+		return loginAttempt{}, account{}, false, err
+	}
 	acct, known, err := findByEmail(s.db.WithContext(ctx), addr.Key)
 	if err != nil {
-		return Session{}, internal(err)
+		return loginAttempt{}, account{}, false, internal(err)
 	}
-	return s.loginCredential(ctx, loginAttempt{addr: addr, password: plain, client: client}, acct, known, spec)
+	return loginAttempt{addr: addr, password: plain, client: client}, acct, known, nil
 }
 
 func (s *Service) loginCredential(ctx context.Context, a loginAttempt, acct account, known bool, spec CredentialSpec) (Session, error) {
@@ -186,16 +195,12 @@ func (s *Service) loginCredential(ctx context.Context, a loginAttempt, acct acco
 // LoginSession checks an address and password, as Login does, and opens a session. The
 // tokens carry the primary address and whether it is verified, read with the account.
 func (s *Service) LoginSession(ctx context.Context, email, plain, client string, spec SessionSpec) (SessionTokens, error) {
-	addr, err := parseAddress(email, FieldEmail)
+	a, acct, known, err := s.loginOf(ctx, email, plain, client)
 	if err != nil {
 		return SessionTokens{}, err
 	}
-	acct, known, err := findByEmail(s.db.WithContext(ctx), addr.Key)
-	if err != nil {
-		return SessionTokens{}, internal(err)
-	}
 	var out SessionTokens
-	err = s.login(ctx, loginAttempt{addr: addr, password: plain, client: client}, acct, known, func(tx *gorm.DB) (err error) {
+	err = s.login(ctx, a, acct, known, func(tx *gorm.DB) (err error) {
 		out, err = s.startSession(tx, acct.user.ID, spec)
 		return err
 	})

@@ -107,15 +107,24 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 // when the new password is acceptable, so a rejected password can be corrected with the same link.
 func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, spec CredentialSpec) (Session, error) {
 	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
+	return resetIssuing(ctx, s, row, err, next, FieldPassword, func(tx *gorm.DB) (Session, error) {
+		return s.issueCredential(tx, row.UserID, spec)
+	})
+}
+
+// resetIssuing is completeReset of a found code row (or the error finding it) that hands out
+// what issue makes in the reset's transaction.
+func resetIssuing[T any](ctx context.Context, s *Service, row models.OneTimeCode, err error, next, field string,
+	issue func(tx *gorm.DB) (T, error)) (T, error) {
+	var out T
 	if err != nil {
-		return Session{}, err
+		return out, err
 	}
-	var sess Session
-	err = s.completeReset(ctx, row, nil, next, reset{field: FieldPassword, issue: func(tx *gorm.DB) (err error) {
-		sess, err = s.issueCredential(tx, row.UserID, spec)
+	err = s.completeReset(ctx, row, nil, next, reset{field: field, issue: func(tx *gorm.DB) (err error) {
+		out, err = issue(tx)
 		return err
 	}})
-	return sess, err
+	return out, err
 }
 
 // ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there.

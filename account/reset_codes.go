@@ -42,13 +42,7 @@ func (s *Service) resetCodeFor(ctx context.Context, email, code string) (models.
 // up only when the new password is acceptable. The password is hashed before the transaction.
 func (s *Service) ResetPasswordWithCode(ctx context.Context, email, code, next string, spec SessionSpec) (SessionTokens, error) {
 	row, err := s.resetCodeFor(ctx, email, code)
-	if err != nil {
-		return SessionTokens{}, err
-	}
-	var out SessionTokens
-	err = s.completeReset(ctx, row, nil, next, reset{field: FieldNewPassword, issue: func(tx *gorm.DB) (err error) {
-		out, err = s.startSession(tx, row.UserID, spec)
-		return err
-	}})
-	return out, err
+	return resetIssuing(ctx, s, row, err, next, FieldNewPassword, func(tx *gorm.DB) (SessionTokens, error) {
+		return s.startSession(tx, row.UserID, spec)
+	})
 }

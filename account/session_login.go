@@ -20,20 +20,13 @@ func (s *Service) RenewSession(ctx context.Context, p SessionPrincipal, lt Token
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		// Session first, then its credentials: the lock order RefreshSession uses.
-		res := tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-			p.SessionID, now).Update("refreshed_at", now)
-		if res.Error != nil {
-			return res.Error
+		if err := oneRow(tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+			p.SessionID, now).Update("refreshed_at", now), errSessionGone()); err != nil {
+			return err
 		}
-		if res.RowsAffected != 1 {
-			return errSessionGone()
-		}
-		res = tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", p.CredentialID).Update("revoked_at", now)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errSessionGone()
+		if err := oneRow(tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", p.CredentialID).
+			Update("revoked_at", now), errSessionGone()); err != nil {
+			return err
 		}
 		var sess models.Session
 		if err := tx.Take(&sess, "id = ?", p.SessionID).Error; err != nil {

@@ -241,14 +241,11 @@ func (s *Service) RefreshSession(ctx context.Context, refreshToken string, spec 
 		now := s.now()
 		// Lock the family first: refreshes and revocations of one session queue here, always
 		// in the same order (session, then its credentials), so they cannot deadlock.
-		res := tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).Update("refreshed_at", now)
-		if res.Error != nil {
-			return res.Error
+		if err := oneRow(tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
+			Update("refreshed_at", now), errInvalidRefreshToken()); err != nil {
+			return err
 		}
-		if res.RowsAffected != 1 {
-			return errInvalidRefreshToken()
-		}
-		res = tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", cred.ID).Update("revoked_at", now)
+		res := tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", cred.ID).Update("revoked_at", now)
 		if res.Error != nil {
 			return res.Error
 		}

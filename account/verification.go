@@ -92,15 +92,8 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 // control of that address; if it has left the account since, there is nothing to verify.
 func (s *Service) verifyCodeAddress(tx *gorm.DB, row models.OneTimeCode) error {
 	now := s.now()
-	res := tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, mustKey(row.Email)).
-		Updates(map[string]any{"verified_at": now, "updated_at": now})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return errInvalidCode(FieldCode)
-	}
-	return nil
+	return oneRow(tx.Model(&models.Email{}).Where("user_id = ? AND address_key = ?", row.UserID, row.EmailKey).
+		Updates(map[string]any{"verified_at": now, "updated_at": now}), errInvalidCode(FieldCode))
 }
 
 func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) error {

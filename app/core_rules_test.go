@@ -415,3 +415,88 @@ func TestPaywayFreezeStopsEveryVendorsLogin(t *testing.T) {
 		})
 	}
 }
+
+// A code takes 5 attempts at every vendor's endpoint (one rule in the core): 4 wrong tries
+// leave it usable; the existing tests of each vendor show that 5 burn it.
+func TestCodeAttemptsAreOneBudget(t *testing.T) {
+	const attempts = 5
+	for _, c := range []struct {
+		name  string
+		akana bool
+		// setup makes a code and returns a wrong try and the right one (their statuses).
+		setup func(t *testing.T, p *payway) (wrong, right func() int)
+	}{
+		{"webshare email change", false, func(t *testing.T, p *payway) (func() int, func() int) {
+			tok := p.register("w@example.com", goodPassword)
+			code := p.startEmailChange(tok, "w.new@example.com")
+			try := func(c string) func() int { return func() int { st, _, _ := p.completeEmail(tok, c); return st } }
+			return try("wrong-code"), try(code)
+		}},
+		{"payway password reset", false, func(t *testing.T, p *payway) (func() int, func() int) {
+			uid := p.member(p.orgA, "p@example.com")
+			app := p.appToken(p.a)
+			rc, err := p.api.PaywayCreatePasswordResetWithResponse(context.Background(), models.PaywayCreatePasswordResetRequest{Email: "p@example.com"}, bearer(app))
+			if err != nil || rc.JSON200 == nil {
+				t.Fatalf("create reset: %v %s", err, rc.Body)
+			}
+			try := func(c string) func() int {
+				return func() int {
+					r, err := p.api.PaywayCompletePasswordResetWithResponse(context.Background(), models.PaywayCompletePasswordResetRequest{
+						Id: uid, ConfirmationCode: c, NewPassword: "another-long-passphrase"}, bearer(app))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return r.StatusCode()
+				}
+			}
+			return try("00000000-0000-4000-8000-000000000000"), try(rc.JSON200.Item.ConfirmationCode)
+		}},
+		{"rixl verification", false, func(t *testing.T, p *payway) (func() int, func() int) {
+			id := p.rixlRegister("r@example.com")
+			code := p.rixlCode("r@example.com")
+			other := "000000"
+			if code == other {
+				other = "000001"
+			}
+			try := func(c string) func() int { return func() int { return p.rixlVerify(id, c).StatusCode() } }
+			return try(other), try(code)
+		}},
+		{"akana email change", true, func(t *testing.T, p *payway) (func() int, func() int) {
+			b := p.env.akanaAccount("a@example.com", "", "")
+			if st, _, raw := b.sendEmailChangeCode(b.fdn, "a.new@example.com"); st != http.StatusOK {
+				t.Fatalf("send: %d %s", st, raw)
+			}
+			code := p.mailedCode("a.new@example.com")
+			try := func(addr string) func() int {
+				return func() int {
+					r, err := b.api.AkanaValidateEmailChangeCodeWithResponse(ctx, models.AkanaValidateEmailChangeCodeRequest{
+						ChangeCode: code, NewEmailAddress: addr}, b.csrf())
+					if err != nil {
+						t.Fatal(err)
+					}
+					return r.StatusCode()
+				}
+			}
+			return try("someone.else@example.com"), try("a.new@example.com")
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, dsn string) {
+				var opts []envOption
+				if c.akana {
+					opts = append(opts, akanaCookies)
+				}
+				p := newPayway(t, dsn, opts...)
+				wrong, right := c.setup(t, p)
+				for i := 1; i < attempts; i++ {
+					if st := wrong(); st < 400 || st >= 500 {
+						t.Fatalf("wrong try %d: %d", i, st)
+					}
+				}
+				if st := right(); st >= 300 {
+					t.Fatalf("the right code after %d wrong tries: %d, want success", attempts-1, st)
+				}
+			})
+		})
+	}
+}
