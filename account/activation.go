@@ -64,7 +64,7 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 
 // sendActivation makes an activation code for address e and mails it, inside tx.
 func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d Delivery) (models.OneTimeCode, error) {
-	code, row, err := s.newCode(tx, userID, models.PurposeActivation, e.Address, d)
+	code, row, err := s.newCode(tx, userID, models.PurposeActivation, stored(e), d)
 	if err != nil {
 		return row, err
 	}

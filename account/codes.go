@@ -14,7 +14,7 @@ const liveCode = "consumed_at IS NULL AND revoked_at IS NULL AND expires_at > ? 
 
 // newCode makes a code for purpose, revoking the user's earlier live codes of that purpose (the
 // newest mail is the only one that works), and stores only its HMAC.
-func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery) (code string, row models.OneTimeCode, err error) {
+func (s *Service) newCode(tx *gorm.DB, userID, purpose string, to Address, d Delivery) (code string, row models.OneTimeCode, err error) {
 	now := s.now()
 	if err = tx.Model(&models.OneTimeCode{}).
 		Where("user_id = ? AND purpose = ? AND consumed_at IS NULL AND revoked_at IS NULL", userID, purpose).
@@ -29,7 +29,7 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 	} else {
 		code = randomToken(32)
 	}
-	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: email, EmailKey: mustKey(email),
+	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: to.Typed, EmailKey: to.Key,
 		MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(ttl), ResendAt: now.Add(s.cfg.ResendCooldown), CreatedAt: now}
 	row.CodeHash = s.keys.linkHash(purpose, code)
 	if d.Digits > 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/accountd/accountd/models"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -105,6 +106,12 @@ func addressKey(address string) (string, bool) {
 	}
 	return norm.NFC.String(fold.String(nfc)) + "@" + strings.ToLower(ascii), true
 }
+
+// stored is a stored address with its stored key.
+func stored(e models.Email) Address { return Address{Typed: e.Address, Key: e.AddressKey} }
+
+// codeAddress is the address a code was sent to, with its key.
+func codeAddress(row models.OneTimeCode) Address { return Address{Typed: row.Email, Key: row.EmailKey} }
 
 // mustKey is AddressKey for an address already checked with checkEmail (or read from the
 // database, where only checked addresses go).

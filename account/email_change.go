@@ -76,7 +76,7 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 	}
 	// An address of the account itself (its primary or another) is refused before the mail
 	// budget is spent: the caller knows its own addresses, so this tells nothing.
-	if addr.Key == mustKey(acct.primary.Address) {
+	if addr.Key == acct.primary.AddressKey {
 		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	if owner, err := addressOwner(s.db.WithContext(ctx), addr.Key); err != nil {
@@ -100,7 +100,7 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 			refused = errEmailTaken()
 			return nil // commit the spent budget; the refusal is returned after
 		}
-		code, row, err := s.newCode(tx, in.UserID, purpose, addr.Typed, in.Delivery)
+		code, row, err := s.newCode(tx, in.UserID, purpose, addr, in.Delivery)
 		if err != nil {
 			return err
 		}
@@ -181,7 +181,7 @@ func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code str
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		return s.applyEmailChange(tx, p.UserID, row.Email)
+		return s.applyEmailChange(tx, p.UserID, codeAddress(row))
 	})
 }
 
@@ -212,7 +212,7 @@ func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, co
 	if err := s.countAttempt(db, row.ID); err != nil {
 		return err
 	}
-	if mustKey(row.Email) != addr.Key {
+	if row.EmailKey != addr.Key {
 		return errInvalidCode(FieldCode)
 	}
 	if err := mayManage(db, caller.UserID, row.UserID); err != nil {
@@ -225,21 +225,21 @@ func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, co
 		if err := claimable(tx, addr.Key); err != nil {
 			return err
 		}
-		return s.applyEmailChange(tx, row.UserID, row.Email)
+		return s.applyEmailChange(tx, row.UserID, codeAddress(row))
 	})
 }
 
 // applyEmailChange makes newEmail the user's verified primary address inside tx and runs
 // afterChange (the codes mailed to the old address die, the old address is told).
-func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
+func (s *Service) applyEmailChange(tx *gorm.DB, userID string, to Address) error {
 	acct, err := loadAccount(tx, userID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
-		Updates(map[string]any{"address": newEmail, "address_key": mustKey(newEmail), "verified_at": now, "updated_at": now}).Error; err != nil {
+		Updates(map[string]any{"address": to.Typed, "address_key": to.Key, "verified_at": now, "updated_at": now}).Error; err != nil {
 		return err
 	}
-	return s.afterChange(tx, acct, change{kind: emailChanged, newEmail: newEmail})
+	return s.afterChange(tx, acct, change{kind: emailChanged, newEmail: to.Typed})
 }

@@ -86,7 +86,7 @@ func (s *Service) CreatePasswordResetCode(ctx context.Context, orgID, email stri
 	}
 	var out PasswordResetCode
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		code, _, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, acct.primary.Address, Delivery{UUID: true})
+		code, _, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, stored(acct.primary), Delivery{UUID: true})
 		if err != nil {
 			return err
 		}

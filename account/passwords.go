@@ -91,7 +91,7 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		d.Link = strings.ReplaceAll(d.Link, "{user_id}", acct.user.ID) // links that name the account
-		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, acct.primary.Address, d)
+		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, stored(acct.primary), d)
 		if err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 			if err := claimable(tx, row.EmailKey); err != nil {
 				return err
 			}
-			return s.applyEmailChange(tx, row.UserID, row.Email)
+			return s.applyEmailChange(tx, row.UserID, codeAddress(row))
 		default:
 			return s.applyAddEmail(tx, row)
 		}
