@@ -54,7 +54,7 @@ func TestTypedCodesAreOnlyConfirmedByTheirVerificationID(t *testing.T) {
 			name: "akana validateEmailChangeCode, id NUL digits after a Rixl email change",
 			attack: func(t *testing.T, p *payway) (int, []byte, string, string, string) {
 				thief := p.env.akanaAccount("thief@example.org", "", "")
-				ch := p.rixlChange(p.rixlLogin("thief@example.org", goodPassword).Tokens.AccessToken, "victim@example.net")
+				ch := p.rixlChange(p.rixlLogin("thief@example.org", goodPassword).AccessToken, "victim@example.net")
 				if ch.JSON200 == nil {
 					t.Fatalf("rixl change: %d %s", ch.StatusCode(), ch.Body)
 				}
@@ -76,7 +76,7 @@ func TestTypedCodesAreOnlyConfirmedByTheirVerificationID(t *testing.T) {
 			attack: func(t *testing.T, p *payway) (int, []byte, string, string, string) {
 				p.member(p.orgA, "owner@example.net")
 				ws := p.login("owner@example.net", goodPassword)
-				ch := p.rixlChange(p.rixlLogin("owner@example.net", goodPassword).Tokens.AccessToken, "owner.new@example.net")
+				ch := p.rixlChange(p.rixlLogin("owner@example.net", goodPassword).AccessToken, "owner.new@example.net")
 				if ch.JSON200 == nil {
 					t.Fatalf("rixl change: %d %s", ch.StatusCode(), ch.Body)
 				}
@@ -188,8 +188,8 @@ func TestPasswordChangeRevokesPendingAddEmail(t *testing.T) {
 				}
 				p := newPayway(t, dsn, opts...)
 				uid := p.member(p.orgA, owner)
-				stolen := p.rixlLogin(owner, goodPassword).Tokens.AccessToken
-				r, err := p.api.RixlAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: thiefAddr}, bearer(stolen))
+				stolen := p.rixlLogin(owner, goodPassword).AccessToken
+				r, err := p.api.RixlEmailServiceAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: thiefAddr}, bearer(stolen))
 				if err != nil || r.JSON200 == nil {
 					t.Fatalf("add email: %v %d %s", err, r.StatusCode(), r.Body)
 				}
@@ -321,7 +321,7 @@ func TestEmailChangeMailBudgetIsSharedByVendors(t *testing.T) {
 			return r.StatusCode()
 		},
 		"rixl": func(t *testing.T, p *payway, _ *akanaUser, addr string) int {
-			return p.rixlChange(p.rixlLogin(owner, goodPassword).Tokens.AccessToken, addr).StatusCode()
+			return p.rixlChange(p.rixlLogin(owner, goodPassword).AccessToken, addr).StatusCode()
 		},
 		"akana": func(t *testing.T, p *payway, b *akanaUser, addr string) int {
 			st, _, _ := b.sendEmailChangeCode(b.fdn, addr)
@@ -382,7 +382,7 @@ func TestPaywayFreezeStopsEveryVendorsLogin(t *testing.T) {
 	}{
 		{"webshare", func(t *testing.T, p *payway) int { return p.loginStatus(owner, goodPassword) }},
 		{"rixl", func(t *testing.T, p *payway) int {
-			r, err := p.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: owner, Password: goodPassword})
+			r, err := p.api.RixlEmailServiceLoginWithResponse(ctx, models.RixlLoginRequest{Email: owner, Password: goodPassword})
 			if err != nil {
 				t.Fatal(err)
 			}
