@@ -21,18 +21,14 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) 
 	return s.tx(ctx, func(tx *gorm.DB) error { return s.deleteAccount(tx, acct, "") })
 }
 
-// deleteAccount deletes acct inside tx (by its owner, or by an operator: detail of the audit
-// event).
+// deleteAccount deletes acct inside tx, for its owner or (DeleteUser) an operator; detail is
+// the audit event's.
 func (s *Service) deleteAccount(tx *gorm.DB, acct account, detail string) error {
-	id := acct.user.ID
-	now := s.now()
-	res := tx.Model(&models.User{}).Where("id = ? AND status <> ?", id, models.StatusDeleted).
-		Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return forbidden(CodeAccountDeleted)
+	id, now := acct.user.ID, s.now()
+	if err := oneRow(tx.Model(&models.User{}).Where("id = ? AND status <> ?", id, models.StatusDeleted).
+		Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil}),
+		forbidden(CodeAccountDeleted)); err != nil {
+		return err
 	}
 	if err := revokeCodes(tx, now, id); err != nil {
 		return err

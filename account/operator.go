@@ -68,9 +68,9 @@ type MembershipRow struct {
 // (however written). Unknown: KindNotFound.
 func (s *Service) FindUser(ctx context.Context, ref string) (string, error) {
 	db := s.db.WithContext(ctx)
-	if key, ok := addressKey(ref); ok && strings.Contains(ref, "@") {
+	if addr, err := parseAddress(ref, ""); err == nil && strings.Contains(ref, "@") {
 		var e models.Email
-		if err := db.Take(&e, "address_key = ?", key).Error; err != nil {
+		if err := db.Take(&e, "address_key = ?", addr.Key).Error; err != nil {
 			return "", notFoundOr(err)
 		}
 		return e.UserID, nil
