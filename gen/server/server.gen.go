@@ -1153,7 +1153,8 @@ type AkanaLoginResponseObject interface {
 }
 
 type AkanaLogin200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogin200JSONResponse struct {
@@ -1168,6 +1169,7 @@ func (response AkanaLogin200JSONResponse) VisitAkanaLoginResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1186,6 +1188,7 @@ func (response AkanaLogin200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1204,6 +1207,7 @@ func (response AkanaLogin200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1222,6 +1226,7 @@ func (response AkanaLogin200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1240,6 +1245,7 @@ func (response AkanaLogin200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1830,7 +1836,8 @@ type AkanaAuthenticateWithPasswordResetCodeResponseObject interface {
 }
 
 type AkanaAuthenticateWithPasswordResetCode200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaAuthenticateWithPasswordResetCode200JSONResponse struct {
@@ -1845,6 +1852,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200JSONResponse) VisitAkana
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1863,6 +1871,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV71Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1881,6 +1890,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV72Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1899,6 +1909,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV80Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1917,6 +1928,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV81Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2339,7 +2351,8 @@ type AkanaEndSessionResponseObject interface {
 }
 
 type AkanaEndSession200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaEndSession200Response struct {
@@ -2347,6 +2360,7 @@ type AkanaEndSession200Response struct {
 }
 
 func (response AkanaEndSession200Response) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -2533,7 +2547,8 @@ type AkanaLogoutResponseObject interface {
 }
 
 type AkanaLogout200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogout200Response struct {
@@ -2541,6 +2556,7 @@ type AkanaLogout200Response struct {
 }
 
 func (response AkanaLogout200Response) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -2804,7 +2820,8 @@ type AkanaRenewTokenResponseObject interface {
 }
 
 type AkanaRenewToken200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaRenewToken200JSONResponse struct {
@@ -2819,6 +2836,7 @@ func (response AkanaRenewToken200JSONResponse) VisitAkanaRenewTokenResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2837,6 +2855,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV71PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2855,6 +2874,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV72PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2873,6 +2893,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV80PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2891,6 +2912,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV81PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3154,71 +3176,95 @@ type AkanaGetLoginStatusResponseObject interface {
 	VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error
 }
 
-type AkanaGetLoginStatus200JSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ResponseHeaders struct {
+	CacheControl string
+}
+
+type AkanaGetLoginStatus200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
