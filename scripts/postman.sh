@@ -17,7 +17,7 @@ root="$PWD"
 # (the configuration's file: scripts are named from the repository root, hence the link).
 ln -s "$root/sdk" "$tmp/sdk"
 (cd "$tmp" && "$root/node_modules/.bin/portman" -l "$root/openapi.yaml" -o collection.json -c "$root/$dir/portman-config.json" -s "$root/$dir/postman-config.json" \
-  -b '{{baseUrl}}' --collectionName accountd) >"$tmp/portman.log" 2>&1 || {
+  -b '{{baseUrl}}' --collectionName accountd --extraUnknownFormats byte) >"$tmp/portman.log" 2>&1 || {
   cat "$tmp/portman.log" >&2
   exit 1
 }
