@@ -107,7 +107,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}))
 	e.Use(rt.attach)
 
-	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
+	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil
 }
 
