@@ -7884,8 +7884,9 @@ func (r PaywayAccessTokenResponse) ContentType() string {
 
 // AkanaLoginResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogin
 type AkanaLoginResponse200Headers struct {
-	SetCookie  string
-	XRequestID string
+	CacheControl string
+	SetCookie    string
+	XRequestID   string
 }
 
 // AkanaLoginResponse400Headers the declared response headers of an HTTP 400 response for AkanaLogin
@@ -8313,8 +8314,9 @@ func (r AkanaLoginResponse) ContentType() string {
 
 // AkanaAuthenticateWithPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaAuthenticateWithPasswordResetCode
 type AkanaAuthenticateWithPasswordResetCodeResponse200Headers struct {
-	SetCookie  string
-	XRequestID string
+	CacheControl string
+	SetCookie    string
+	XRequestID   string
 }
 
 // AkanaAuthenticateWithPasswordResetCodeResponse400Headers the declared response headers of an HTTP 400 response for AkanaAuthenticateWithPasswordResetCode
@@ -8657,8 +8659,9 @@ func (r AkanaAuthenticateWithPasswordResetCodeResponse) ContentType() string {
 
 // AkanaEndSessionResponse200Headers the declared response headers of an HTTP 200 response for AkanaEndSession
 type AkanaEndSessionResponse200Headers struct {
-	SetCookie  string
-	XRequestID string
+	CacheControl string
+	SetCookie    string
+	XRequestID   string
 }
 
 // AkanaEndSessionResponse406Headers the declared response headers of an HTTP 406 response for AkanaEndSession
@@ -8840,8 +8843,9 @@ func (r AkanaEndSessionResponse) ContentType() string {
 
 // AkanaLogoutResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogout
 type AkanaLogoutResponse200Headers struct {
-	SetCookie  string
-	XRequestID string
+	CacheControl string
+	SetCookie    string
+	XRequestID   string
 }
 
 // AkanaLogoutResponse401Headers the declared response headers of an HTTP 401 response for AkanaLogout
@@ -9065,8 +9069,9 @@ func (r AkanaLogoutResponse) ContentType() string {
 
 // AkanaRenewTokenResponse200Headers the declared response headers of an HTTP 200 response for AkanaRenewToken
 type AkanaRenewTokenResponse200Headers struct {
-	SetCookie  string
-	XRequestID string
+	CacheControl string
+	SetCookie    string
+	XRequestID   string
 }
 
 // AkanaRenewTokenResponse401Headers the declared response headers of an HTTP 401 response for AkanaRenewToken
@@ -9325,7 +9330,8 @@ func (r AkanaRenewTokenResponse) ContentType() string {
 
 // AkanaGetLoginStatusResponse200Headers the declared response headers of an HTTP 200 response for AkanaGetLoginStatus
 type AkanaGetLoginStatusResponse200Headers struct {
-	XRequestID string
+	CacheControl string
+	XRequestID   string
 }
 
 // AkanaGetLoginStatusResponse406Headers the declared response headers of an HTTP 406 response for AkanaGetLoginStatus
@@ -19820,6 +19826,13 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaLoginResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20215,6 +20228,13 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20446,6 +20466,13 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaEndSessionResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20682,6 +20709,13 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaLogoutResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -20960,6 +20994,13 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaRenewTokenResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -21203,6 +21244,13 @@ func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusR
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaGetLoginStatusResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("X-Request-ID"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-ID", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {

@@ -1341,7 +1341,8 @@ type AkanaLoginResponseObject interface {
 }
 
 type AkanaLogin200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogin200JSONResponse struct {
@@ -1356,6 +1357,7 @@ func (response AkanaLogin200JSONResponse) VisitAkanaLoginResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1374,6 +1376,7 @@ func (response AkanaLogin200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1392,6 +1395,7 @@ func (response AkanaLogin200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1410,6 +1414,7 @@ func (response AkanaLogin200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1428,6 +1433,7 @@ func (response AkanaLogin200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2101,7 +2107,8 @@ type AkanaAuthenticateWithPasswordResetCodeResponseObject interface {
 }
 
 type AkanaAuthenticateWithPasswordResetCode200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaAuthenticateWithPasswordResetCode200JSONResponse struct {
@@ -2116,6 +2123,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200JSONResponse) VisitAkana
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2134,6 +2142,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV71Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2152,6 +2161,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV72Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2170,6 +2180,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV80Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2188,6 +2199,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV81Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2693,7 +2705,8 @@ type AkanaEndSessionResponseObject interface {
 }
 
 type AkanaEndSession200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaEndSession200Response struct {
@@ -2701,6 +2714,7 @@ type AkanaEndSession200Response struct {
 }
 
 func (response AkanaEndSession200Response) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -2970,7 +2984,8 @@ type AkanaLogoutResponseObject interface {
 }
 
 type AkanaLogout200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogout200Response struct {
@@ -2978,6 +2993,7 @@ type AkanaLogout200Response struct {
 }
 
 func (response AkanaLogout200Response) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -3324,7 +3340,8 @@ type AkanaRenewTokenResponseObject interface {
 }
 
 type AkanaRenewToken200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaRenewToken200JSONResponse struct {
@@ -3339,6 +3356,7 @@ func (response AkanaRenewToken200JSONResponse) VisitAkanaRenewTokenResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3357,6 +3375,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV71PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3375,6 +3394,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV72PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3393,6 +3413,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV80PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3411,6 +3432,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV81PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3757,71 +3779,95 @@ type AkanaGetLoginStatusResponseObject interface {
 	VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error
 }
 
-type AkanaGetLoginStatus200JSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ResponseHeaders struct {
+	CacheControl string
+}
+
+type AkanaGetLoginStatus200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err

@@ -327,7 +327,7 @@ export interface components {
             /**
              * Format: int64
              * @description When the session cookie expires, in milliseconds since the Unix epoch.
-             * @example 1555612066000
+             * @example 1796128200000
              */
             authTokenValidUntil?: number;
             /**
@@ -839,13 +839,18 @@ export interface components {
          */
         RetryAfter: number;
         /**
+         * @description The answers that set, renew, end or describe a session must not be stored by any cache.
+         * @example no-store
+         */
+        AkanaNoStore: "no-store";
+        /**
          * @description Two cookies: the session, `AtmoAuthToken_{tenant}=<session>; Path=/; Max-Age=1800;
          *     HttpOnly; SameSite=Lax`, and the CSRF token, `Csrf-Token_{tenant}=<token>; Path=/;
          *     SameSite=Lax`, readable by the page and kept for the browser session (it is worthless
          *     without the session cookie, and stays the same when the session is renewed). Both are
          *     `Secure` when the server's public URL is https. Max-Age is the configured session
          *     lifetime (30 minutes by default).
-         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy...; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax
+         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax, Csrf-Token_acmepaymentscorp=YmF6cXV4; Path=/; SameSite=Lax
          */
         AkanaSetSessionCookies: string;
         /**
@@ -914,6 +919,7 @@ export interface operations {
             /** @description Logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
@@ -924,8 +930,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -936,8 +943,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -948,8 +956,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -960,8 +969,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -972,8 +982,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1004,69 +1015,15 @@ export interface operations {
             /** @description The caller's login state. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v71+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v72+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v80+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v81+json": components["schemas"]["AkanaLoginInfo"];
                 };
             };
@@ -1088,6 +1045,7 @@ export interface operations {
             /** @description Renewed; the session cookie is replaced. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaRenewSessionCookie"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
@@ -1098,8 +1056,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1110,8 +1069,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1122,8 +1082,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1134,8 +1095,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1146,8 +1108,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1180,6 +1143,7 @@ export interface operations {
             /** @description Logged out; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
@@ -1205,6 +1169,7 @@ export interface operations {
             /** @description The session is ended; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
@@ -1435,6 +1400,7 @@ export interface operations {
             /** @description The password is set and the user is logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     "X-Request-ID": components["headers"]["RequestID"];
                     [name: string]: unknown;
@@ -1445,8 +1411,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1457,8 +1424,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1469,8 +1437,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1481,8 +1450,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1493,8 +1463,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
