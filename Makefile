@@ -42,8 +42,9 @@ consumers: ## The spec's users against one live server: the SDK tarball in a new
 check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
 	scripts/check-generated.sh
 
-vet:
+vet: ## go vet, then staticcheck and deadcode -test (scripts/lint-go.sh installs the pinned versions into build/gobin).
 	$(GO) vet ./...
+	scripts/lint-go.sh
 
 lint-spec: ## Spectral (spectral:oas) + Redocly (recommended) + kin-openapi, versions pinned in package-lock.json.
 	scripts/lint-spec.sh
