@@ -327,7 +327,7 @@ export interface components {
             /**
              * Format: int64
              * @description When the session cookie expires, in milliseconds since the Unix epoch.
-             * @example 1555612066000
+             * @example 1796128200000
              */
             authTokenValidUntil?: number;
             /**
@@ -777,13 +777,18 @@ export interface components {
          */
         RetryAfter: number;
         /**
+         * @description The answers that set, renew, end or describe a session must not be stored by any cache.
+         * @example no-store
+         */
+        AkanaNoStore: "no-store";
+        /**
          * @description Two cookies: the session, `AtmoAuthToken_{tenant}=<session>; Path=/; Max-Age=1800;
          *     HttpOnly; SameSite=Lax`, and the CSRF token, `Csrf-Token_{tenant}=<token>; Path=/;
          *     SameSite=Lax`, readable by the page and kept for the browser session (it is worthless
          *     without the session cookie, and stays the same when the session is renewed). Both are
          *     `Secure` when the server's public URL is https. Max-Age is the configured session
          *     lifetime (30 minutes by default).
-         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy...; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax
+         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax, Csrf-Token_acmepaymentscorp=YmF6cXV4; Path=/; SameSite=Lax
          */
         AkanaSetSessionCookies: string;
         /**
@@ -852,6 +857,7 @@ export interface operations {
             /** @description Logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -861,8 +867,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -873,8 +880,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -885,8 +893,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -897,8 +906,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -909,8 +919,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -940,68 +951,14 @@ export interface operations {
             /** @description The caller's login state. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v71+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v72+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v80+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v81+json": components["schemas"]["AkanaLoginInfo"];
                 };
             };
@@ -1022,6 +979,7 @@ export interface operations {
             /** @description Renewed; the session cookie is replaced. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaRenewSessionCookie"];
                     [name: string]: unknown;
                 };
@@ -1031,8 +989,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1043,8 +1002,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1055,8 +1015,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1067,8 +1028,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1079,8 +1041,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1112,6 +1075,7 @@ export interface operations {
             /** @description Logged out; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1135,6 +1099,7 @@ export interface operations {
             /** @description The session is ended; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1355,6 +1320,7 @@ export interface operations {
             /** @description The password is set and the user is logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1364,8 +1330,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1376,8 +1343,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1388,8 +1356,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1400,8 +1369,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1412,8 +1382,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
