@@ -80,7 +80,7 @@ func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d D
 		return row, err
 	}
 	return row, s.enqueueMail(tx, MailActivation, e.Address, mailData{Email: e.Address, Code: code, Link: linkFor(d, code),
-		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
+		TTL: row.ExpiresAt.Sub(row.CreatedAt)})
 }
 
 // CompleteActivation verifies the address an activation code was mailed to and returns a new

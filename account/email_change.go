@@ -57,7 +57,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPa
 			return err
 		}
 		if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
-			Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+			Link: linkFor(d, code), TTL: row.ExpiresAt.Sub(row.CreatedAt)}); err != nil {
 			return err
 		}
 		t = EmailChangeTicket{ID: row.ID, NewEmail: newEmail, CanResendAt: row.ResendAt}

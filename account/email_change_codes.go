@@ -51,7 +51,7 @@ func (s *Service) SendEmailChangeCode(ctx context.Context, actor Principal, targ
 			return err
 		}
 		if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
-			TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+			TTL: row.ExpiresAt.Sub(row.CreatedAt)}); err != nil {
 			return err
 		}
 		if err := s.enqueueMail(tx, MailEmailChangeRequested, acct.primary.Address,

@@ -130,7 +130,7 @@ func (s *Service) RequestEmailChangeCode(ctx context.Context, orgID, userID, new
 		out.Code = code
 		if opts.Mail {
 			if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
-				Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+				Link: linkFor(d, code), TTL: row.ExpiresAt.Sub(row.CreatedAt)}); err != nil {
 				return err
 			}
 		}

@@ -12,10 +12,9 @@ import (
 // enqueueMail writes a mail to the outbox inside tx: the mail exists if and only if the change
 // it announces commits.
 func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
-	content, err := renderMail(kind, d)
-	if err != nil {
-		return err
-	}
+	a := audienceOf(tx.Statement.Context)
+	content := MailContent{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, TTL: d.TTL,
+		Vendor: a.Vendor, Locale: a.Locale}
 	id := models.NewID()
 	sealed, err := s.keys.sealMail(id, content)
 	if err != nil {

@@ -117,7 +117,7 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 			return err
 		}
 		if err := s.enqueueMail(tx, MailPasswordReset, acct.primary.Address, mailData{Email: acct.primary.Address,
-			Code: code, Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+			Code: code, Link: linkFor(d, code), TTL: row.ExpiresAt.Sub(row.CreatedAt)}); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "password_reset_requested", "")

@@ -5,12 +5,24 @@ import (
 	"crypto/cipher"
 	"encoding/json"
 	"errors"
+	"time"
 )
 
-// MailContent is the part of an outbox mail that may carry a live code, so it is sealed at rest.
+// MailContent is the part of an outbox mail that may carry a live code, so it is sealed at rest:
+// what the mail says (rendered at delivery, in the vendor's voice and the locale's language).
 type MailContent struct {
-	Subject string `json:"subject"`
-	Text    string `json:"text"`
+	Email    string        `json:"email,omitempty"`
+	NewEmail string        `json:"new_email,omitempty"`
+	Code     string        `json:"code,omitempty"`
+	Link     string        `json:"link,omitempty"`
+	TTL      time.Duration `json:"ttl,omitempty"`
+	Vendor   string        `json:"vendor,omitempty"`
+	Locale   string        `json:"locale,omitempty"`
+
+	// Subject and Text are set on rows queued before mail was rendered at delivery (the core
+	// rendered English text itself): such a row goes out as it is.
+	Subject string `json:"subject,omitempty"`
+	Text    string `json:"text,omitempty"`
 }
 
 func (k keys) sealMail(id string, m MailContent) ([]byte, error) {

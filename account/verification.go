@@ -116,7 +116,7 @@ var hourlyScope = map[string]string{models.PurposeActivation: "activation", mode
 func (s *Service) mailVerificationCode(tx *gorm.DB, purpose, address, code string, row models.OneTimeCode) error {
 	kind := map[string]string{models.PurposeActivation: MailActivation, models.PurposeEmailChange: MailEmailChange,
 		models.PurposeAddEmail: MailEmailAdd}[purpose]
-	return s.enqueueMail(tx, kind, address, mailData{Email: address, Code: code, TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
+	return s.enqueueMail(tx, kind, address, mailData{Email: address, Code: code, TTL: row.ExpiresAt.Sub(row.CreatedAt)})
 }
 
 // VerifyEmail confirms the code of a verification id, without a logged-in caller (the id was

@@ -16,6 +16,7 @@ import (
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/models"
 	"github.com/labstack/echo/v4"
 )
@@ -80,13 +81,17 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
 	}
+	renderer, err := templates.New(templates.Config{From: cfg.MailFrom, FromByVendor: cfg.MailFromByVendor, Dir: cfg.MailTemplates})
+	if err != nil {
+		return nil, fmt.Errorf("mail (ACCOUNTD_MAIL_FROM*, ACCOUNTD_MAIL_TEMPLATES): %w", err)
+	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
 		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}})
 	if err != nil {
 		return nil, err
 	}
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, renderer, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.

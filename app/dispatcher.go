@@ -9,6 +9,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
 )
 
 // Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
@@ -17,6 +18,7 @@ import (
 type Dispatcher struct {
 	core        *account.Service
 	sender      mail.Sender
+	render      *templates.Renderer
 	logged      bool // the sender only logs (no SMTP configured)
 	log         *slog.Logger
 	batch       int
@@ -25,8 +27,8 @@ type Dispatcher struct {
 	maxAttempts int
 }
 
-func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
+func newDispatcher(core *account.Service, sender mail.Sender, render *templates.Renderer, logged bool, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{core: core, sender: sender, render: render, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
 }
 
 // DeliverDue sends every mail that is due now and returns how many were delivered. Each
@@ -41,11 +43,7 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return delivered, nil
 		}
-		msgs := make([]mail.Message, len(batch))
-		for i, m := range batch {
-			msgs[i] = mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text}
-		}
-		errs := d.sender.SendAll(ctx, msgs)
+		errs := d.sendAll(ctx, batch)
 		sent := make([]string, 0, len(batch))
 		for i, m := range batch {
 			if errs[i] == nil {

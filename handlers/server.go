@@ -97,6 +97,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		DoNotValidateServers:  true,
 	}))
 	e.Use(attach)
+	e.Use(rt.audience)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
 	return e, nil
