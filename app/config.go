@@ -25,17 +25,17 @@ import (
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string // ACCOUNTD_MAIL_FROM
+	Addr        string // ACCOUNTD_ADDR, default :8080
+	DatabaseURL string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret      string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL     string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom    string // ACCOUNTD_MAIL_FROM
 	// MailFromByVendor is a vendor's own sender (ACCOUNTD_MAIL_FROM_WEBSHARE, _PAYWAY, _AKANA,
 	// _RIXL), by vendor key; a vendor without one sends as MailFrom.
 	MailFromByVendor map[string]string
 	// MailTemplates (ACCOUNTD_MAIL_TEMPLATES) is a directory of mail templates and message files
 	// that replace the built-in ones of the same name (mail/templates); checked at start.
-	MailTemplates string
+	MailTemplates      string
 	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
 	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
 	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
