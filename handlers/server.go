@@ -105,7 +105,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		SilenceServersWarning: true,
 		DoNotValidateServers:  true,
 	}))
-	e.Use(attach)
+	e.Use(rt.attach)
 	e.Use(rt.audience)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))

@@ -113,6 +113,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -142,6 +145,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -1358,6 +1364,9 @@ type ClientInterface interface {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -1397,6 +1406,9 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -5930,6 +5942,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -5959,6 +5974,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -13224,6 +13242,9 @@ func (r GetReadinessResponse) ContentType() string {
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -13259,6 +13280,9 @@ func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
