@@ -135,7 +135,7 @@ func (s *Service) countAttempt(db *gorm.DB, codeID string) error {
 }
 
 // applyEmailChange makes newEmail the user's verified primary address inside tx, revokes the
-// codes mailed to the old address, and tells the old address.
+// codes mailed to the old address, and tells both addresses.
 func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 	acct, err := loadAccount(tx, userID)
 	if err != nil {
@@ -150,9 +150,10 @@ func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 	if err := revokeCodes(tx, now, userID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
 		return err
 	}
-	if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
-		mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
-		return err
+	for _, to := range []string{acct.primary.Address, newEmail} {
+		if err := s.enqueueMail(tx, MailEmailChanged, to, mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
+			return err
+		}
 	}
 	return s.audit(tx, userID, "email_change_completed",
 		auditDetail(map[string]string{"old_email": acct.primary.Address, "new_email": newEmail}))

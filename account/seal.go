@@ -30,6 +30,11 @@ func (k keys) sealMail(id string, m MailContent) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return k.sealRow(id, plain)
+}
+
+// sealRow encrypts an outbox row's content, bound to the row id.
+func (k keys) sealRow(id string, plain []byte) ([]byte, error) {
 	aead, err := k.aead()
 	if err != nil {
 		return nil, err
@@ -42,18 +47,23 @@ func (k keys) sealMail(id string, m MailContent) ([]byte, error) {
 
 func (k keys) openMail(id string, sealed []byte) (MailContent, error) {
 	var m MailContent
-	aead, err := k.aead()
-	if err != nil {
-		return m, err
-	}
-	if len(sealed) < aead.NonceSize() {
-		return m, errors.New("sealed mail too short")
-	}
-	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(id))
+	plain, err := k.openRow(id, sealed)
 	if err != nil {
 		return m, err
 	}
 	return m, json.Unmarshal(plain, &m)
+}
+
+// openRow decrypts what sealRow encrypted for row id.
+func (k keys) openRow(id string, sealed []byte) ([]byte, error) {
+	aead, err := k.aead()
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < aead.NonceSize() {
+		return nil, errors.New("sealed content too short")
+	}
+	return aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(id))
 }
 
 func (k keys) aead() (cipher.AEAD, error) {

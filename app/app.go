@@ -18,6 +18,7 @@ import (
 	"github.com/accountd/accountd/mail"
 	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/models"
+	"github.com/accountd/accountd/webhook"
 	"github.com/labstack/echo/v4"
 )
 
@@ -64,7 +65,15 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err := cfg.checkLimits(); err != nil {
 		return nil, err
 	}
-	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
+	endpoints, err := webhook.ParseEndpoints(cfg.WebhookURL)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhook.NewSender(endpoints, nil)
+	if err != nil {
+		return nil, err
+	}
+	acfg := account.Config{Webhooks: webhook.Subscriptions(endpoints), Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
 	if cfg.PasswordParams != nil {
@@ -91,7 +100,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, err
 	}
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, renderer, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, renderer, hooks, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.

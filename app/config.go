@@ -35,7 +35,10 @@ type Config struct {
 	MailFromByVendor map[string]string
 	// MailTemplates (ACCOUNTD_MAIL_TEMPLATES) is a directory of mail templates and message files
 	// that replace the built-in ones of the same name (mail/templates); checked at start.
-	MailTemplates      string
+	MailTemplates string
+	// WebhookURL (ACCOUNTD_WEBHOOK_URL) lists the endpoints that receive account events, each
+	// URL|SECRET[|TYPES], or @file (webhook.ParseEndpoints); empty: no events are queued.
+	WebhookURL         string
 	PublicURL          string // ACCOUNTD_PUBLIC_URL: base of links in mails
 	RecaptchaSecret    string // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
 	RecaptchaVerifyURL string // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
@@ -113,6 +116,7 @@ func FromEnv() Config {
 		MailFrom:            envOr("ACCOUNTD_MAIL_FROM", DefaultMailFrom),
 		MailFromByVendor:    vendorSenders(),
 		MailTemplates:       os.Getenv("ACCOUNTD_MAIL_TEMPLATES"),
+		WebhookURL:          os.Getenv("ACCOUNTD_WEBHOOK_URL"),
 		PublicURL:           envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
 		RecaptchaSecret:     os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),

@@ -10,6 +10,7 @@ import (
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/mail"
 	"github.com/accountd/accountd/mail/templates"
+	"github.com/accountd/accountd/webhook"
 )
 
 // Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
@@ -19,7 +20,8 @@ type Dispatcher struct {
 	core        *account.Service
 	sender      mail.Sender
 	render      *templates.Renderer
-	logged      bool // the sender only logs (no SMTP configured)
+	hooks       *webhook.Sender // nil: no webhook endpoints
+	logged      bool            // the sender only logs (no SMTP configured)
 	log         *slog.Logger
 	batch       int
 	workers     int
@@ -27,8 +29,8 @@ type Dispatcher struct {
 	maxAttempts int
 }
 
-func newDispatcher(core *account.Service, sender mail.Sender, render *templates.Renderer, logged bool, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{core: core, sender: sender, render: render, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
+func newDispatcher(core *account.Service, sender mail.Sender, render *templates.Renderer, hooks *webhook.Sender, logged bool, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{core: core, sender: sender, render: render, hooks: hooks, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
 }
 
 // DeliverDue sends every mail that is due now and returns how many were delivered. Each
@@ -92,6 +94,9 @@ func (d *Dispatcher) work(ctx context.Context, interval time.Duration, sweeper b
 	for {
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("outbox dispatch", "err", err)
+		}
+		if _, err := d.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox webhook dispatch", "err", err)
 		}
 		if sweeper && time.Since(lastSweep) >= sweepEvery {
 			lastSweep = time.Now()

@@ -86,7 +86,8 @@ func TestMailInTheVendorsVoiceAndTheCallersLanguage(t *testing.T) {
 	})
 }
 
-// wantStatus sends a hand-made request with Accept-Language (and more headers) and checks its status.
+// wantStatus sends a hand-made request with Accept-Language (and more headers) and checks its
+// status (0: any 2xx, for answers a vendor's contract is still settling).
 func (e *env) wantStatus(status int, method, path, body, acceptLanguage string, headers ...string) {
 	e.t.Helper()
 	ct := "application/json"
@@ -94,7 +95,7 @@ func (e *env) wantStatus(status int, method, path, body, acceptLanguage string, 
 		ct = "application/x-www-form-urlencoded"
 	}
 	resp, got := e.raw(method, path, ct, body, append([]string{"Accept-Language", acceptLanguage}, headers...)...)
-	if resp.StatusCode != status {
+	if resp.StatusCode != status && (status != 0 || resp.StatusCode/100 != 2) {
 		e.t.Fatalf("%s %s: %d %s, want %d", method, path, resp.StatusCode, got, status)
 	}
 }

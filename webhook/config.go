@@ -7,8 +7,22 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/accountd/accountd/account"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 )
+
+// allTypes subscribes an endpoint to every event type.
+const allTypes = "*"
+
+// Subscriptions returns what the account core needs to know of the endpoints: where each
+// wants which events (not the secrets).
+func Subscriptions(endpoints []Endpoint) []account.WebhookSubscription {
+	out := make([]account.WebhookSubscription, len(endpoints))
+	for i, e := range endpoints {
+		out[i] = account.WebhookSubscription{URL: e.URL, Types: e.Types}
+	}
+	return out
+}
 
 // Endpoint is one receiver of events.
 type Endpoint struct {
@@ -16,9 +30,6 @@ type Endpoint struct {
 	Secret string   // "whsec_" + base64 of the signing key, as Standard Webhooks writes it
 	Types  []string // the event types it receives; empty: all
 }
-
-// Wants reports whether the endpoint receives events of type t.
-func (e Endpoint) Wants(t string) bool { return len(e.Types) == 0 || slices.Contains(e.Types, t) }
 
 // ParseEndpoints reads ACCOUNTD_WEBHOOK_URL: one or more endpoints separated by whitespace
 // (spaces or new lines), each
@@ -89,8 +100,8 @@ func parseEndpoint(entry string) (Endpoint, error) {
 	}
 	if len(parts) == 3 && parts[2] != allTypes && parts[2] != "" {
 		for _, t := range strings.Split(parts[2], ",") {
-			if !knownType(t) {
-				return Endpoint{}, fmt.Errorf("%s: unknown event type %q (known: %s)", e.URL, t, strings.Join(Types(), ", "))
+			if !slices.Contains(account.EventTypes(), t) {
+				return Endpoint{}, fmt.Errorf("%s: unknown event type %q (known: %s)", e.URL, t, strings.Join(account.EventTypes(), ", "))
 			}
 			if !slices.Contains(e.Types, t) {
 				e.Types = append(e.Types, t)
