@@ -108,7 +108,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(rt.attach)
 	e.Use(rt.audience)
 
-	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
+	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil
 }
 
