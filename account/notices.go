@@ -12,5 +12,5 @@ func (s *Service) afterOperatorRevoke(tx *gorm.DB, userID string) error {
 	if err := s.enqueueMail(tx, MailSessionsRevoked, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
 		return err
 	}
-	return s.audit(tx, userID, "session_revoked", auditDetail(map[string]string{"reason": "operator", "session_id": "*"}))
+	return s.audit(tx, userID, "session_revoked", `{"reason":"operator","sessions":"all"}`)
 }
