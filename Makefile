@@ -5,7 +5,7 @@ GO ?= go
 ACCOUNTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export ACCOUNTD_TEST_POSTGRES
 
-.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts sdk-pack docs-assets mock contract consumers
+.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts sdk-pack docs-assets mock contract consumers qa
 
 run: ## Start the server on the embedded SQLite default (accountd.db in this folder).
 	$(GO) run ./cmd/accountd serve
@@ -13,8 +13,9 @@ run: ## Start the server on the embedded SQLite default (accountd.db in this fol
 build:
 	$(GO) build -o bin/accountd ./cmd/accountd
 
-generate: ## Bundle spec/*.yaml into openapi.yaml, then regenerate gen/ from it (same as `go generate ./gen/...`).
+generate: ## Bundle spec/*.yaml into openapi.yaml, regenerate gen/ from it (`go generate ./gen/...`), then the Postman collection (sdk/postman).
 	$(GO) generate ./gen/...
+	scripts/postman.sh
 
 specs: ## Each vendor's slice of openapi.yaml into sdk/specs/ (part of `make generate`; served at /openapi/{vendor}.yaml).
 	$(GO) run ./tools/specslice -in openapi.yaml -o sdk/specs
@@ -29,15 +30,18 @@ docs-assets: ## Vendor Swagger UI (swagger-ui-dist, pinned in package.json) into
 	scripts/docs-assets.sh
 
 MOCK_PORT ?= 4010
-mock: ## Prism mock server from the spec's examples on http://127.0.0.1:$(MOCK_PORT) (MOCK_PORT=...).
+mock: ## Prism mock of openapi.yaml, steered to answer as the server does (scripts/mock.mjs), on http://127.0.0.1:$(MOCK_PORT).
 	scripts/npm-tools.sh
-	node_modules/.bin/prism mock openapi.yaml --host 127.0.0.1 --port $(MOCK_PORT)
+	node scripts/mock.mjs --port $(MOCK_PORT)
 
 contract: ## Prism (proxy --errors) in front of the live server: SDK flows of every vendor, then the Go end-to-end suite.
 	scripts/contract.sh
 
-consumers: ## The spec's users against one live server: the SDK tarball in a new project (node, require, Vite); ogen and hey-api clients.
+consumers: ## The spec's users against one live server: the SDK tarball in a new project (node, require, Vite); ogen and hey-api clients; the mock vs the server.
 	scripts/consumers.sh
+
+qa: ## The Postman collection (sdk/postman) run by Newman against a live, seeded server; fails on any failed assertion.
+	scripts/qa.sh
 
 check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
 	scripts/check-generated.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when openapi.yaml is stale against spec/, or gen/, the per-vendor slices (sdk/specs/), the
-# TypeScript SDK (sdk/typescript/src/) or the vendored Swagger UI against their sources: runs
+# TypeScript SDK (sdk/typescript/src/, its package.json), the Postman collection (sdk/postman/)
+# or the vendored Swagger UI against their sources: runs
 # `make generate` (which bundles spec/*.yaml into openapi.yaml, then generates gen/ and the
 # slices), scripts/docs-assets.sh and scripts/sdk-ts.sh (which also type-checks the SDK), then
 #   - fails if that changed openapi.yaml, or changed, added or removed any file under gen/
@@ -29,7 +30,7 @@ fi
 # Everything generated and committed: the bundled spec and gen/ (`make generate`), the per-vendor
 # slices (also `make generate`), the TypeScript SDK (`make sdk-ts`), and the vendored Swagger UI
 # of /docs (`make docs-assets`).
-generated=(openapi.yaml gen sdk/specs sdk/typescript/src sdk/typescript/package.json handlers/service/docs/swagger-ui)
+generated=(openapi.yaml gen sdk/specs sdk/typescript/src sdk/typescript/package.json sdk/postman/accountd.postman_collection.json handlers/service/docs/swagger-ui)
 
 snapshot="$(mktemp -d)"
 trap 'rm -rf "$snapshot"' EXIT

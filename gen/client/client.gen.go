@@ -7773,7 +7773,8 @@ func (r PaywayAccessTokenResponse) ContentType() string {
 
 // AkanaLoginResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogin
 type AkanaLoginResponse200Headers struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 // AkanaLoginResponse429Headers the declared response headers of an HTTP 429 response for AkanaLogin
@@ -8108,7 +8109,8 @@ func (r AkanaLoginResponse) ContentType() string {
 
 // AkanaAuthenticateWithPasswordResetCodeResponse200Headers the declared response headers of an HTTP 200 response for AkanaAuthenticateWithPasswordResetCode
 type AkanaAuthenticateWithPasswordResetCodeResponse200Headers struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaAuthenticateWithPasswordResetCodeResponse struct {
@@ -8366,7 +8368,8 @@ func (r AkanaAuthenticateWithPasswordResetCodeResponse) ContentType() string {
 
 // AkanaEndSessionResponse200Headers the declared response headers of an HTTP 200 response for AkanaEndSession
 type AkanaEndSessionResponse200Headers struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaEndSessionResponse struct {
@@ -8484,7 +8487,8 @@ func (r AkanaEndSessionResponse) ContentType() string {
 
 // AkanaLogoutResponse200Headers the declared response headers of an HTTP 200 response for AkanaLogout
 type AkanaLogoutResponse200Headers struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogoutResponse struct {
@@ -8637,7 +8641,8 @@ func (r AkanaLogoutResponse) ContentType() string {
 
 // AkanaRenewTokenResponse200Headers the declared response headers of an HTTP 200 response for AkanaRenewToken
 type AkanaRenewTokenResponse200Headers struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaRenewTokenResponse struct {
@@ -8823,6 +8828,11 @@ func (r AkanaRenewTokenResponse) ContentType() string {
 	return ""
 }
 
+// AkanaGetLoginStatusResponse200Headers the declared response headers of an HTTP 200 response for AkanaGetLoginStatus
+type AkanaGetLoginStatusResponse200Headers struct {
+	CacheControl string
+}
+
 type AkanaGetLoginStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8858,6 +8868,8 @@ type AkanaGetLoginStatusResponse struct {
 	ApplicationvndSoaV80JSON500 *AkanaServerErrorApplicationVndSoaV80PlusJSON
 	// ApplicationvndSoaV81JSON500 the response for an HTTP 500 `application/vnd.soa.v81+json` response
 	ApplicationvndSoaV81JSON500 *AkanaServerErrorApplicationVndSoaV81PlusJSON
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AkanaGetLoginStatusResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16370,6 +16382,13 @@ func ParseAkanaLoginResponse(rsp *http.Response) (*AkanaLoginResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaLoginResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -16629,6 +16648,13 @@ func ParseAkanaAuthenticateWithPasswordResetCodeResponse(rsp *http.Response) (*A
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaAuthenticateWithPasswordResetCodeResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -16741,6 +16767,13 @@ func ParseAkanaEndSessionResponse(rsp *http.Response) (*AkanaEndSessionResponse,
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaEndSessionResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -16888,6 +16921,13 @@ func ParseAkanaLogoutResponse(rsp *http.Response) (*AkanaLogoutResponse, error) 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaLogoutResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -17067,6 +17107,13 @@ func ParseAkanaRenewTokenResponse(rsp *http.Response) (*AkanaRenewTokenResponse,
 	switch {
 	case rsp.StatusCode == 200:
 		var headers AkanaRenewTokenResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
 		if values := rsp.Header.Values("Set-Cookie"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Set-Cookie", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -17206,6 +17253,19 @@ func ParseAkanaGetLoginStatusResponse(rsp *http.Response) (*AkanaGetLoginStatusR
 		}
 		response.ApplicationvndSoaV81JSON500 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AkanaGetLoginStatusResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

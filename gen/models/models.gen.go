@@ -531,7 +531,7 @@ type AkanaError struct {
 type AkanaLoginInfo struct {
 	// AuthTokenValidUntil When the session cookie expires, in milliseconds since the Unix epoch.
 	//
-	// Example: 1555612066000
+	// Example: 1796128200000
 	AuthTokenValidUntil *int64 `json:"authTokenValidUntil,omitempty"`
 
 	// LoginDomainId The login domain; always the tenant's local domain here.

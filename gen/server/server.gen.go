@@ -1244,7 +1244,8 @@ type AkanaLoginResponseObject interface {
 }
 
 type AkanaLogin200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogin200JSONResponse struct {
@@ -1259,6 +1260,7 @@ func (response AkanaLogin200JSONResponse) VisitAkanaLoginResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1277,6 +1279,7 @@ func (response AkanaLogin200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1295,6 +1298,7 @@ func (response AkanaLogin200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1313,6 +1317,7 @@ func (response AkanaLogin200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1331,6 +1336,7 @@ func (response AkanaLogin200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaLogi
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1921,7 +1927,8 @@ type AkanaAuthenticateWithPasswordResetCodeResponseObject interface {
 }
 
 type AkanaAuthenticateWithPasswordResetCode200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaAuthenticateWithPasswordResetCode200JSONResponse struct {
@@ -1936,6 +1943,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200JSONResponse) VisitAkana
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1954,6 +1962,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV71Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1972,6 +1981,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV72Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -1990,6 +2000,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV80Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2008,6 +2019,7 @@ func (response AkanaAuthenticateWithPasswordResetCode200ApplicationVndSoaV81Plus
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2430,7 +2442,8 @@ type AkanaEndSessionResponseObject interface {
 }
 
 type AkanaEndSession200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaEndSession200Response struct {
@@ -2438,6 +2451,7 @@ type AkanaEndSession200Response struct {
 }
 
 func (response AkanaEndSession200Response) VisitAkanaEndSessionResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -2624,7 +2638,8 @@ type AkanaLogoutResponseObject interface {
 }
 
 type AkanaLogout200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaLogout200Response struct {
@@ -2632,6 +2647,7 @@ type AkanaLogout200Response struct {
 }
 
 func (response AkanaLogout200Response) VisitAkanaLogoutResponse(w http.ResponseWriter) error {
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	return nil
@@ -2895,7 +2911,8 @@ type AkanaRenewTokenResponseObject interface {
 }
 
 type AkanaRenewToken200ResponseHeaders struct {
-	SetCookie string
+	CacheControl string
+	SetCookie    string
 }
 
 type AkanaRenewToken200JSONResponse struct {
@@ -2910,6 +2927,7 @@ func (response AkanaRenewToken200JSONResponse) VisitAkanaRenewTokenResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2928,6 +2946,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV71PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2946,6 +2965,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV72PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2964,6 +2984,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV80PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -2982,6 +3003,7 @@ func (response AkanaRenewToken200ApplicationVndSoaV81PlusJSONResponse) VisitAkan
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.Header().Set("Set-Cookie", fmt.Sprint(response.Headers.SetCookie))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -3245,71 +3267,95 @@ type AkanaGetLoginStatusResponseObject interface {
 	VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error
 }
 
-type AkanaGetLoginStatus200JSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ResponseHeaders struct {
+	CacheControl string
+}
+
+type AkanaGetLoginStatus200JSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200JSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV71PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v71+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV72PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v72+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV80PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v80+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse AkanaLoginInfo
+type AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse struct {
+	Body    AkanaLoginInfo
+	Headers AkanaGetLoginStatus200ResponseHeaders
+}
 
 func (response AkanaGetLoginStatus200ApplicationVndSoaV81PlusJSONResponse) VisitAkanaGetLoginStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.soa.v81+json")
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err

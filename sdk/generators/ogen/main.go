@@ -133,7 +133,7 @@ func main() {
 	check("akana session cookie", nil, sec.akanaSession != "", "no AtmoAuthToken_ cookie")
 	st, err := api.AkanaGetLoginStatus(ctx)
 	stOK, ok := st.(*client.AkanaGetLoginStatusApplicationJSONOK)
-	check("akana login status", err, ok && stOK.LoginState == "LoggedIn", st)
+	check("akana login status", err, ok && stOK.Response.LoginState == "LoggedIn" && stOK.CacheControl == "no-store", st)
 	fmt.Println("ogen akana: login 200 (cookies), login status LoggedIn")
 }
 

@@ -367,7 +367,7 @@ export interface components {
             /**
              * Format: int64
              * @description When the session cookie expires, in milliseconds since the Unix epoch.
-             * @example 1555612066000
+             * @example 1796128200000
              */
             authTokenValidUntil?: number;
             /**
@@ -838,13 +838,18 @@ export interface components {
          */
         RetryAfter: number;
         /**
+         * @description The answers that set, renew, end or describe a session must not be stored by any cache.
+         * @example no-store
+         */
+        AkanaNoStore: "no-store";
+        /**
          * @description Two cookies: the session, `AtmoAuthToken_{tenant}=<session>; Path=/; Max-Age=1800;
          *     HttpOnly; SameSite=Lax`, and the CSRF token, `Csrf-Token_{tenant}=<token>; Path=/;
          *     SameSite=Lax`, readable by the page and kept for the browser session (it is worthless
          *     without the session cookie, and stays the same when the session is renewed). Both are
          *     `Secure` when the server's public URL is https. Max-Age is the configured session
          *     lifetime (30 minutes by default).
-         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy...; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax
+         * @example AtmoAuthToken_acmepaymentscorp=Zm9vYmFy; Path=/; Max-Age=1800; HttpOnly; SameSite=Lax, Csrf-Token_acmepaymentscorp=YmF6cXV4; Path=/; SameSite=Lax
          */
         AkanaSetSessionCookies: string;
         /**
@@ -913,6 +918,7 @@ export interface operations {
             /** @description Logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -922,8 +928,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -934,8 +941,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -946,8 +954,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -958,8 +967,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -970,8 +980,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1001,68 +1012,14 @@ export interface operations {
             /** @description The caller's login state. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v71+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v72+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v80+json": components["schemas"]["AkanaLoginInfo"];
-                    /**
-                     * @example {
-                     *       "userName": "jmead@acmepaymentscorp.com",
-                     *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
-                     *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
-                     *       "status": "Active",
-                     *       "pendingNotifications": 0,
-                     *       "pendingTasks": []
-                     *     }
-                     */
                     "application/vnd.soa.v81+json": components["schemas"]["AkanaLoginInfo"];
                 };
             };
@@ -1083,6 +1040,7 @@ export interface operations {
             /** @description Renewed; the session cookie is replaced. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaRenewSessionCookie"];
                     [name: string]: unknown;
                 };
@@ -1092,8 +1050,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1104,8 +1063,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1116,8 +1076,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1128,8 +1089,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1140,8 +1102,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1173,6 +1136,7 @@ export interface operations {
             /** @description Logged out; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1196,6 +1160,7 @@ export interface operations {
             /** @description The session is ended; both cookies are expired. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaExpireSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1416,6 +1381,7 @@ export interface operations {
             /** @description The password is set and the user is logged in; the cookies are set. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["AkanaNoStore"];
                     "Set-Cookie": components["headers"]["AkanaSetSessionCookies"];
                     [name: string]: unknown;
                 };
@@ -1425,8 +1391,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1437,8 +1404,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1449,8 +1417,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1461,8 +1430,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
@@ -1473,8 +1443,9 @@ export interface operations {
                      *       "userName": "jmead@acmepaymentscorp.com",
                      *       "userFDN": "0b1f57b0-7c48-8c75-84d4-da2f44000000.acmepaymentscorp",
                      *       "loginState": "LoggedIn",
-                     *       "authTokenValidUntil": 1555612066000,
+                     *       "authTokenValidUntil": 1796128200000,
                      *       "status": "Active",
+                     *       "loginDomainId": "acmepaymentscorp",
                      *       "pendingNotifications": 0,
                      *       "pendingTasks": []
                      *     }
