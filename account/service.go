@@ -46,6 +46,11 @@ type Config struct {
 	// them at will, so Sweep removes them after this (default 30 days). Events of a known user
 	// are kept.
 	AnonymousAuditRetention time.Duration
+
+	// Webhooks are the endpoints that receive account events (ACCOUNTD_WEBHOOK_URL): each
+	// event is queued in the outbox, in the transaction of its change, once per endpoint that
+	// wants its type.
+	Webhooks []WebhookSubscription
 }
 
 // PasswordHasher is what the core needs from password.Hasher. Every method that hashes takes
@@ -188,7 +193,10 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 	if ev.Detail == "" {
 		ev.Detail = "{}"
 	}
-	return tx.Create(&ev).Error
+	if err := tx.Create(&ev).Error; err != nil {
+		return err
+	}
+	return s.queueEvent(tx, userID, kind, ev.Detail)
 }
 
 // auditNow appends a security event on its own, for a request that changes nothing else (a

@@ -16,7 +16,9 @@ import (
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/models"
+	"github.com/accountd/accountd/webhook"
 	"github.com/labstack/echo/v4"
 )
 
@@ -63,7 +65,15 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err := cfg.checkLimits(); err != nil {
 		return nil, err
 	}
-	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
+	endpoints, err := webhook.ParseEndpoints(cfg.WebhookURL)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhook.NewSender(endpoints, nil)
+	if err != nil {
+		return nil, err
+	}
+	acfg := account.Config{Webhooks: webhook.Subscriptions(endpoints), Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
 	if cfg.PasswordParams != nil {
@@ -80,13 +90,17 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	if err != nil {
 		return nil, fmt.Errorf("ACCOUNTD_SMTP_URL: %w", err)
 	}
+	renderer, err := templates.New(templates.Config{From: cfg.MailFrom, FromByVendor: cfg.MailFromByVendor, Dir: cfg.MailTemplates})
+	if err != nil {
+		return nil, fmt.Errorf("mail (ACCOUNTD_MAIL_FROM*, ACCOUNTD_MAIL_TEMPLATES): %w", err)
+	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
 		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}, CORSOrigins: splitList(cfg.CORSOrigins)})
 	if err != nil {
 		return nil, err
 	}
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: newDispatcher(core, sender, renderer, hooks, cfg.SMTPURL == "", log), cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.

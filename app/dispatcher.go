@@ -9,6 +9,8 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
+	"github.com/accountd/accountd/webhook"
 )
 
 // Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
@@ -17,7 +19,9 @@ import (
 type Dispatcher struct {
 	core        *account.Service
 	sender      mail.Sender
-	logged      bool // the sender only logs (no SMTP configured)
+	render      *templates.Renderer
+	hooks       *webhook.Sender // nil: no webhook endpoints
+	logged      bool            // the sender only logs (no SMTP configured)
 	log         *slog.Logger
 	batch       int
 	workers     int
@@ -25,8 +29,8 @@ type Dispatcher struct {
 	maxAttempts int
 }
 
-func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger) *Dispatcher {
-	return &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
+func newDispatcher(core *account.Service, sender mail.Sender, render *templates.Renderer, hooks *webhook.Sender, logged bool, log *slog.Logger) *Dispatcher {
+	return &Dispatcher{core: core, sender: sender, render: render, hooks: hooks, logged: logged, log: log, batch: 50, workers: 4, lease: 2 * time.Minute, maxAttempts: 8}
 }
 
 // DeliverDue sends every mail that is due now and returns how many were delivered. Each
@@ -41,11 +45,7 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return delivered, nil
 		}
-		msgs := make([]mail.Message, len(batch))
-		for i, m := range batch {
-			msgs[i] = mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text}
-		}
-		errs := d.sender.SendAll(ctx, msgs)
+		errs := d.sendAll(ctx, batch)
 		sent := make([]string, 0, len(batch))
 		for i, m := range batch {
 			if errs[i] == nil {
@@ -94,6 +94,9 @@ func (d *Dispatcher) work(ctx context.Context, interval time.Duration, sweeper b
 	for {
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("outbox dispatch", "err", err)
+		}
+		if _, err := d.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox webhook dispatch", "err", err)
 		}
 		if sweeper && time.Since(lastSweep) >= sweepEvery {
 			lastSweep = time.Now()
