@@ -53,10 +53,12 @@ vet: ## go vet, then staticcheck and deadcode -test (scripts/lint-go.sh installs
 lint-spec: ## Spectral (spectral:oas) + Redocly (recommended) + kin-openapi, versions pinned in package-lock.json.
 	scripts/lint-spec.sh
 
+# The app package (every vendor end to end, on both databases, under -race) outgrew go test's
+# 10-minute default on a loaded 2-core machine; 40m is a hang guard, not a budget.
 test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite; the /docs test in Chromium.
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
-	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race ./...
+	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race -timeout 40m ./...
 
 test: check-generated vet lint-spec test-go contract consumers ## Everything CI checks.
 

@@ -144,7 +144,7 @@ if [[ -z "${ACCOUNTD_BASE_URL:-}" && "${CONTRACT_SKIP_GO:-}" != 1 ]]; then
   start_prism "http://127.0.0.1:$switch_port" prism-e2e
   log "end-to-end suite through Prism: ACCOUNTD_CONTRACT_PRISM=$prism_url go test ./app/"
   # PostgreSQL only: the exchanges do not depend on the database, and both run in test-go.
-  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_BACKENDS=postgres ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 ./app/
+  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_BACKENDS=postgres ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 -timeout 40m ./app/
   prism_summary prism-e2e
 fi
 log "ok"
