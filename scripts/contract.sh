@@ -60,11 +60,12 @@ wait_for() {
   done
 }
 
-# start_prism UPSTREAM NAME: starts `prism proxy --errors` on a free port; sets prism_url.
+# start_prism UPSTREAM NAME: starts `prism proxy --errors` on a free port; sets prism_url. --cors=false:
+# Prism must not add CORS headers of its own, or it answers for the server (app/cors_test.go).
 start_prism() {
   local port
   port="$(free_port)"
-  "$prism" proxy openapi.yaml "$1" --errors --host 127.0.0.1 --port "$port" >"$out/$2.log" 2>&1 &
+  "$prism" proxy openapi.yaml "$1" --errors --cors=false --host 127.0.0.1 --port "$port" >"$out/$2.log" 2>&1 &
   pids+=($!)
   prism_url="http://127.0.0.1:$port"
   # A path the spec does not have: Prism answers it itself, so the probe reaches no server.
