@@ -35,7 +35,7 @@ func TestMailHTMLInBrowser(t *testing.T) {
 			Link: "https://www.example.com/confirm?confirmation_code=79025792-56dc-4aa7-8925-73e4cca71a78"},
 		"akana": {Kind: "email_change", Vendor: "akana", Locale: "en", Email: "jmead@acmepaymentscorp.com", TTL: time.Hour,
 			Code: "Xq3f9vJ2kL8mN4pR7sT1uV6wY0zA5bC2dE8fG3hJ9kL1mN6pQ4rS7tU0vW2xY5z"},
-		"rixl": {Kind: "activation", Vendor: "rixl", Locale: "de", Email: "ann@example.com", TTL: 15 * time.Minute, Code: "042917"},
+		"rixl":     {Kind: "activation", Vendor: "rixl", Locale: "de", Email: "ann@example.com", TTL: 15 * time.Minute, Code: "042917"},
 		"accountd": {Kind: "sessions_revoked", Email: "ops@example.com"},
 	}
 	pages := map[string]string{}
