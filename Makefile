@@ -46,16 +46,19 @@ qa: ## The Postman collection (sdk/postman) run by Newman against a live, seeded
 check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
 	scripts/check-generated.sh
 
-vet:
+vet: ## go vet, then staticcheck and deadcode -test (scripts/lint-go.sh installs the pinned versions into build/gobin).
 	$(GO) vet ./...
+	scripts/lint-go.sh
 
 lint-spec: ## Spectral (spectral:oas) + Redocly (recommended) + kin-openapi, versions pinned in package-lock.json.
 	scripts/lint-spec.sh
 
+# The app package (every vendor end to end, on both databases, under -race) outgrew go test's
+# 10-minute default on a loaded 2-core machine; 40m is a hang guard, not a budget.
 test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite; the /docs test in Chromium.
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
-	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race ./...
+	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race -timeout 40m ./...
 
 faults: ## Fault and scale-out tests on PostgreSQL instances of their own (restarts, SMTP down 30 s, kill -9, three replicas); print their figures.
 	$(GO) vet -tags faults ./faults/

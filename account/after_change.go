@@ -45,7 +45,8 @@ type change struct {
 
 // afterChange runs, inside tx, everything that follows change c of acct (loaded before the
 // change: its primary address is the one to tell): sessions and credentials end (not after an
-// email change), codesEndedBy are revoked, the old address is told, the event is audited.
+// email change), codesEndedBy are revoked, the old address is told (and the new one of an email
+// change), the event is audited.
 func (s *Service) afterChange(tx *gorm.DB, acct account, c change) error {
 	now := s.now()
 	userID := acct.user.ID
@@ -69,8 +70,14 @@ func (s *Service) afterChange(tx *gorm.DB, acct account, c change) error {
 	case emailChanged:
 		kind, mailKind, detail = "email_change_completed", MailEmailChanged, map[string]string{"old_email": old, "new_email": c.newEmail}
 	}
-	if err := s.enqueueMail(tx, mailKind, old, mailData{Email: old, NewEmail: c.newEmail}); err != nil {
-		return err
+	tell := []string{old}
+	if c.kind == emailChanged {
+		tell = append(tell, c.newEmail) // the new address hears of it too
+	}
+	for _, to := range tell {
+		if err := s.enqueueMail(tx, mailKind, to, mailData{Email: old, NewEmail: c.newEmail}); err != nil {
+			return err
+		}
 	}
 	return s.audit(tx, userID, kind, auditDetail(detail))
 }

@@ -2,16 +2,13 @@ package account
 
 import (
 	"context"
-	"regexp"
 	"testing"
 	"time"
 
 	"github.com/accountd/accountd/models"
 )
 
-var mailedCode = regexp.MustCompile(`code is: (\S+)`)
-
-// lastMailedCode opens the newest outbox mail to addr and returns the code in it.
+// lastMailedCode opens the newest outbox mail to addr and returns the code queued with it.
 func lastMailedCode(t *testing.T, s *Service, addr string) string {
 	t.Helper()
 	var m models.OutboxMessage
@@ -22,11 +19,10 @@ func lastMailedCode(t *testing.T, s *Service, addr string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := mailedCode.FindStringSubmatch(c.Text)
-	if got == nil {
-		t.Fatalf("no code in mail to %s: %q", addr, c.Text)
+	if c.Code == "" {
+		t.Fatalf("no code in mail to %s: %+v", addr, c)
 	}
-	return got[1]
+	return c.Code
 }
 
 func primaryOf(t *testing.T, s *Service, userID string) string {

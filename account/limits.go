@@ -92,9 +92,18 @@ func (s *Service) spend(ctx context.Context, l Limit, subject string) (first boo
 		return false, internal(err)
 	}
 	if hits > l.Max {
-		return hits == l.Max+1, throttled(rest)
+		return hits == l.Max+1, s.limited(l.Scope, rest)
 	}
 	return false, nil
+}
+
+// limited is the refusal of a request that a limit of scope stopped; Config.OnLimit hears of
+// it (metrics count limits hit by scope: names of budgets, never their keys).
+func (s *Service) limited(scope string, rest time.Duration) *Error {
+	if s.cfg.OnLimit != nil {
+		s.cfg.OnLimit(scope)
+	}
+	return throttled(rest)
 }
 
 // refund gives back one hit of subject's open window of l (after the attempt succeeded, or to
@@ -148,5 +157,5 @@ func (s *Service) gate(db *gorm.DB, scope, subject string, interval time.Duratio
 	if err := db.Take(&last, "key = ?", key).Error; err != nil {
 		return err
 	}
-	return throttled(last.WindowStart.Add(interval).Sub(now))
+	return s.limited(scope, last.WindowStart.Add(interval).Sub(now))
 }

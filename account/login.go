@@ -116,10 +116,11 @@ func (s *Service) login(ctx context.Context, a loginAttempt, acct account, known
 // frozen is the refusal of a frozen address: Payway's grant names the freeze (its
 // integrations show it), the other vendors answer as to any throttled login.
 func (s *Service) frozen(a loginAttempt, rest time.Duration) error {
+	refusal := s.limited(loginFreeze.Scope, rest)
 	if a.org != "" {
 		return &Error{Kind: KindRateLimited, Code: CodeAccountFrozen, RetryAfter: rest.Round(time.Second)}
 	}
-	return throttled(rest)
+	return refusal
 }
 
 // checkPassword compares plain with acct's password hash; for an unknown address (known false)

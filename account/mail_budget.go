@@ -23,7 +23,7 @@ func (s *Service) spendMail(db *gorm.DB, flow, subject string) error {
 		return err
 	}
 	if hits > hourly.Max {
-		return throttled(rest)
+		return s.limited(hourly.Scope, rest)
 	}
 	return nil
 }

@@ -1,14 +1,12 @@
 package account
 
 import (
-	"bytes"
-	"strconv"
 	"strings"
-	"text/template"
 	"time"
 )
 
-// Mail kinds, also the outbox row's kind.
+// Mail kinds, also the outbox row's kind. The core says which mail and with what data; the
+// words (per vendor and language, text and HTML) are the mail renderer's (mail/templates).
 const (
 	MailActivation     = "activation"
 	MailEmailChange    = "email_change"
@@ -20,89 +18,17 @@ const (
 
 	// MailEmailChangeRequested tells the current address that a change to another was asked for.
 	MailEmailChangeRequested = "email_change_requested"
+	// MailEmailAdded tells the primary address that another address was added to the account.
+	MailEmailAdded = "email_added"
+	// MailSessionsRevoked tells the user that an operator ended every session of the account.
+	MailSessionsRevoked = "sessions_revoked"
 )
 
-type mailTemplate struct {
-	subject string
-	text    *template.Template
-}
-
-// The texts name the link when the vendor gives one and the code otherwise.
-var mailTemplates = map[string]mailTemplate{
-	MailActivation: {"Confirm your email address", template.Must(template.New("").Parse(
-		`Welcome! Please confirm that {{.Email}} is your email address.
-{{if .Link}}
-Open this link to confirm it:
-
-{{.Link}}
-{{else}}
-Your confirmation code is: {{.Code}}
-{{end}}
-The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If you did not create an account, ignore this mail.
-`))},
-	MailEmailChange: {"Confirm your new email address", template.Must(template.New("").Parse(
-		`Someone, hopefully you, asked to change the email address of an account to {{.Email}}.
-{{if .Link}}
-Open this link while logged in to confirm the change:
-
-{{.Link}}
-{{else}}
-Your confirmation code is: {{.Code}}
-{{end}}
-The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
-`))},
-	MailEmailAdd: {"Confirm your email address", template.Must(template.New("").Parse(
-		`Someone, hopefully you, asked to add {{.Email}} to an account.
-
-Your confirmation code is: {{.Code}}
-
-The code expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
-`))},
-	MailEmailChanged: {"Your email address was changed", template.Must(template.New("").Parse(
-		`The email address of your account was changed from {{.Email}} to {{.NewEmail}}.
-
-If you did not do this, reset your password at once and contact support.
-`))},
-	MailEmailChangeRequested: {"A change of your email address was requested", template.Must(template.New("").Parse(
-		`Someone asked to change the email address of your account from {{.Email}} to {{.NewEmail}}.
-A confirmation code was sent to {{.NewEmail}}; nothing changes until it is used.
-
-If you did not ask for this, reset your password at once and contact support.
-`))},
-	MailPasswordReset: {"Reset your password", template.Must(template.New("").Parse(
-		`Someone, hopefully you, asked to reset the password of the account for {{.Email}}.
-{{if .Link}}
-Open this link to choose a new password:
-
-{{.Link}}
-{{else}}
-Your reset code is: {{.Code}}
-{{end}}
-The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}} and works once. If this was not you, ignore this mail: your password stays as it is.
-`))},
-	MailPasswordChange: {"Your password was changed", template.Must(template.New("").Parse(
-		`The password of the account for {{.Email}} was changed, and other sessions were signed out.
-
-If you did not do this, reset your password at once and contact support.
-`))},
-	MailAccountDeleted: {"Your account was deleted", template.Must(template.New("").Parse(
-		`The account for {{.Email}} was deleted. Its email addresses are released.
-
-If you did not do this, contact support.
-`))},
-}
-
+// mailData is what a mail says: the address it is about, the new or added address of a
+// notice, and the code (with the vendor's link around it, if any) and its lifetime.
 type mailData struct {
-	Email, NewEmail, Code, Link, TTL string
-}
-
-func renderMail(kind string, d mailData) (MailContent, error) {
-	t := mailTemplates[kind]
-	var b bytes.Buffer
-	if err := t.text.Execute(&b, d); err != nil {
-		return MailContent{}, err
-	}
-	return MailContent{Subject: t.subject, Text: b.String()}, nil
+	Email, NewEmail, Code, Link string
+	TTL                         time.Duration
 }
 
 // linkFor puts code into the vendor's link pattern ("" when the vendor mails bare codes).
@@ -111,12 +37,4 @@ func linkFor(d Delivery, code string) string {
 		return ""
 	}
 	return strings.ReplaceAll(d.Link, "{code}", code)
-}
-
-// humanTTL renders a lifetime for mail texts ("60 minutes", "24 hours").
-func humanTTL(d time.Duration) string {
-	if d > time.Hour && d%time.Hour == 0 {
-		return strconv.Itoa(int(d/time.Hour)) + " hours"
-	}
-	return strconv.Itoa(int(d/time.Minute)) + " minutes"
 }

@@ -12,17 +12,16 @@ import (
 // enqueueMail writes a mail to the outbox inside tx: the mail exists if and only if the change
 // it announces commits.
 func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
-	content, err := renderMail(kind, d)
-	if err != nil {
-		return err
-	}
+	a := audienceOf(tx.Statement.Context)
+	content := MailContent{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, TTL: d.TTL,
+		Vendor: a.Vendor, Locale: a.Locale}
 	id := models.NewID()
 	sealed, err := s.keys.sealMail(id, content)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	if err := tx.Create(&models.OutboxMessage{ID: id, Kind: kind, Recipient: to, Sealed: sealed,
+	if err := tx.Create(&models.OutboxMessage{ID: id, Channel: models.ChannelMail, Kind: kind, Recipient: to, Sealed: sealed,
 		Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 		return err
 	}
@@ -50,6 +49,26 @@ type PendingMail struct {
 // once, and a crashed worker's lease simply runs out. (Load benchmark: four round trips per
 // batch on PostgreSQL, with the plan setting below, where it took 3 + one per message.)
 func (s *Service) ClaimMail(ctx context.Context, limit int, lease time.Duration) ([]PendingMail, error) {
+	claimed, err := s.claimDue(ctx, models.ChannelMail, limit, lease)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PendingMail, 0, len(claimed))
+	for _, r := range claimed {
+		content, err := s.keys.openMail(r.ID, r.Sealed)
+		if err != nil {
+			// A row sealed under another secret can never be sent: dead-letter it now.
+			_ = s.finishMail(ctx, models.OutboxDead, fmt.Sprintf("cannot open sealed mail: %v", err), false, r.ID)
+			continue
+		}
+		// attempts is the count after this claim: the attempt being made now is included.
+		out = append(out, PendingMail{ID: r.ID, Kind: r.Kind, Recipient: r.Recipient, Attempts: r.Attempts, Content: content})
+	}
+	return out, nil
+}
+
+// claimDue leases up to limit due rows of channel (see ClaimMail).
+func (s *Service) claimDue(ctx context.Context, channel string, limit int, lease time.Duration) ([]models.OutboxMessage, error) {
 	now := s.now()
 	lock := ""
 	if s.db.Dialect == models.Postgres {
@@ -59,9 +78,9 @@ func (s *Service) ClaimMail(ctx context.Context, limit int, lease time.Duration)
 	claim := func(tx *gorm.DB) error {
 		return tx.Raw(`UPDATE outbox_messages SET locked_until = ?, attempts = attempts + 1
 WHERE id IN (SELECT id FROM outbox_messages
-  WHERE status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
+  WHERE channel = ? AND status = ? AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
   ORDER BY next_attempt_at LIMIT ?`+lock+`)
-RETURNING id, kind, recipient, sealed, attempts`, now.Add(lease), models.OutboxPending, now, now, limit).
+RETURNING id, kind, recipient, sealed, attempts`, now.Add(lease), channel, models.OutboxPending, now, now, limit).
 			Scan(&claimed).Error
 	}
 	db := s.db.WithContext(ctx)
@@ -81,21 +100,7 @@ RETURNING id, kind, recipient, sealed, attempts`, now.Add(lease), models.OutboxP
 			return claim(tx)
 		})
 	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]PendingMail, 0, len(claimed))
-	for _, r := range claimed {
-		content, err := s.keys.openMail(r.ID, r.Sealed)
-		if err != nil {
-			// A row sealed under another secret can never be sent: dead-letter it now.
-			_ = s.finishMail(ctx, models.OutboxDead, fmt.Sprintf("cannot open sealed mail: %v", err), false, r.ID)
-			continue
-		}
-		// attempts is the count after this claim: the attempt being made now is included.
-		out = append(out, PendingMail{ID: r.ID, Kind: r.Kind, Recipient: r.Recipient, Attempts: r.Attempts, Content: content})
-	}
-	return out, nil
+	return claimed, err
 }
 
 // MailDelivered records the successful delivery of messages ids, in one statement. Sent mail

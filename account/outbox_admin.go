@@ -2,18 +2,22 @@ package account
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/accountd/accountd/models"
+	"gorm.io/gorm"
 )
 
 // Operator views and repairs of the outbox (`accountd outbox list|retry|purge`): dead letters
-// are visible and can be sent again.
+// of both channels, mail and webhook deliveries, are visible and can be sent again.
 
-// MailRow is one outbox message as an operator sees it: never its body (it holds live codes).
-type MailRow struct {
+// OutboxRow is one outbox message as an operator sees it: never its body (mail holds live
+// codes), and for a webhook delivery its endpoint without query or credentials.
+type OutboxRow struct {
 	ID            string     `json:"id"`
-	Kind          string     `json:"kind"`
+	Channel       string     `json:"channel"` // mail or webhook
+	Kind          string     `json:"kind"`    // a mail kind, or an event type
 	Recipient     string     `json:"recipient"`
 	Status        string     `json:"status"`
 	Attempts      int        `json:"attempts"`
@@ -23,46 +27,73 @@ type MailRow struct {
 	SentAt        *time.Time `json:"sent_at,omitempty"`
 }
 
-// ListMail returns up to limit messages with status ("" for every status), newest first.
-func (s *Service) ListMail(ctx context.Context, status string, limit int) ([]MailRow, error) {
-	q := s.db.WithContext(ctx).Model(&models.OutboxMessage{}).Order("created_at DESC, id DESC").Limit(limit)
-	if status != "" {
-		q = q.Where("status = ?", status)
+// OutboxFilter selects outbox messages; an empty field selects every value.
+type OutboxFilter struct {
+	Channel string // models.ChannelMail or models.ChannelWebhook
+	Status  string
+}
+
+func (f OutboxFilter) apply(q *gorm.DB) *gorm.DB {
+	if f.Channel != "" {
+		q = q.Where("channel = ?", f.Channel)
 	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	return q
+}
+
+// ListOutbox returns up to limit messages that f selects, newest first.
+func (s *Service) ListOutbox(ctx context.Context, f OutboxFilter, limit int) ([]OutboxRow, error) {
+	q := f.apply(s.db.WithContext(ctx).Model(&models.OutboxMessage{})).Order("created_at DESC, id DESC").Limit(limit)
 	var rows []models.OutboxMessage
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]MailRow, len(rows))
+	out := make([]OutboxRow, len(rows))
 	for i, r := range rows {
-		out[i] = MailRow{ID: r.ID, Kind: r.Kind, Recipient: r.Recipient, Status: r.Status, Attempts: r.Attempts,
-			NextAttemptAt: r.NextAttemptAt, LastError: r.LastError, CreatedAt: r.CreatedAt, SentAt: r.SentAt}
+		out[i] = OutboxRow{ID: r.ID, Channel: r.Channel, Kind: r.Kind, Recipient: shownRecipient(r), Status: r.Status,
+			Attempts: r.Attempts, NextAttemptAt: r.NextAttemptAt, LastError: r.LastError, CreatedAt: r.CreatedAt, SentAt: r.SentAt}
 	}
 	return out, nil
 }
 
-// RetryMail makes dead (or waiting) messages due now with a fresh attempt count: the ids
-// given, or every dead letter when ids is empty. Sent mail cannot be retried (its body is
-// wiped). It returns how many messages will go again.
-func (s *Service) RetryMail(ctx context.Context, ids ...string) (int64, error) {
+// shownRecipient is a row's recipient for an operator: a webhook endpoint may carry a token in
+// its query or user info, which stays out of listings.
+func shownRecipient(r models.OutboxMessage) string {
+	if r.Channel != models.ChannelWebhook {
+		return r.Recipient
+	}
+	u, err := url.Parse(r.Recipient)
+	if err != nil {
+		return "(unparsable endpoint)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}
+
+// RetryOutbox makes dead (or waiting) messages due now with a fresh attempt count: the ids
+// given, or else every dead letter of channel ("" both). Sent messages cannot be retried (their
+// body is wiped). It returns how many messages will go again.
+func (s *Service) RetryOutbox(ctx context.Context, channel string, ids ...string) (int64, error) {
 	q := s.db.WithContext(ctx).Model(&models.OutboxMessage{})
 	if len(ids) > 0 {
 		q = q.Where("id IN ? AND status IN ?", ids, []string{models.OutboxDead, models.OutboxPending})
 	} else {
-		q = q.Where("status = ?", models.OutboxDead)
+		q = OutboxFilter{Channel: channel, Status: models.OutboxDead}.apply(q)
 	}
 	res := q.Updates(map[string]any{"status": models.OutboxPending, "attempts": 0, "next_attempt_at": s.now(),
 		"locked_until": nil, "last_error": ""})
 	return res.RowsAffected, res.Error
 }
 
-// PurgeMail deletes the messages with status (dead, sent or logged; never pending) created
-// before before, and returns how many.
-func (s *Service) PurgeMail(ctx context.Context, status string, before time.Time) (int64, error) {
-	if status == models.OutboxPending {
+// PurgeOutbox deletes the messages f selects (its status dead, sent or logged; never pending)
+// created before before, and returns how many.
+func (s *Service) PurgeOutbox(ctx context.Context, f OutboxFilter, before time.Time) (int64, error) {
+	if f.Status == "" || f.Status == models.OutboxPending {
 		return 0, invalid(CodeInvalidStatus, "status")
 	}
-	res := s.db.WithContext(ctx).Where("status = ? AND created_at < ?", status, before).Delete(&models.OutboxMessage{})
+	res := f.apply(s.db.WithContext(ctx)).Where("created_at < ?", before).Delete(&models.OutboxMessage{})
 	return res.RowsAffected, res.Error
 }
 

@@ -17,17 +17,20 @@ type OutboxStats struct {
 	Logged   int64 `json:"logged"`
 }
 
-// OutboxStats counts the outbox by state, in one query.
-func (s *Service) OutboxStats(ctx context.Context) (OutboxStats, error) {
+// OutboxStats counts the outbox by channel (mail, webhook; both always present) and state, in
+// one query.
+func (s *Service) OutboxStats(ctx context.Context) (map[string]OutboxStats, error) {
 	var rows []struct {
+		Channel  string
 		Status   string
 		Retrying bool
 		N        int64
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT status, attempts > 0 AND last_error <> '' AS retrying, count(*) AS n
-FROM outbox_messages GROUP BY status, attempts > 0 AND last_error <> ''`).Scan(&rows).Error
-	var st OutboxStats
+	err := s.db.WithContext(ctx).Raw(`SELECT channel, status, attempts > 0 AND last_error <> '' AS retrying, count(*) AS n
+FROM outbox_messages GROUP BY channel, status, attempts > 0 AND last_error <> ''`).Scan(&rows).Error
+	out := map[string]OutboxStats{models.ChannelMail: {}, models.ChannelWebhook: {}}
 	for _, r := range rows {
+		st := out[r.Channel]
 		switch {
 		case r.Status == models.OutboxPending && r.Retrying:
 			st.Retrying += r.N
@@ -40,6 +43,7 @@ FROM outbox_messages GROUP BY status, attempts > 0 AND last_error <> ''`).Scan(&
 		case r.Status == models.OutboxLogged:
 			st.Logged += r.N
 		}
+		out[r.Channel] = st
 	}
-	return st, err
+	return out, err
 }

@@ -28,6 +28,9 @@ type Config struct {
 	// whose transaction rolls back is counted too.
 	OnAudit      func(kind string)
 	OnMailQueued func(kind string)
+	// OnLimit, when set, is told of each request a limit refused, by the limit's scope
+	// (login-fail-client, mail-hour/<flow>, ...; never its key).
+	OnLimit func(scope string)
 
 	LinkTTL         time.Duration // lifetime of a mailed link token (default 60 min)
 	CodeTTL         time.Duration // lifetime of a typed code (default 15 min)
@@ -51,6 +54,11 @@ type Config struct {
 	// them at will, so Sweep removes them after this (default 30 days). Events of a known user
 	// are kept.
 	AnonymousAuditRetention time.Duration
+
+	// Webhooks are the endpoints that receive account events (ACCOUNTD_WEBHOOK_URL): each
+	// event is queued in the outbox, in the transaction of its change, once per endpoint that
+	// wants its type.
+	Webhooks []WebhookSubscription
 }
 
 // PasswordHasher is what the core needs from password.Hasher. Every method that hashes takes
@@ -196,7 +204,10 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 	if ev.Detail == "" {
 		ev.Detail = "{}"
 	}
-	return tx.Create(&ev).Error
+	if err := tx.Create(&ev).Error; err != nil {
+		return err
+	}
+	return s.queueEvent(tx, userID, kind, ev.Detail)
 }
 
 // auditNow appends a security event on its own, for a request that changes nothing else (a

@@ -300,10 +300,15 @@ func (s *Service) EndSession(ctx context.Context, sessionID string) error {
 	})
 }
 
-// RevokeUserSessions revokes every session of a user and the credentials in them (password
-// reset, account compromise).
+// RevokeUserSessions revokes every session of a user and the credentials in them, for an
+// operator (account compromise); the user is told, and the revocation is audited (an event).
 func (s *Service) RevokeUserSessions(ctx context.Context, userID string) error {
-	return s.tx(ctx, func(tx *gorm.DB) error { return s.revokeUserSessions(tx, s.now(), userID) })
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.revokeUserSessions(tx, s.now(), userID); err != nil {
+			return err
+		}
+		return s.afterOperatorRevoke(tx, userID)
+	})
 }
 
 // revokeUserSessions is RevokeUserSessions inside tx.

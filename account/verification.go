@@ -113,6 +113,14 @@ func (s *Service) applyAddEmail(tx *gorm.DB, row models.OneTimeCode) error {
 	if err := tx.Create(&e).Error; err != nil {
 		return err
 	}
+	acct, err := loadAccount(tx, row.UserID)
+	if err != nil {
+		return err
+	}
+	// The account's own address hears of it: an address added by someone else is a takeover's first step.
+	if err := s.enqueueMail(tx, MailEmailAdded, acct.primary.Address, mailData{Email: acct.primary.Address, NewEmail: row.Email}); err != nil {
+		return err
+	}
 	return s.audit(tx, row.UserID, "email_added", auditDetail(map[string]string{"email": row.Email}))
 }
 

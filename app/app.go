@@ -16,8 +16,10 @@ import (
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/metrics"
 	"github.com/accountd/accountd/models"
+	"github.com/accountd/accountd/webhook"
 	"github.com/labstack/echo/v4"
 )
 
@@ -71,7 +73,15 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	if err := cfg.checkLimits(); err != nil {
 		return nil, err
 	}
-	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
+	endpoints, err := webhook.ParseEndpoints(cfg.WebhookURL)
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhook.NewSender(endpoints, nil)
+	if err != nil {
+		return nil, err
+	}
+	acfg := account.Config{Webhooks: webhook.Subscriptions(endpoints), Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
 	params := password.DefaultParams
@@ -80,7 +90,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	}
 	hasher := password.NewHasher(params)
 	m := metrics.New()
-	acfg.Hasher, acfg.OnAudit, acfg.OnMailQueued = hasher, m.Event, m.MailQueued
+	acfg.Hasher, acfg.OnAudit, acfg.OnMailQueued, acfg.OnLimit = hasher, m.Event, m.MailQueued, m.LimitHit
 	core, err := account.New(db, acfg)
 	if err != nil {
 		return nil, err
@@ -93,6 +103,10 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	if err := core.RekeyAddresses(ctx); err != nil {
 		return nil, fmt.Errorf("normalising stored addresses: %w", err)
 	}
+	renderer, err := templates.New(templates.Config{From: cfg.MailFrom, FromByVendor: cfg.MailFromByVendor, Dir: cfg.MailTemplates})
+	if err != nil {
+		return nil, fmt.Errorf("mail (ACCOUNTD_MAIL_FROM*, ACCOUNTD_MAIL_TEMPLATES): %w", err)
+	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
 		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}, CORSOrigins: splitList(cfg.CORSOrigins),
@@ -100,7 +114,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	if err != nil {
 		return nil, err
 	}
-	d := newDispatcher(core, sender, cfg.SMTPURL == "", log, cfg.MailLease)
+	d := newDispatcher(core, sender, renderer, hooks, cfg.SMTPURL == "", log, cfg.MailLease)
 	d.metrics = m
 	return &App{DB: db, Core: core, HTTP: e, Dispatcher: d, Metrics: m, cfg: cfg, log: log}, nil
 }

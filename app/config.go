@@ -19,16 +19,26 @@ import (
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/handlers/akana"
+	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/models"
 )
 
 // Config is accountd's configuration; every field has an ACCOUNTD_* variable and a flag.
 type Config struct {
-	Addr               string        // ACCOUNTD_ADDR, default :8080
-	DatabaseURL        string        // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
-	Secret             string        // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
-	SMTPURL            string        // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
-	MailFrom           string        // ACCOUNTD_MAIL_FROM
+	Addr        string // ACCOUNTD_ADDR, default :8080
+	DatabaseURL string // ACCOUNTD_DATABASE_URL: postgres://... or an SQLite path (default accountd.db)
+	Secret      string // ACCOUNTD_SECRET: keys code HMACs and sealed mail; required with PostgreSQL
+	SMTPURL     string // ACCOUNTD_SMTP_URL: smtp://[user:pass@]host:port; empty logs mail instead
+	MailFrom    string // ACCOUNTD_MAIL_FROM
+	// MailFromByVendor is a vendor's own sender (ACCOUNTD_MAIL_FROM_WEBSHARE, _PAYWAY, _AKANA,
+	// _RIXL), by vendor key; a vendor without one sends as MailFrom.
+	MailFromByVendor map[string]string
+	// MailTemplates (ACCOUNTD_MAIL_TEMPLATES) is a directory of mail templates and message files
+	// that replace the built-in ones of the same name (mail/templates); checked at start.
+	MailTemplates string
+	// WebhookURL (ACCOUNTD_WEBHOOK_URL) lists the endpoints that receive account events, each
+	// URL|SECRET[|TYPES], or @file (webhook.ParseEndpoints); empty: no events are queued.
+	WebhookURL         string
 	PublicURL          string        // ACCOUNTD_PUBLIC_URL: base of links in mails
 	RecaptchaSecret    string        // ACCOUNTD_RECAPTCHA_SECRET: empty accepts any non-empty recaptcha
 	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
@@ -110,6 +120,9 @@ func FromEnv() Config {
 		Secret:              os.Getenv("ACCOUNTD_SECRET"),
 		SMTPURL:             os.Getenv("ACCOUNTD_SMTP_URL"),
 		MailFrom:            envOr("ACCOUNTD_MAIL_FROM", DefaultMailFrom),
+		MailFromByVendor:    vendorSenders(),
+		MailTemplates:       os.Getenv("ACCOUNTD_MAIL_TEMPLATES"),
+		WebhookURL:          os.Getenv("ACCOUNTD_WEBHOOK_URL"),
 		PublicURL:           envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
 		RecaptchaSecret:     os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
@@ -200,6 +213,17 @@ func (c *Config) checkProductionSafe(log *slog.Logger) error {
 		log.Warn("development mode: " + u)
 	}
 	return nil
+}
+
+// vendorSenders reads ACCOUNTD_MAIL_FROM_<VENDOR> for every vendor voice of the mail templates.
+func vendorSenders() map[string]string {
+	out := map[string]string{}
+	for _, v := range templates.Vendors() {
+		if from := os.Getenv("ACCOUNTD_MAIL_FROM_" + strings.ToUpper(v)); from != "" {
+			out[v] = from
+		}
+	}
+	return out
 }
 
 func envOr(key, def string) string {

@@ -11,7 +11,9 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/mail"
+	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/metrics"
+	"github.com/accountd/accountd/webhook"
 )
 
 // Dispatcher moves outbox mail to the mail transport. Claims are leased in the database, so
@@ -25,7 +27,9 @@ import (
 type Dispatcher struct {
 	core        *account.Service
 	sender      mail.Sender
-	logged      bool // the sender only logs (no SMTP configured)
+	render      *templates.Renderer
+	hooks       *webhook.Sender // nil: no webhook endpoints
+	logged      bool            // the sender only logs (no SMTP configured)
 	log         *slog.Logger
 	batch       int
 	workers     int
@@ -45,13 +49,13 @@ type Dispatcher struct {
 // its batch this long. A batch is sent within half of it and recorded within five sixths.
 const defaultMailLease = 30 * time.Second
 
-func newDispatcher(core *account.Service, sender mail.Sender, logged bool, log *slog.Logger, lease time.Duration) *Dispatcher {
+func newDispatcher(core *account.Service, sender mail.Sender, render *templates.Renderer, hooks *webhook.Sender, logged bool, log *slog.Logger, lease time.Duration) *Dispatcher {
 	if lease <= 0 {
 		lease = defaultMailLease
 	}
 	// Batches of 10: one SMTP session per batch still saves the handshakes (bench/results.md),
 	// and a dead dispatcher holds at most 10 mails for the lease.
-	d := &Dispatcher{core: core, sender: sender, logged: logged, log: log, batch: 10, workers: 4, lease: lease,
+	d := &Dispatcher{core: core, sender: sender, render: render, hooks: hooks, logged: logged, log: log, batch: 10, workers: 4, lease: lease,
 		maxAttempts: 8, probeEvery: time.Second}
 	// A new process does not know whether the server is reachable, and an earlier one (killed,
 	// restarted) may have left mail held back by an outage: the first probe, or the first
@@ -84,17 +88,36 @@ func (d *Dispatcher) DeliverDue(ctx context.Context) (int, error) {
 // answers it. The batch in hand is finished even when ctx ends (shutdown), within the lease:
 // no new mail starts after half of it. Mail not attempted is given back.
 func (d *Dispatcher) deliverBatch(ctx context.Context, claimed time.Time, batch []account.PendingMail) (int, error) {
-	msgs := make([]mail.Message, len(batch))
-	for i, m := range batch {
-		msgs[i] = mail.Message{ID: m.ID, To: m.Recipient, Subject: m.Content.Subject, Text: m.Content.Text}
-	}
-	sendCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), claimed.Add(d.lease/2))
-	defer cancel()
 	recordBy := claimed.Add(d.lease * 5 / 6)
 	attempted := make([]bool, len(batch))
 	delivered := 0
 	var recordErr error
-	d.sender.SendEach(sendCtx, msgs, func(i int, err error) bool {
+	// Each mail is rendered in its vendor's voice and language; one that cannot be rendered
+	// (a broken override template) fails like a refused mail: backoff, then a dead letter.
+	msgs := make([]mail.Message, 0, len(batch))
+	idx := make([]int, 0, len(batch)) // msgs[j] is batch[idx[j]]
+	for i, m := range batch {
+		msg, err := d.message(m)
+		if err != nil {
+			attempted[i] = true
+			d.log.Error("mail not rendered", "id", m.ID, "kind", m.Kind, "err", err)
+			d.metrics.Delivery("failed")
+			if recordErr = d.record(recordBy, func(c context.Context) error {
+				return d.core.MailFailed(c, m, err, d.maxAttempts, backoff(m.Attempts))
+			}); recordErr != nil {
+				break
+			}
+			continue
+		}
+		msgs, idx = append(msgs, msg), append(idx, i)
+	}
+	sendCtx, cancel := context.WithDeadline(context.WithoutCancel(ctx), claimed.Add(d.lease/2))
+	defer cancel()
+	if recordErr != nil {
+		msgs = nil
+	}
+	d.sender.SendEach(sendCtx, msgs, func(j int, err error) bool {
+		i := idx[j]
 		attempted[i] = true
 		m := batch[i]
 		if err == nil {
@@ -220,6 +243,9 @@ func (d *Dispatcher) work(ctx context.Context, interval time.Duration, sweeper b
 	for {
 		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("outbox dispatch", "err", err)
+		}
+		if _, err := d.DeliverWebhooks(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("outbox webhook dispatch", "err", err)
 		}
 		if sweeper && time.Since(lastSweep) >= sweepEvery {
 			lastSweep = time.Now()

@@ -177,6 +177,12 @@ func TestDocsPageInBrowser(t *testing.T) {
 			t.Errorf("no section for vendor tag %s on /docs (sections: %v)", tag, shown)
 		}
 	}
+	// The webhooks are on the page too: the description names every event type, the payload and the signature.
+	for _, want := range []string{"AccountEvent", "x-webhooks", "webhook-signature", "login.failed_limit", "account.deleted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/docs does not show %q (the webhook events)", want)
+		}
+	}
 	for _, p := range problems.all() {
 		t.Errorf("/docs in Chromium: %s", p)
 	}

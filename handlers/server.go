@@ -116,6 +116,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		DoNotValidateServers:  true,
 	}))
 	e.Use(rt.attach)
+	e.Use(rt.audience)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil

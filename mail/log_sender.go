@@ -34,6 +34,10 @@ func (s *LogSender) Send(ctx context.Context, m Message) error {
 		slog.String("to", m.To),
 		slog.String("subject", m.Subject),
 		slog.String("text", m.Text),
+		slog.Bool("html", m.HTML != ""),
+	}
+	if m.From != "" {
+		attrs = append(attrs, slog.String("from", m.From))
 	}
 	for _, link := range links(m.Text) {
 		attrs = append(attrs, slog.String("link", link))

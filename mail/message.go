@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// Message is one plain-text email ready to send.
+// Message is one email ready to send: a plain-text body and, optionally, an HTML
+// alternative of it.
 type Message struct {
 	// ID is the stable id of the outbox row. It becomes the Message-ID header
 	// "<ID@accountd>", so a retry of the same row is recognisable downstream
@@ -23,6 +24,12 @@ type Message struct {
 	// transfer intact, which is why SMTP delivery encodes it as
 	// quoted-printable instead of relying on servers to pass long lines.
 	Text string
+	// HTML, when set, is sent with Text as multipart/alternative: clients that show HTML show
+	// it, plain-text clients show Text.
+	HTML string
+	// From overrides the sender's configured From header and envelope sender (a
+	// vendor's own sender), "Name <addr@example.com>"; "" keeps the configured one.
+	From string
 }
 
 // Sender delivers messages; an error means "not delivered, try again later".
@@ -74,8 +81,13 @@ func (m Message) validate() (*netmail.Address, error) {
 	if strings.ContainsAny(m.Subject, "\r\n") {
 		return nil, fmt.Errorf("%w: subject contains a line break", ErrInvalidMessage)
 	}
-	if !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) {
-		return nil, fmt.Errorf("%w: subject or text is not valid UTF-8", ErrInvalidMessage)
+	if !utf8.ValidString(m.Subject) || !utf8.ValidString(m.Text) || !utf8.ValidString(m.HTML) {
+		return nil, fmt.Errorf("%w: subject, text or HTML is not valid UTF-8", ErrInvalidMessage)
+	}
+	if m.From != "" {
+		if _, err := netmail.ParseAddress(m.From); err != nil {
+			return nil, fmt.Errorf("%w: from %q: %v", ErrInvalidMessage, m.From, err)
+		}
 	}
 	return to, nil
 }

@@ -196,7 +196,11 @@ func (s *smtpSender) buildMsg(m Message) (*gomail.Msg, error) {
 		gomail.WithEncoding(gomail.EncodingQP),
 		gomail.WithNoDefaultUserAgent(),
 	)
-	msg.FromMailAddress(s.from)
+	from := s.from
+	if m.From != "" {
+		from, _ = netmail.ParseAddress(m.From) // validated above
+	}
+	msg.FromMailAddress(from)
 	msg.ToMailAddress(to)
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(m.ID + "@" + messageIDDomain)
@@ -204,6 +208,9 @@ func (s *smtpSender) buildMsg(m Message) (*gomail.Msg, error) {
 	// RFC 3834: tells vacation responders and the like not to answer.
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
 	return msg, nil
 }
 

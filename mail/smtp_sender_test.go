@@ -412,3 +412,38 @@ func TestSMTPSendAllFailsMessagesAlone(t *testing.T) {
 		t.Errorf("server has %v, want b-3 and b-4", got)
 	}
 }
+
+// A message with HTML goes out as multipart/alternative with both parts intact, from the
+// message's own sender when it names one (a vendor's), and the configured one otherwise.
+func TestSMTPAlternativeAndOwnSender(t *testing.T) {
+	srv := mailtest.Start(t)
+	s := newTestSender(t, srv.URL(), srv)
+	html := `<p style="margin:0">Grüße, <a href="https://example.com/a?b=1&amp;c=2">` + strings.Repeat("x", 120) + `</a></p>`
+	tests := []struct {
+		name, from, wantEnvelope, wantHeader string
+	}{
+		{"own sender", "Rixl <noreply@rixl.example>", "noreply@rixl.example", `"Rixl" <noreply@rixl.example>`},
+		{"configured sender", "", "no-reply@localhost", `"accountd" <no-reply@localhost>`},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Message{ID: fmt.Sprint(100 + i), To: "ada@example.com", Subject: "Hallo", Text: "Grüße\nhttps://example.com/a?b=1&c=2", HTML: html, From: tt.from}
+			if err := s.Send(t.Context(), m); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			got := next(t, srv)
+			if got.Text != m.Text || got.HTML != html {
+				t.Errorf("parts = %q / %q, want %q / %q", got.Text, got.HTML, m.Text, html)
+			}
+			if !strings.HasPrefix(got.Header.Get("Content-Type"), "multipart/alternative") {
+				t.Errorf("Content-Type = %q", got.Header.Get("Content-Type"))
+			}
+			if from, err := got.Header.AddressList("From"); got.From != tt.wantEnvelope || err != nil || len(from) != 1 || from[0].String() != tt.wantHeader {
+				t.Errorf("envelope %q, From header %v (%v); want %s, %s", got.From, from, err, tt.wantEnvelope, tt.wantHeader)
+			}
+		})
+	}
+	if err := s.Send(t.Context(), Message{ID: "9", To: "ada@example.com", Subject: "x", Text: "x", From: "not an address"}); !errors.Is(err, ErrInvalidMessage) {
+		t.Errorf("bad From: %v, want ErrInvalidMessage", err)
+	}
+}

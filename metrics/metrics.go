@@ -26,6 +26,8 @@ type Metrics struct {
 	refusals   *prometheus.CounterVec
 	mailQueued *prometheus.CounterVec
 	deliveries *prometheus.CounterVec
+	webhooks   *prometheus.CounterVec
+	limits     *prometheus.CounterVec
 }
 
 // New makes the registry with the Go runtime and process collectors and the service's own.
@@ -48,8 +50,14 @@ func New() *Metrics {
 	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accountd_mail_deliveries_total",
 		Help: "Delivery attempts of outbox mail, by outcome: sent, failed (retried with backoff or dead-lettered), unreachable (the mail server could not be reached), unrecorded (delivered but not recorded: it goes again with its Message-ID)."},
 		[]string{"outcome"})
+	m.webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accountd_webhook_deliveries_total",
+		Help: "Delivery attempts of webhook events, by outcome: sent (a 2xx), failed (retried with backoff or dead-lettered), unrecorded (delivered but not recorded: it goes again with its webhook-id)."},
+		[]string{"outcome"})
+	m.limits = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accountd_limits_hit_total",
+		Help: "Requests a limit refused, by the limit's scope: login-fail-client, login-fail, auth-fail (Payway's freeze), password-recheck, register-client, mail-cooldown/<flow>, mail-hour/<flow>."},
+		[]string{"scope"})
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.requests, m.latency, m.events, m.refusals, m.mailQueued, m.deliveries)
+		m.requests, m.latency, m.events, m.refusals, m.mailQueued, m.deliveries, m.webhooks, m.limits)
 	return m
 }
 
@@ -90,6 +98,20 @@ func (m *Metrics) Delivery(outcome string) {
 	}
 }
 
+// WebhookDelivery records the outcome of one webhook delivery attempt.
+func (m *Metrics) WebhookDelivery(outcome string) {
+	if m != nil {
+		m.webhooks.WithLabelValues(outcome).Inc()
+	}
+}
+
+// LimitHit records a request refused by a limit of scope.
+func (m *Metrics) LimitHit(scope string) {
+	if m != nil {
+		m.limits.WithLabelValues(scope).Inc()
+	}
+}
+
 // Hashing is what the argon2id gauges read (password.Hasher).
 type Hashing interface {
 	Slots() int
@@ -122,20 +144,22 @@ func (m *Metrics) Watch(db *sql.DB, hashing Hashing, core *account.Service) {
 type outboxCollector struct{ core *account.Service }
 
 var outboxDesc = prometheus.NewDesc("accountd_outbox_messages",
-	"Outbox messages by state: pending (first attempt due), retrying (after a failed attempt), dead (given up: `accountd outbox list --status dead`), sent, logged.",
-	[]string{"state"}, nil)
+	"Outbox messages by channel (mail, webhook) and state: pending (first attempt due), retrying (after a failed attempt), dead (given up: `accountd outbox list --status dead`), sent, logged.",
+	[]string{"channel", "state"}, nil)
 
 func (outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxDesc }
 
 func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	st, err := c.core.OutboxStats(ctx)
+	stats, err := c.core.OutboxStats(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(outboxDesc, err)
 		return
 	}
-	for state, n := range map[string]int64{"pending": st.Pending, "retrying": st.Retrying, "dead": st.Dead, "sent": st.Sent, "logged": st.Logged} {
-		ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(n), state)
+	for channel, st := range stats {
+		for state, n := range map[string]int64{"pending": st.Pending, "retrying": st.Retrying, "dead": st.Dead, "sent": st.Sent, "logged": st.Logged} {
+			ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(n), channel, state)
+		}
 	}
 }

@@ -116,10 +116,17 @@ const (
 	OutboxDead    = "dead"
 )
 
-// OutboxMessage is a mail waiting for (or done with) delivery. Sealed holds the encrypted
-// subject and body; it is wiped once the mail is sent.
+// Outbox channels: what an outbox row is delivered as.
+const (
+	ChannelMail    = "mail"    // Kind is a mail kind, Recipient an address
+	ChannelWebhook = "webhook" // Kind is an event type, Recipient the endpoint's URL
+)
+
+// OutboxMessage is a mail or a webhook delivery waiting for (or done with) delivery. Sealed
+// holds the encrypted content; it is wiped once the row is sent.
 type OutboxMessage struct {
 	ID            string `gorm:"primaryKey"`
+	Channel       string
 	Kind          string
 	Recipient     string
 	Sealed        []byte

@@ -60,11 +60,12 @@ wait_for() {
   done
 }
 
-# start_prism UPSTREAM NAME: starts `prism proxy --errors` on a free port; sets prism_url.
+# start_prism UPSTREAM NAME: starts `prism proxy --errors` on a free port; sets prism_url. --cors=false:
+# Prism must not add CORS headers of its own, or it answers for the server (app/cors_test.go).
 start_prism() {
   local port
   port="$(free_port)"
-  "$prism" proxy openapi.yaml "$1" --errors --host 127.0.0.1 --port "$port" >"$out/$2.log" 2>&1 &
+  "$prism" proxy openapi.yaml "$1" --errors --cors=false --host 127.0.0.1 --port "$port" >"$out/$2.log" 2>&1 &
   pids+=($!)
   prism_url="http://127.0.0.1:$port"
   # A path the spec does not have: Prism answers it itself, so the probe reaches no server.
@@ -144,7 +145,7 @@ if [[ -z "${ACCOUNTD_BASE_URL:-}" && "${CONTRACT_SKIP_GO:-}" != 1 ]]; then
   start_prism "http://127.0.0.1:$switch_port" prism-e2e
   log "end-to-end suite through Prism: ACCOUNTD_CONTRACT_PRISM=$prism_url go test ./app/"
   # PostgreSQL only: the exchanges do not depend on the database, and both run in test-go.
-  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_BACKENDS=postgres ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 ./app/
+  ACCOUNTD_CONTRACT_PRISM="$prism_url" ACCOUNTD_TEST_BACKENDS=postgres ACCOUNTD_TEST_REQUIRE_POSTGRES=1 "$GO" test -count=1 -timeout 40m ./app/
   prism_summary prism-e2e
 fi
 log "ok"

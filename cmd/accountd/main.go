@@ -202,6 +202,7 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (ACCOUNTD_ADDR)")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", cfg.SMTPURL, "smtp://[user:pass@]host:port or smtps://... (ACCOUNTD_SMTP_URL; empty logs mail)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", cfg.MailFrom, "sender address (ACCOUNTD_MAIL_FROM)")
+	fs.StringVar(&cfg.MailTemplates, "mail-templates", cfg.MailTemplates, "directory of mail templates and texts replacing the built-in ones of the same name (ACCOUNTD_MAIL_TEMPLATES)")
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "base of links in mails (ACCOUNTD_PUBLIC_URL)")
 	fs.StringVar(&cfg.RecaptchaSecret, "recaptcha-secret", cfg.RecaptchaSecret, "reCAPTCHA secret (ACCOUNTD_RECAPTCHA_SECRET; empty accepts any non-empty value)")
 	fs.StringVar(&cfg.RecaptchaVerifyURL, "recaptcha-verify-url", cfg.RecaptchaVerifyURL, "siteverify URL (ACCOUNTD_RECAPTCHA_VERIFY_URL)")

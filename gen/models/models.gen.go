@@ -7,6 +7,45 @@ import (
 	"time"
 )
 
+// Defines values for AccountEventType.
+const (
+	AccountEventTypeAccountDeleted       AccountEventType = "account.deleted"
+	AccountEventTypeEmailChangeRequested AccountEventType = "email.change_requested"
+	AccountEventTypeEmailChanged         AccountEventType = "email.changed"
+	AccountEventTypeLoginFailedLimit     AccountEventType = "login.failed_limit"
+	AccountEventTypePasswordChanged      AccountEventType = "password.changed"
+	AccountEventTypePasswordReset        AccountEventType = "password.reset"
+	AccountEventTypeSessionRevoked       AccountEventType = "session.revoked"
+	AccountEventTypeUserCreated          AccountEventType = "user.created"
+	AccountEventTypeUserVerified         AccountEventType = "user.verified"
+)
+
+// Valid indicates whether the value is a known member of the AccountEventType enum.
+func (e AccountEventType) Valid() bool {
+	switch e {
+	case AccountEventTypeAccountDeleted:
+		return true
+	case AccountEventTypeEmailChangeRequested:
+		return true
+	case AccountEventTypeEmailChanged:
+		return true
+	case AccountEventTypeLoginFailedLimit:
+		return true
+	case AccountEventTypePasswordChanged:
+		return true
+	case AccountEventTypePasswordReset:
+		return true
+	case AccountEventTypeSessionRevoked:
+		return true
+	case AccountEventTypeUserCreated:
+		return true
+	case AccountEventTypeUserVerified:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AkanaLoginInfoLoginState.
 const (
 	AkanaLoginInfoLoginStateLoggedIn  AkanaLoginInfoLoginState = "LoggedIn"
@@ -428,6 +467,39 @@ func (e RixlTokenType) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// AccountEvent An account event, the body of every webhook delivery (Standard Webhooks' payload shape). It carries no address, code or secret.
+//
+// Example: {"data":{"organization_id":null,"user_id":"6b0a7522d9590b6b8e670ded","vendor":"webshare"},"timestamp":"2026-11-23T12:00:00Z","type":"password.changed"}
+type AccountEvent struct {
+	// Data Whose account changed, and through which vendor's API.
+	Data AccountEventData `json:"data"`
+
+	// Timestamp When the change happened (UTC).
+	Timestamp time.Time        `json:"timestamp"`
+	Type      AccountEventType `json:"type"`
+}
+
+// AccountEventType defines model for AccountEvent.Type.
+type AccountEventType string
+
+// AccountEventData Whose account changed, and through which vendor's API.
+type AccountEventData struct {
+	// OrganizationId The organisation the change concerns, or the user's organisation when there is exactly one.
+	//
+	// Example: 6b0a7522f9460cdca0fed28a
+	OrganizationId *string `json:"organization_id"`
+
+	// UserId The account's id; null when no account is known (`login.failed_limit` of a login).
+	//
+	// Example: 6b0a7522d9590b6b8e670ded
+	UserId *string `json:"user_id"`
+
+	// Vendor The vendor whose API the change came through (`webshare`, `payway`, `akana`, `rixl`); null for operator commands.
+	//
+	// Example: webshare
+	Vendor *string `json:"vendor"`
 }
 
 // AkanaAuthenticateWithPasswordResetCodeRequest defines model for AkanaAuthenticateWithPasswordResetCodeRequest.
@@ -1624,6 +1696,15 @@ type AkanaUserID = string
 
 // RixlUserID defines model for RixlUserID.
 type RixlUserID = string
+
+// WebhookId defines model for WebhookId.
+type WebhookId = string
+
+// WebhookSignature defines model for WebhookSignature.
+type WebhookSignature = string
+
+// WebhookTimestamp defines model for WebhookTimestamp.
+type WebhookTimestamp = string
 
 // AkanaBadRequestApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
 type AkanaBadRequestApplicationJSON = AkanaError

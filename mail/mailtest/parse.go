@@ -29,6 +29,7 @@ type Received struct {
 	Header    mail.Header // header fields exactly as received (not decoded)
 	Subject   string      // Subject header, RFC 2047 decoded
 	Text      string      // decoded text/plain body, see above
+	HTML      string      // decoded text/html body (the first such part), decoded like Text; "" if none
 	MessageID string      // Message-ID header including the angle brackets, e.g. "<42@accountd>"
 
 	AuthUser string // user name the session authenticated as; "" without AUTH
@@ -55,7 +56,15 @@ func parse(raw []byte) (Received, error) {
 	if err != nil {
 		return Received{}, fmt.Errorf("decode subject: %w", err)
 	}
-	text, _, err := plainText(textproto.MIMEHeader(msg.Header), msg.Body, 0)
+	text, _, err := textPart(textproto.MIMEHeader(msg.Header), msg.Body, "text/plain", 0)
+	if err != nil {
+		return Received{}, err
+	}
+	again, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return Received{}, fmt.Errorf("read header: %w", err)
+	}
+	html, _, err := textPart(textproto.MIMEHeader(again.Header), again.Body, "text/html", 0)
 	if err != nil {
 		return Received{}, err
 	}
@@ -63,15 +72,15 @@ func parse(raw []byte) (Received, error) {
 		Header:    msg.Header,
 		Subject:   subject,
 		Text:      text,
+		HTML:      html,
 		MessageID: strings.TrimSpace(msg.Header.Get("Message-Id")),
 		Raw:       raw,
 	}, nil
 }
 
-// plainText finds and decodes the text/plain content of an entity. found is
-// false for entities without one (an HTML-only message, say), which is not an
-// error.
-func plainText(h textproto.MIMEHeader, body io.Reader, depth int) (text string, found bool, err error) {
+// textPart finds and decodes the content of type want (text/plain or text/html) of an entity.
+// found is false for entities without one (an HTML-only message, say), which is not an error.
+func textPart(h textproto.MIMEHeader, body io.Reader, want string, depth int) (text string, found bool, err error) {
 	mediaType, params := "text/plain", map[string]string{}
 	if ct := h.Get("Content-Type"); ct != "" {
 		if mediaType, params, err = mime.ParseMediaType(ct); err != nil {
@@ -83,8 +92,8 @@ func plainText(h textproto.MIMEHeader, body io.Reader, depth int) (text string, 
 	}
 	switch {
 	case strings.HasPrefix(mediaType, "multipart/"):
-		return multipartText(params["boundary"], body, depth)
-	case mediaType == "text/plain":
+		return multipartText(params["boundary"], body, want, depth)
+	case mediaType == want:
 		data, err := decodeTransfer(h.Get("Content-Transfer-Encoding"), body)
 		if err != nil {
 			return "", false, err
@@ -99,9 +108,9 @@ func plainText(h textproto.MIMEHeader, body io.Reader, depth int) (text string, 
 	}
 }
 
-// multipartText returns the first text/plain part of a multipart body, which
-// for multipart/alternative is the plain-text rendering.
-func multipartText(boundary string, body io.Reader, depth int) (string, bool, error) {
+// multipartText returns the first part of type want of a multipart body (for
+// multipart/alternative: the plain-text or the HTML rendering).
+func multipartText(boundary string, body io.Reader, want string, depth int) (string, bool, error) {
 	if boundary == "" {
 		return "", false, errors.New("multipart message without boundary")
 	}
@@ -119,7 +128,7 @@ func multipartText(boundary string, body io.Reader, depth int) (string, bool, er
 		if err != nil {
 			return "", false, fmt.Errorf("multipart: %w", err)
 		}
-		text, found, err := plainText(part.Header, part, depth+1)
+		text, found, err := textPart(part.Header, part, want, depth+1)
 		if err != nil || found {
 			return text, found, err
 		}

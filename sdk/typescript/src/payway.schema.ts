@@ -267,6 +267,46 @@ export interface components {
             message: string;
         };
         /**
+         * @description An account event, the body of every webhook delivery (Standard Webhooks' payload shape). It carries no address, code or secret.
+         * @example {
+         *       "type": "password.changed",
+         *       "timestamp": "2026-11-23T12:00:00Z",
+         *       "data": {
+         *         "vendor": "webshare",
+         *         "user_id": "6b0a7522d9590b6b8e670ded",
+         *         "organization_id": null
+         *       }
+         *     }
+         */
+        AccountEvent: {
+            /** @enum {string} */
+            type: "user.created" | "user.verified" | "email.change_requested" | "email.changed" | "password.changed" | "password.reset" | "session.revoked" | "login.failed_limit" | "account.deleted";
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["AccountEventData"];
+        };
+        /** @description Whose account changed, and through which vendor's API. */
+        AccountEventData: {
+            /**
+             * @description The vendor whose API the change came through (`webshare`, `payway`, `akana`, `rixl`); null for operator commands.
+             * @example webshare
+             */
+            vendor: string | null;
+            /**
+             * @description The account's id; null when no account is known (`login.failed_limit` of a login).
+             * @example 6b0a7522d9590b6b8e670ded
+             */
+            user_id: string | null;
+            /**
+             * @description The organisation the change concerns, or the user's organisation when there is exactly one.
+             * @example 6b0a7522f9460cdca0fed28a
+             */
+            organization_id: string | null;
+        };
+        /**
          * @description An account id, 24 lowercase hexadecimal characters.
          * @example 50f3ac249f6aef294d000007
          */
@@ -664,8 +704,30 @@ export interface components {
             };
         };
     };
-    parameters: never;
-    requestBodies: never;
+    parameters: {
+        /**
+         * @description The delivery's id, the same on every retry of it; deduplicate by it.
+         * @example 6b0f564515444085bdc12819
+         */
+        WebhookId: string;
+        /**
+         * @description Unix seconds of this attempt; refuse ones far from your clock (replays).
+         * @example 1764633600
+         */
+        WebhookTimestamp: string;
+        /**
+         * @description `v1,` + base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the endpoint secret (the base64 after `whsec_`); several space-separated during a secret rotation.
+         * @example v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=
+         */
+        WebhookSignature: string;
+    };
+    requestBodies: {
+        AccountEvent: {
+            content: {
+                "application/json": components["schemas"]["AccountEvent"];
+            };
+        };
+    };
     headers: {
         /**
          * @description The request's id, in every answer and every log line of the request: the client's own
