@@ -47,13 +47,13 @@ type EmailChange struct {
 // StartEmailChange starts changing an account's primary address: a code for the new address
 // (mailed, unless NoMail). Nothing changes and nothing is reserved until the code is confirmed
 // (CompleteEmailChange, ApplyEmailChangeCode, VerifyEmail); a new request replaces the
-// previous code. In this order: the address is parsed, the account loaded (and the actor's
-// right, the membership, the current password checked), an address the account already has
-// refused; then,
-// in one transaction, the mail budget is spent (spendMail) BEFORE the question "is the address
-// taken": a taken address spends it like a free one (the spend is committed and the refusal
-// returned after), so a run of requests gets the same answers whether the address is
-// registered or not, and parallel requests send one mail.
+// previous code. In this order: the address is parsed, the account loaded with the address's
+// owner (one query; and the actor's right, the membership, the current password checked), an
+// address the account already has refused; then, in one transaction, the mail budget is spent
+// (spendMail) BEFORE the answer to "is the address taken" is given: a taken address spends it
+// like a free one (the spend is committed and the refusal returned after), so a run of
+// requests gets the same answers whether the address is registered or not, and parallel
+// requests send one mail.
 func (s *Service) StartEmailChange(ctx context.Context, in EmailChange) (EmailChangeTicket, error) {
 	return s.startAddressCode(ctx, models.PurposeEmailChange, in)
 }
@@ -70,18 +70,16 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 	if err != nil {
 		return EmailChangeTicket{}, err
 	}
-	acct, err := s.changingAccount(ctx, in)
+	// The account and the new address's owner are read together (one round trip): the
+	// owner decides below, after the budget is spent, and nothing is reserved, so a later
+	// claim of the address is decided by the unique index when the code is confirmed.
+	acct, owner, err := s.changingAccount(ctx, in, addr.Key)
 	if err != nil {
 		return EmailChangeTicket{}, err
 	}
 	// An address of the account itself (its primary or another) is refused before the mail
 	// budget is spent: the caller knows its own addresses, so this tells nothing.
-	if addr.Key == acct.primary.AddressKey {
-		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
-	}
-	if owner, err := addressOwner(s.db.WithContext(ctx), addr.Key); err != nil {
-		return EmailChangeTicket{}, internal(err)
-	} else if owner == in.UserID {
+	if addr.Key == acct.primary.AddressKey || owner == in.UserID {
 		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	t := EmailChangeTicket{CurrentEmail: acct.primary.Address, NewEmail: addr.Typed}
@@ -91,10 +89,6 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 			if err := s.spendMail(tx, purpose, in.UserID); err != nil {
 				return err
 			}
-		}
-		owner, err := addressOwner(tx, addr.Key)
-		if err != nil {
-			return err
 		}
 		if owner != "" {
 			refused = errEmailTaken()
@@ -134,36 +128,36 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 	return t, nil
 }
 
-// changingAccount loads the usable account of an email change and checks who may change it.
-func (s *Service) changingAccount(ctx context.Context, in EmailChange) (account, error) {
+// changingAccount loads the usable account of an email change and checks who may change it;
+// owner is the user who has the address whose key is newKey ("" for nobody), read in the same
+// query as the account.
+func (s *Service) changingAccount(ctx context.Context, in EmailChange, newKey string) (acct account, owner string, err error) {
 	db := s.db.WithContext(ctx)
 	if in.ActorID != "" {
 		if err := mayManage(db, in.ActorID, in.UserID); err != nil {
-			return account{}, err
+			return account{}, "", err
 		}
 	}
-	var acct account
-	var err error
 	if in.OrgID != "" {
-		acct, err = orgMember(db, in.OrgID, in.UserID, "")
+		acct, owner, err = orgMemberAndAddress(db, in.OrgID, in.UserID, "", newKey)
 	} else {
-		acct, err = loadAccount(db, in.UserID)
+		acct, owner, err = loadAccountAndAddress(db, in.UserID, newKey)
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return acct, errNotPermitted()
+			return acct, "", errNotPermitted()
 		} else if err != nil {
-			return acct, internal(err)
+			return acct, "", internal(err)
 		}
 		err = acct.usable()
 	}
 	if err != nil {
-		return acct, err
+		return acct, "", err
 	}
 	if in.Password != nil {
 		if err := s.verifyPassword(ctx, acct, *in.Password); err != nil {
-			return acct, err
+			return acct, "", err
 		}
 	}
-	return acct, nil
+	return acct, owner, nil
 }
 
 // CompleteEmailChange applies the caller's pending change with its link token. Only the user

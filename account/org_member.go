@@ -16,8 +16,12 @@ type memberRow struct {
 	models.User `gorm:"embedded"`
 	Primary     models.Email `gorm:"embedded;embeddedPrefix:primary_"`
 	Member      bool
-	Taken       bool // some account has the address asked about (orgMemberAndAddress)
+	NewOwner    string // the user who has the address asked about ("": nobody, or not asked)
 }
+
+// ownerColumn selects, under memberRow.NewOwner, the user who has the address whose key is its
+// placeholder's argument: an email change reads it with the account, in the same round trip.
+const ownerColumn = "COALESCE((SELECT other.user_id FROM emails AS other WHERE other.address_key = ? LIMIT 1), '') AS new_owner"
 
 var (
 	primaryColumnsOnce sync.Once
@@ -58,30 +62,30 @@ func orgMember(db *gorm.DB, orgID, userID, field string) (account, error) {
 	return acct, err
 }
 
-// orgMemberAndAddress is orgMember that also tells, in the same query, whether an account has
-// the address whose key is addressKey ("": not asked): an email-change request needs both
-// before it writes anything (load benchmark: one round trip less, bench/results.md).
-func orgMemberAndAddress(db *gorm.DB, orgID, userID, field, addressKey string) (acct account, taken bool, err error) {
+// orgMemberAndAddress is orgMember that also returns, in the same query, the user who has the
+// address whose key is addressKey ("": not asked, or nobody): an email-change request needs
+// both before it writes anything (load benchmark: one round trip less, bench/results.md).
+func orgMemberAndAddress(db *gorm.DB, orgID, userID, field, addressKey string) (acct account, owner string, err error) {
 	var row memberRow
-	takenCol := "FALSE AS taken"
+	ownerCol := "'' AS new_owner"
 	args := []any{orgID}
 	if addressKey != "" {
-		takenCol = "EXISTS (SELECT 1 FROM emails AS other WHERE other.address_key = ?) AS taken"
+		ownerCol = ownerColumn
 		args = append(args, addressKey)
 	}
 	err = accountQuery(db, "JOIN",
 		", EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member, "+
-			takenCol, args...).
+			ownerCol, args...).
 		Where("users.id = ?", userID).Take(&row).Error
 	acct = account{user: row.User, primary: row.Primary}
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {
-		return acct, false, errAccountNotFound(field)
+		return acct, "", errAccountNotFound(field)
 	}
 	if err != nil {
-		return acct, false, internal(err)
+		return acct, "", internal(err)
 	}
 	if !row.Member {
-		return acct, false, conflict(CodeInvalidOrgAccount, "")
+		return acct, "", conflict(CodeInvalidOrgAccount, "")
 	}
-	return acct, row.Taken, nil
+	return acct, row.NewOwner, nil
 }

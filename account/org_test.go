@@ -193,6 +193,10 @@ func TestOrgEmailChangeAndReset(t *testing.T) {
 		wantCode(t, err, CodeInvalidOrgAccount)
 		_, err = s.StartEmailChange(ctx, EmailChange{OrgID: f.org, UserID: f.userID, NewEmail: "OLD@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
 		wantCode(t, err, CodeEmailUnchanged)
+		// The owner of the new address is read with the member: another account's is taken.
+		makeUser(t, s, "someone@example.com")
+		_, err = s.StartEmailChange(ctx, EmailChange{OrgID: f.org, UserID: f.userID, NewEmail: "Someone@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
+		wantCode(t, err, CodeEmailTaken)
 		ch, err := s.StartEmailChange(ctx, EmailChange{OrgID: f.org, UserID: f.userID, NewEmail: "new@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
 		if err != nil {
 			t.Fatal(err)

@@ -38,9 +38,20 @@ func findByEmail(db *gorm.DB, key string) (acct account, ok bool, err error) {
 func loadAccount(db *gorm.DB, userID string) (account, error) {
 	// One round trip (the user LEFT JOIN its primary address) where it took two: most flows
 	// start here. A deleted account has no primary address; its columns then read as zero.
+	acct, _, err := loadAccountAndAddress(db, userID, "")
+	return acct, err
+}
+
+// loadAccountAndAddress is loadAccount that also returns, in the same query, the user who has
+// the address whose key is addressKey ("": not asked, or nobody), as orgMemberAndAddress.
+func loadAccountAndAddress(db *gorm.DB, userID, addressKey string) (account, string, error) {
 	var row memberRow
-	err := accountQuery(db, "LEFT JOIN", "").Where("users.id = ?", userID).Take(&row).Error
-	return account{user: row.User, primary: row.Primary}, err
+	extra, args := "", []any(nil)
+	if addressKey != "" {
+		extra, args = ", "+ownerColumn, []any{addressKey}
+	}
+	err := accountQuery(db, "LEFT JOIN", extra, args...).Where("users.id = ?", userID).Take(&row).Error
+	return account{user: row.User, primary: row.Primary}, row.NewOwner, err
 }
 
 // usable refuses accounts that may not act.
