@@ -48,6 +48,11 @@ type change struct {
 // email change), codesEndedBy are revoked, the old address is told (and the new one of an email
 // change), the event is audited.
 func (s *Service) afterChange(tx *gorm.DB, acct account, c change) error {
+	// Revocations, notices and the audit row: one statement on PostgreSQL (batchWrites).
+	return s.batchWrites(tx, func(tx *gorm.DB) error { return s.afterChangeWrites(tx, acct, c) })
+}
+
+func (s *Service) afterChangeWrites(tx *gorm.DB, acct account, c change) error {
 	now := s.now()
 	userID := acct.user.ID
 	if c.kind != emailChanged {
@@ -85,8 +90,10 @@ func (s *Service) afterChange(tx *gorm.DB, acct account, c change) error {
 // setPasswordAndAfter stores a new password hash (made by hashPassword before the transaction)
 // and runs afterChange for kind (passwordChanged or passwordReset).
 func (s *Service) setPasswordAndAfter(tx *gorm.DB, acct account, hash string, c change) error {
-	if err := s.setPassword(tx, acct.user.ID, hash); err != nil {
-		return err
-	}
-	return s.afterChange(tx, acct, c)
+	return s.batchWrites(tx, func(tx *gorm.DB) error { // with afterChange's writes, one statement
+		if err := s.setPassword(tx, acct.user.ID, hash); err != nil {
+			return err
+		}
+		return s.afterChange(tx, acct, c)
+	})
 }

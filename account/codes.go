@@ -111,14 +111,20 @@ func (s *Service) consumeCode(tx *gorm.DB, id string) error {
 // redeemCode consumes a code inside tx and checks that its owner can still use the account
 // (not deleted or suspended): what the flows that verify an address by a code do first.
 func (s *Service) redeemCode(tx *gorm.DB, row models.OneTimeCode) error {
+	_, err := s.redeemCodeOf(tx, row)
+	return err
+}
+
+// redeemCodeOf is redeemCode that returns the owner's account it loaded (not read twice).
+func (s *Service) redeemCodeOf(tx *gorm.DB, row models.OneTimeCode) (account, error) {
 	if err := s.consumeCode(tx, row.ID); err != nil {
-		return err
+		return account{}, err
 	}
 	acct, err := loadAccount(tx, row.UserID)
 	if err != nil {
-		return err
+		return acct, err
 	}
-	return acct.usable()
+	return acct, acct.usable()
 }
 
 // revokeCodes revokes a user's live codes of the given purposes.

@@ -89,7 +89,8 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 		_ = randomToken(32)
 		return internalOrNil(s.audit(db, "", "password_reset_unknown_email", ""))
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	// The code, its mail and the audit row: one statement on PostgreSQL (writeTx).
+	return s.writeTx(ctx, func(tx *gorm.DB) error {
 		d.Link = strings.ReplaceAll(d.Link, "{user_id}", acct.user.ID) // links that name the account
 		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, stored(acct.primary), d)
 		if err != nil {

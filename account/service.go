@@ -168,9 +168,21 @@ func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 
 // tx runs fn in a transaction; an *Error returned by fn passes through unchanged.
 func (s *Service) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.atomically(ctx, func(db *gorm.DB) error { return db.Transaction(fn) })
+}
+
+// writeTx is tx for a block of writes whose results it does not read (batchWrites): on
+// PostgreSQL one statement, and no transaction around it when fn reads nothing.
+func (s *Service) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.atomically(ctx, func(db *gorm.DB) error { return s.batchWrites(db, fn) })
+}
+
+// atomically runs an atomic block (tx, writeTx): the dispatcher is woken when it committed
+// mail, and its error is the core's.
+func (s *Service) atomically(ctx context.Context, run func(db *gorm.DB) error) error {
 	flag := &mailFlag{}
 	s.openTx.Add(1)
-	err := s.db.WithContext(context.WithValue(ctx, mailFlagKey{}, flag)).Transaction(fn)
+	err := run(s.db.WithContext(context.WithValue(ctx, mailFlagKey{}, flag)))
 	s.openTx.Add(-1)
 	if err == nil {
 		if flag.wrote {

@@ -65,7 +65,8 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.redeemCode(tx, row); err != nil {
+		acct, err := s.redeemCodeOf(tx, row)
+		if err != nil {
 			return err
 		}
 		switch row.Purpose {
@@ -80,7 +81,7 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 			if err := claimable(tx, row.EmailKey); err != nil {
 				return err
 			}
-			return s.applyEmailChange(tx, row.UserID, codeAddress(row))
+			return s.applyEmailChangeTo(tx, acct, codeAddress(row))
 		default:
 			return s.applyAddEmail(tx, row)
 		}
