@@ -115,6 +115,10 @@ func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) 
 	q := tx.Model(&models.OneTimeCode{}).Where("user_id = ? AND consumed_at IS NULL AND revoked_at IS NULL", userID)
 	if len(purposes) > 0 {
 		q = q.Where("purpose IN ?", purposes)
+	} else {
+		// "Every code" spares the undo links of email changes: a password reset by whoever
+		// took the account over must not take its way back from the old address.
+		q = q.Where("purpose <> ?", models.PurposeUndoEmailChange)
 	}
 	return q.Update("revoked_at", now).Error
 }

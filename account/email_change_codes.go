@@ -150,8 +150,7 @@ func (s *Service) applyEmailChange(tx *gorm.DB, userID, newEmail string) error {
 	if err := revokeCodes(tx, now, userID, models.PurposeActivation, models.PurposePasswordReset); err != nil {
 		return err
 	}
-	if err := s.enqueueMail(tx, MailEmailChanged, acct.primary.Address,
-		mailData{Email: acct.primary.Address, NewEmail: newEmail}); err != nil {
+	if err := s.notifyEmailChanged(tx, userID, acct.primary.Address, newEmail); err != nil {
 		return err
 	}
 	return s.audit(tx, userID, "email_change_completed",

@@ -48,7 +48,9 @@ Open this link while logged in to confirm the change:
 {{.Link}}
 {{else}}
 Your confirmation code is: {{.Code}}
-{{end}}
+{{if .CodePage}}
+Enter it at {{.CodePage}}
+{{end}}{{end}}
 The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}}. If this was not you, ignore this mail: nothing changes.
 `))},
 	MailEmailAdd: {"Confirm your email address", template.Must(template.New("").Parse(
@@ -60,8 +62,19 @@ The code expires in {{.TTL}}. If this was not you, ignore this mail: nothing cha
 `))},
 	MailEmailChanged: {"Your email address was changed", template.Must(template.New("").Parse(
 		`The email address of your account was changed from {{.Email}} to {{.NewEmail}}.
+{{if .Link}}
+If you did not do this, open this link within {{.TTL}} to undo the change: {{.Email}} becomes the
+account's address again, every session ends, and a password reset is mailed here.
 
+{{.Link}}
+{{else}}
 If you did not do this, reset your password at once and contact support.
+{{end}}`))},
+	MailEmailChangeUndone: {"The change of your email address was undone", template.Must(template.New("").Parse(
+		`The email address of the account was changed back from {{.Email}} to {{.NewEmail}}, from a link
+mailed to {{.NewEmail}}. Every session was ended; {{.Email}} is no longer the account's address.
+
+If that was not meant to happen, contact support.
 `))},
 	MailEmailChangeRequested: {"A change of your email address was requested", template.Must(template.New("").Parse(
 		`Someone asked to change the email address of your account from {{.Email}} to {{.NewEmail}}.
@@ -77,7 +90,9 @@ Open this link to choose a new password:
 {{.Link}}
 {{else}}
 Your reset code is: {{.Code}}
-{{end}}
+{{if .CodePage}}
+Enter it at {{.CodePage}}
+{{end}}{{end}}
 The {{if .Link}}link{{else}}code{{end}} expires in {{.TTL}} and works once. If this was not you, ignore this mail: your password stays as it is.
 `))},
 	MailPasswordChange: {"Your password was changed", template.Must(template.New("").Parse(
@@ -94,6 +109,7 @@ If you did not do this, contact support.
 
 type mailData struct {
 	Email, NewEmail, Code, Link, TTL string
+	CodePage                         string // where a bare code can be typed (Config.CodeEntryPages)
 }
 
 func renderMail(kind string, d mailData) (MailContent, error) {

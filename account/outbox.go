@@ -12,6 +12,7 @@ import (
 // enqueueMail writes a mail to the outbox inside tx: the mail exists if and only if the change
 // it announces commits.
 func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
+	d.CodePage = s.codeEntryPage(kind, d)
 	content, err := renderMail(kind, d)
 	if err != nil {
 		return err

@@ -32,6 +32,12 @@ type Config struct {
 	// ResetFloor is the least time RequestPasswordReset takes, so known and unknown addresses
 	// cannot be told apart by timing (default 250 ms; negative disables).
 	ResetFloor time.Duration
+	// UndoEmailChangeLink is the undo link of the notice to the old address after an email
+	// change, with "{code}" where the code goes (empty: the notice carries none).
+	UndoEmailChangeLink string
+	// CodeEntryPages are the pages where a mailed code can be typed, by mail kind: a mail that
+	// carries a bare link-strength code (no link, not a short typed code) names its page.
+	CodeEntryPages map[string]string
 
 	// API tokens (CredentialAPIToken) are revocable bearer tokens. Webshare's never expire, so
 	// by default neither do these; an operator may bound them:

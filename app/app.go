@@ -15,6 +15,7 @@ import (
 	"github.com/accountd/accountd/captcha"
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/accountd/accountd/mail"
 	"github.com/accountd/accountd/models"
 	"github.com/labstack/echo/v4"
@@ -66,6 +67,10 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	acfg := account.Config{Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
+	links := httpapi.NewLinks(cfg.PublicURL)
+	acfg.UndoEmailChangeLink = links.UndoEmailChange
+	acfg.CodeEntryPages = map[string]string{account.MailEmailChange: links.AkanaEmailChangeCode,
+		account.MailPasswordReset: links.AkanaPasswordResetCode}
 	if cfg.PasswordParams != nil {
 		acfg.Hasher = password.NewHasher(*cfg.PasswordParams)
 	}

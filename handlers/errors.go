@@ -64,16 +64,22 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			// The client cancelled or hung up while the request waited (for a hashing slot, the
 			// database): nobody reads an answer, and it is not a server failure. 499 is nginx's
 			// "client closed request", for the access log only.
-			log.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			log.Info("client went away", "method", c.Request().Method, "path", loggedPath(c), "err", r.Cause)
 			c.Response().WriteHeader(statusClientClosedRequest)
 			return
 		}
 		if r.Status >= 500 {
-			log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+			log.Error("request failed", "method", c.Request().Method, "path", loggedPath(c),
 				"status", r.Status, "err", r.Cause)
 		}
 		for k, v := range r.Headers {
 			c.Response().Header().Set(k, v)
+		}
+		if r.HTML != nil && c.Request().Method != http.MethodHead {
+			if werr := c.HTMLBlob(r.Status, r.HTML); werr != nil {
+				log.Error("writing error response", "err", werr)
+			}
+			return
 		}
 		if c.Request().Method == http.MethodHead || r.Body == nil {
 			_ = c.NoContent(r.Status)
@@ -106,9 +112,9 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 		// a log line each would be most of the log and a write per probe (load benchmark).
 		Skipper:     func(c echo.Context) bool { return c.Request().URL.Path == "/healthz" },
 		HandleError: true, // run the error handler first, so the logged status is the one sent
-		LogMethod:   true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
-		LogValuesFunc: func(_ echo.Context, v middleware.RequestLoggerValues) error {
-			log.Info("request", "method", v.Method, "path", v.URIPath, "status", v.Status,
+		LogMethod:   true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.Info("request", "method", v.Method, "path", loggedPath(c), "status", v.Status,
 				"latency_ms", float64(v.Latency)/float64(time.Millisecond), "remote_ip", v.RemoteIP)
 			return nil
 		},

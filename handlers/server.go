@@ -17,6 +17,7 @@ import (
 	"github.com/accountd/accountd/gen/spec"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/pages"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
@@ -63,7 +64,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, err
 	}
 	api, vendors := compose(httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha,
-		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger}, cfg.Akana)
+		PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Links: httpapi.NewLinks(cfg.PublicURL), Logger: cfg.Logger}, cfg.Akana)
 	rt, err := newRoutes(doc, vendors)
 	if err != nil {
 		return nil, fmt.Errorf("openapi.yaml and the composed vendors disagree: %w", err)
@@ -79,7 +80,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(accessLog(cfg.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			cfg.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			cfg.Logger.Error("panic", "path", loggedPath(c), "err", err, "stack", string(stack))
 			return err
 		}}))
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
@@ -97,6 +98,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		DoNotValidateServers:  true,
 	}))
 	e.Use(attach)
+	e.Use(pages.Attach)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
 	return e, nil

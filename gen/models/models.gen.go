@@ -494,6 +494,59 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// PagesConfirmRequest defines model for PagesConfirmRequest.
+type PagesConfirmRequest struct {
+	// CsrfToken The token the page's form carries.
+	CsrfToken *string `json:"csrf_token,omitempty"`
+}
+
+// PagesEnterEmailChangeCodeRequest defines model for PagesEnterEmailChangeCodeRequest.
+type PagesEnterEmailChangeCodeRequest struct {
+	// Code The code from the mail.
+	Code *string `json:"code,omitempty"`
+
+	// CsrfToken The token the page's form carries.
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Password The account's current password.
+	Password *string `json:"password,omitempty"`
+}
+
+// PagesEnterResetCodeRequest defines model for PagesEnterResetCodeRequest.
+type PagesEnterResetCodeRequest struct {
+	// Code The code from the mail.
+	Code *string `json:"code,omitempty"`
+
+	// CsrfToken The token the page's form carries.
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Email The address the code was mailed to.
+	Email       *string `json:"email,omitempty"`
+	NewPassword *string `json:"new_password,omitempty"`
+
+	// NewPasswordAgain The same password once more.
+	NewPasswordAgain *string `json:"new_password_again,omitempty"`
+}
+
+// PagesNewPasswordRequest defines model for PagesNewPasswordRequest.
+type PagesNewPasswordRequest struct {
+	// CsrfToken The token the page's form carries.
+	CsrfToken   *string `json:"csrf_token,omitempty"`
+	NewPassword *string `json:"new_password,omitempty"`
+
+	// NewPasswordAgain The same password once more.
+	NewPasswordAgain *string `json:"new_password_again,omitempty"`
+}
+
+// PagesPasswordRequest defines model for PagesPasswordRequest.
+type PagesPasswordRequest struct {
+	// CsrfToken The token the page's form carries.
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Password The account's current password.
+	Password *string `json:"password,omitempty"`
+}
+
 // PaywayAccessTokenRequest defines model for PaywayAccessTokenRequest.
 type PaywayAccessTokenRequest struct {
 	// ClientId Example: 5f2b6c1e9a3d4e0012ab34ce
@@ -1390,6 +1443,24 @@ type AkanaEmailAddressQuery = AkanaEmail
 // AkanaUserID defines model for AkanaUserID.
 type AkanaUserID = string
 
+// PagesActivationToken defines model for PagesActivationToken.
+type PagesActivationToken = string
+
+// PagesChangeEmailCode defines model for PagesChangeEmailCode.
+type PagesChangeEmailCode = string
+
+// PagesPaywayEmailChangeConfirmationCode defines model for PagesPaywayEmailChangeConfirmationCode.
+type PagesPaywayEmailChangeConfirmationCode = string
+
+// PagesResetPasswordToken defines model for PagesResetPasswordToken.
+type PagesResetPasswordToken = string
+
+// PagesRixlResetPasswordToken defines model for PagesRixlResetPasswordToken.
+type PagesRixlResetPasswordToken = string
+
+// PagesUndoEmailChangeToken defines model for PagesUndoEmailChangeToken.
+type PagesUndoEmailChangeToken = string
+
 // AkanaBadRequestApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
 type AkanaBadRequestApplicationJSON = AkanaError
 
@@ -1641,11 +1712,38 @@ type AkanaValidatePasswordResetCodeParams struct {
 	EmailAddress      AkanaEmailAddressQuery `form:"emailAddress" json:"emailAddress"`
 }
 
+// PagesShowRixlResetPasswordParams defines parameters for PagesShowRixlResetPassword.
+type PagesShowRixlResetPasswordParams struct {
+	// Token The code from the mailed link.
+	Token PagesRixlResetPasswordToken `form:"token" json:"token"`
+}
+
+// PagesSubmitRixlResetPasswordParams defines parameters for PagesSubmitRixlResetPassword.
+type PagesSubmitRixlResetPasswordParams struct {
+	// Token The code from the mailed link.
+	Token PagesRixlResetPasswordToken `form:"token" json:"token"`
+}
+
+// PagesShowPaywayEmailChangeParams defines parameters for PagesShowPaywayEmailChange.
+type PagesShowPaywayEmailChangeParams struct {
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayEmailChangeConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+}
+
+// PagesSubmitPaywayEmailChangeParams defines parameters for PagesSubmitPaywayEmailChange.
+type PagesSubmitPaywayEmailChangeParams struct {
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayEmailChangeConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+}
+
 // PaywayGetAuthenticationAttemptsParams defines parameters for PaywayGetAuthenticationAttempts.
 type PaywayGetAuthenticationAttemptsParams struct {
 	// Email The account's address.
 	Email PaywayEmail `form:"email" json:"email"`
 }
+
+// PagesSubmitActivationFormdataRequestBody defines body for PagesSubmitActivation for application/x-www-form-urlencoded ContentType.
+type PagesSubmitActivationFormdataRequestBody = PagesConfirmRequest
 
 // PaywayAccessTokenFormdataRequestBody defines body for PaywayAccessToken for application/x-www-form-urlencoded ContentType.
 type PaywayAccessTokenFormdataRequestBody = PaywayAccessTokenRequest
@@ -1746,6 +1844,9 @@ type WebshareResetPasswordJSONRequestBody = WebshareResetPasswordRequest
 // WebshareResetPasswordCompleteJSONRequestBody defines body for WebshareResetPasswordComplete for application/json ContentType.
 type WebshareResetPasswordCompleteJSONRequestBody = WebshareResetPasswordCompleteRequest
 
+// PagesSubmitRixlResetPasswordFormdataRequestBody defines body for PagesSubmitRixlResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitRixlResetPasswordFormdataRequestBody = PagesNewPasswordRequest
+
 // RixlVerifyEmailCodeJSONRequestBody defines body for RixlVerifyEmailCode for application/json ContentType.
 type RixlVerifyEmailCodeJSONRequestBody = RixlVerifyEmailRequest
 
@@ -1773,6 +1874,18 @@ type RixlAddEmailJSONRequestBody = RixlAddEmailRequest
 // RixlChangeEmailJSONRequestBody defines body for RixlChangeEmail for application/json ContentType.
 type RixlChangeEmailJSONRequestBody = RixlChangeEmailRequest
 
+// PagesSubmitChangeEmailFormdataRequestBody defines body for PagesSubmitChangeEmail for application/x-www-form-urlencoded ContentType.
+type PagesSubmitChangeEmailFormdataRequestBody = PagesPasswordRequest
+
+// PagesSubmitPaywayEmailChangeFormdataRequestBody defines body for PagesSubmitPaywayEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitPaywayEmailChangeFormdataRequestBody = PagesPasswordRequest
+
+// PagesSubmitAkanaEmailChangeFormdataRequestBody defines body for PagesSubmitAkanaEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitAkanaEmailChangeFormdataRequestBody = PagesEnterEmailChangeCodeRequest
+
+// PagesSubmitAkanaResetPasswordFormdataRequestBody defines body for PagesSubmitAkanaResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitAkanaResetPasswordFormdataRequestBody = PagesEnterResetCodeRequest
+
 // PaywayCompletePasswordResetJSONRequestBody defines body for PaywayCompletePasswordReset for application/json ContentType.
 type PaywayCompletePasswordResetJSONRequestBody = PaywayCompletePasswordResetRequest
 
@@ -1796,3 +1909,9 @@ type PaywayVerifyEmailChangePostJSONRequestBody = PaywayVerifyEmailChangeRequest
 
 // PaywayVerifyEmailChangeJSONRequestBody defines body for PaywayVerifyEmailChange for application/json ContentType.
 type PaywayVerifyEmailChangeJSONRequestBody = PaywayVerifyEmailChangeRequest
+
+// PagesSubmitResetPasswordFormdataRequestBody defines body for PagesSubmitResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitResetPasswordFormdataRequestBody = PagesNewPasswordRequest
+
+// PagesSubmitUndoEmailChangeFormdataRequestBody defines body for PagesSubmitUndoEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitUndoEmailChangeFormdataRequestBody = PagesConfirmRequest

@@ -46,5 +46,7 @@ type Deps struct {
 	Captcha captcha.Verifier
 	// PublicURL is the base of links in mails (ACCOUNTD_PUBLIC_URL), without a trailing slash.
 	PublicURL string
-	Logger    *slog.Logger
+	// Links are the links of the mails, built from PublicURL (links.go).
+	Links  Links
+	Logger *slog.Logger
 }

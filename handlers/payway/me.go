@@ -30,7 +30,7 @@ func (p *Payway) PaywayRequestEmailChange(ctx context.Context, req server.Payway
 	if err != nil {
 		return nil, err
 	}
-	opts := account.EmailChangeOptions{Mail: !c.Client.SendsOwnMail}
+	opts := account.EmailChangeOptions{Mail: !c.Client.SendsOwnMail, Link: p.emailChangeLink}
 	if u := req.Body.ConfirmationUrl; u != nil {
 		if err := checkURL("confirmation_url", *u); err != nil {
 			return nil, err

@@ -22,7 +22,7 @@ import (
 )
 
 // vendorFiles are merged after base.yaml, in this order.
-var vendorFiles = []string{"webshare.yaml", "payway.yaml", "rixl.yaml", "akana.yaml"}
+var vendorFiles = []string{"webshare.yaml", "payway.yaml", "rixl.yaml", "akana.yaml", "pages.yaml"}
 
 // componentSections are the components a vendor file may add to.
 var componentSections = map[string]bool{"schemas": true, "responses": true, "parameters": true,
