@@ -87,7 +87,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, log *slog.Logger) (*A
 	}
 	e, err := handlers.New(handlers.Config{Core: core, Captcha: captcha.New(cfg.RecaptchaSecret, cfg.RecaptchaVerifyURL, nil),
 		PublicURL: cfg.PublicURL, Logger: log, TrustedProxies: splitList(cfg.TrustedProxies),
-		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}})
+		Akana: akana.Settings{Tenant: cfg.AkanaTenant, SessionTTL: cfg.AkanaSessionTTL}, CORSOrigins: splitList(cfg.CORSOrigins)})
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ type Config struct {
 	TrustedProxies     string // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 	DBMaxConns         int    // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
 	DebugAddr          string // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
+	CORSOrigins        string // ACCOUNTD_CORS_ORIGINS: comma-separated browser origins allowed to call the API (with credentials); empty: CORS off
 	// Dev (ACCOUNTD_DEV: true/false) allows what only development may do: accept any recaptcha
 	// (no ACCOUNTD_RECAPTCHA_SECRET) and write mail to the log (no ACCOUNTD_SMTP_URL). Empty: on
 	// only for the embedded SQLite default (no ACCOUNTD_DATABASE_URL). Off, the server refuses
@@ -108,6 +109,7 @@ func FromEnv() Config {
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
 		DebugAddr:           os.Getenv("ACCOUNTD_DEBUG_ADDR"),
+		CORSOrigins:         os.Getenv("ACCOUNTD_CORS_ORIGINS"),
 		DBMaxConns:          env.count("ACCOUNTD_DB_MAX_CONNS"),
 		Dev:                 os.Getenv("ACCOUNTD_DEV"),
 		APITokenIdleTimeout: env.duration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),

@@ -47,9 +47,9 @@ func (rt *routes) authenticate(ctx context.Context, in *openapi3filter.Authentic
 }
 
 // attach runs after validation: it refuses a presented but bad credential on operations where
-// authentication is optional, and hands the caller and client address to the handlers through
-// the request context.
-func attach(next echo.HandlerFunc) echo.HandlerFunc {
+// authentication is optional, hands the caller and client address to the handlers through
+// the request context, and runs the operation's vendor's Prepare step.
+func (rt *routes) attach(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		a, ok := c.Get(authKey).(authenticated)
 		if failure, failed := c.Get(authFailureKey).(error); failed && !ok {
@@ -59,7 +59,16 @@ func attach(next echo.HandlerFunc) echo.HandlerFunc {
 		if ok {
 			info.Principal, info.Scheme, info.Extra = &a.auth.Principal, a.scheme, a.auth.Extra
 		}
-		c.SetRequest(c.Request().WithContext(httpapi.WithInfo(c.Request().Context(), info)))
+		ctx := httpapi.WithInfo(c.Request().Context(), info)
+		if op, ok := rt.operation(c); ok {
+			if p, ok := op.vendor.(httpapi.Preparer); ok {
+				var err error
+				if ctx, err = p.Prepare(ctx, op.id, c.Request()); err != nil {
+					return err
+				}
+			}
+		}
+		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}
 }

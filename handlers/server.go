@@ -40,6 +40,9 @@ type Config struct {
 	BodyLimit string
 	// Akana is Akana's own configuration (tenant, session lifetime).
 	Akana akana.Settings
+	// CORSOrigins are the browser origins allowed to call the API with credentials
+	// (ACCOUNTD_CORS_ORIGINS; cors.go). Empty: CORS is off.
+	CORSOrigins []string
 }
 
 // New builds the HTTP server.
@@ -70,6 +73,11 @@ func New(cfg Config) (*echo.Echo, error) {
 		return nil, fmt.Errorf("openapi.yaml and the composed vendors disagree: %w", err)
 	}
 
+	cors, err := newCORS(cfg.CORSOrigins, doc, cfg.Akana.CSRFHeaderName())
+	if err != nil {
+		return nil, err
+	}
+
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	if e.IPExtractor, err = ipExtractor(cfg.TrustedProxies); err != nil {
@@ -83,6 +91,7 @@ func New(cfg Config) (*echo.Echo, error) {
 			cfg.Logger.Error("panic", "path", loggedPath(c), "err", err, "stack", string(stack))
 			return err
 		}}))
+	e.Use(cors)
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(doc, &echomiddleware.Options{
 		// Every failure goes to the error handler, which answers in the vendor's body.
@@ -97,7 +106,7 @@ func New(cfg Config) (*echo.Echo, error) {
 		SilenceServersWarning: true,
 		DoNotValidateServers:  true,
 	}))
-	e.Use(attach)
+	e.Use(rt.attach)
 	e.Use(pages.Attach)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))

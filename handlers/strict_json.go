@@ -25,27 +25,36 @@ var (
 var registerStrictJSONOnce sync.Once
 
 // registerStrictJSON makes kin-openapi decode application/json request bodies with
-// strictJSONDecoder. The registry is process-wide in kin, like the format validators.
+// strictJSONDecoder (kin decodes every +json media type, Akana's vnd.soa ones, with it too). The
+// registry is process-wide in kin, like the format validators.
 func registerStrictJSON() {
 	registerStrictJSONOnce.Do(func() { openapi3filter.RegisterBodyDecoder("application/json", strictJSONDecoder) })
 }
 
-func strictJSONDecoder(body io.Reader, h http.Header, schema *openapi3.SchemaRef, enc openapi3filter.EncodingFn) (any, error) {
+// strictJSONDecoder parses the body once: the bytes are checked for UTF-8 (a scan, not a parse),
+// then decoded as kin's own JSONBodyDecoder decodes them (encoding/json into any, numbers as
+// json.Number, so the validator sees exactly what kin would), and the same decoder then must
+// find nothing but whitespace after the value.
+func strictJSONDecoder(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
 	data, err := io.ReadAll(body)
 	if err != nil {
-		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
+		return nil, parseError(err)
 	}
 	if !utf8.Valid(data) {
-		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: errInvalidUTF8}
+		return nil, parseError(errInvalidUTF8)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var first json.RawMessage
-	if err := dec.Decode(&first); err != nil {
-		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: err}
+	dec.UseNumber()
+	var value any
+	if err := dec.Decode(&value); err != nil {
+		return nil, parseError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: errTrailingData}
+		return nil, parseError(errTrailingData)
 	}
-	// kin's own decoder for the value itself (numbers as json.Number, duplicate keys refused).
-	return openapi3filter.JSONBodyDecoder(bytes.NewReader(first), h, schema, enc)
+	return value, nil
+}
+
+func parseError(cause error) error {
+	return &openapi3filter.ParseError{Kind: openapi3filter.KindInvalidFormat, Cause: cause}
 }

@@ -138,6 +138,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -167,6 +170,9 @@ type ClientInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -1613,6 +1619,9 @@ func (c *Client) PagesSubmitActivationWithFormdataBody(ctx context.Context, toke
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -1652,6 +1661,9 @@ func (c *Client) PaywayAccessTokenWithBody(ctx context.Context, contentType stri
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -7281,6 +7293,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -7310,6 +7325,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// No scope can exceed what the client holds (`invalid_scope`). Answers carry
 	// `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+	// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+	// only: one in the URL query, where proxies and access logs keep it, is refused with
+	// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 	// Which check wins: the form (`invalid_request`), then `grant_type`
 	// (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 	// the grant.
@@ -16353,6 +16371,9 @@ func (c *ClientWithResponses) PagesSubmitActivationWithFormdataBodyWithResponse(
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.
@@ -16388,6 +16409,9 @@ func (c *ClientWithResponses) PaywayAccessTokenWithBodyWithResponse(ctx context.
 //
 // No scope can exceed what the client holds (`invalid_scope`). Answers carry
 // `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+// Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+// only: one in the URL query, where proxies and access logs keep it, is refused with
+// `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
 // Which check wins: the form (`invalid_request`), then `grant_type`
 // (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
 // the grant.

@@ -32,6 +32,10 @@ func (s Settings) withDefaults() Settings {
 	return s
 }
 
+// CSRFHeaderName is the request header that carries the CSRF token, X-Csrf-Token_{tenant}
+// (openapi.yaml spells the default tenant's name only).
+func (s Settings) CSRFHeaderName() string { return "X-Csrf-Token_" + s.withDefaults().Tenant }
+
 // Check refuses settings the server must not start with.
 func (s Settings) Check() error {
 	s = s.withDefaults()
@@ -61,7 +65,7 @@ func New(d httpapi.Deps, s Settings) *Akana {
 	return &Akana{core: d.Core, tenant: s.Tenant, ttl: s.SessionTTL, secure: strings.HasPrefix(d.PublicURL, "https://"),
 		sessionCookieName: "AtmoAuthToken_" + s.Tenant,
 		csrfCookieName:    "Csrf-Token_" + s.Tenant,
-		csrfHeaderName:    "X-Csrf-Token_" + s.Tenant,
+		csrfHeaderName:    s.CSRFHeaderName(),
 	}
 }
 

@@ -6,7 +6,9 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/captcha"
@@ -27,6 +29,15 @@ type Vendor interface {
 	Fields() FieldTable
 	// Render turns a failure into the vendor's error response. It must always return a reply.
 	Render(Failure) *Reply
+}
+
+// Preparer is implemented by a vendor whose operations share a step that runs after validation
+// and authentication, before the handler: a decision every handler would otherwise repeat
+// (Akana's response media type, 406) or a check of the request beyond its validated body
+// (Payway's token endpoint refuses credentials in the URL query). An error is rendered like a
+// handler's; the returned context is the handler's.
+type Preparer interface {
+	Prepare(ctx context.Context, operation string, r *http.Request) (context.Context, error)
 }
 
 // FieldTable maps operationId -> core field -> request field ("" = not a field of the request).

@@ -2,6 +2,7 @@ package payway
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -29,6 +30,26 @@ var grantScopes = map[string][]string{
 	"password":      {ScopeMeRead, ScopeMeWrite},
 	"refresh_token": {ScopeMeRead, ScopeMeWrite},
 	"none":          {ScopeAccountRead, ScopeAccountWrite},
+}
+
+// credentialParams are the token request's secrets. They travel only in the body (RFC 6749
+// sections 2.3.1, 4.3.2 and 6): proxies and access logs keep URIs. The generated wrapper binds
+// Echo's FormParams, which merge the URL query into the form, so Prepare refuses them there.
+var credentialParams = []string{"client_secret", "password", "refresh_token"}
+
+// Prepare runs before every Payway handler: a token request with a credential in its URL
+// query is invalid_request, whatever else it holds, and nothing of it is looked at.
+func (p *Payway) Prepare(ctx context.Context, operation string, r *http.Request) (context.Context, error) {
+	if operation != tokenOperation {
+		return ctx, nil
+	}
+	query := r.URL.Query()
+	for _, name := range credentialParams {
+		if _, inQuery := query[name]; inQuery {
+			return ctx, invalidRequest(name + " must be sent in the request body, not in the URL")
+		}
+	}
+	return ctx, nil
 }
 
 // PaywayAccessToken is the token endpoint: the client authenticates in the form, then the

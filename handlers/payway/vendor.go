@@ -5,7 +5,10 @@ import (
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-var _ httpapi.Vendor = (*Payway)(nil)
+var (
+	_ httpapi.Vendor   = (*Payway)(nil)
+	_ httpapi.Preparer = (*Payway)(nil)
+)
 
 // Name is Payway's tag in openapi.yaml.
 func (p *Payway) Name() string { return "Payway" }

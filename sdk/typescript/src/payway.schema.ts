@@ -33,6 +33,9 @@ export interface paths {
          *
          *     No scope can exceed what the client holds (`invalid_scope`). Answers carry
          *     `Cache-Control: no-store`. Unknown form parameters are ignored (RFC 6749, section 3.2).
+         *     Credentials (`client_secret`, `password`, `refresh_token`) are taken from the body
+         *     only: one in the URL query, where proxies and access logs keep it, is refused with
+         *     `invalid_request`, whatever the rest of the request holds (RFC 6749, section 2.3.1).
          *     Which check wins: the form (`invalid_request`), then `grant_type`
          *     (`unsupported_grant_type`), then the client (`invalid_client`), then the scope, then
          *     the grant.
@@ -680,7 +683,7 @@ export interface operations {
             };
             /**
              * @description The request is refused: `invalid_request` (malformed, missing or unknown parameter,
-             *     or not form-encoded), `invalid_grant` (wrong username/password, frozen account,
+             *     not form-encoded, or a credential in the URL query), `invalid_grant` (wrong username/password, frozen account,
              *     unknown, spent or expired refresh token), `invalid_scope`, `unsupported_grant_type`.
              */
             400: {
