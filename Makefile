@@ -5,7 +5,7 @@ GO ?= go
 ACCOUNTD_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export ACCOUNTD_TEST_POSTGRES
 
-.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts docs-assets mock contract
+.PHONY: run build generate check-generated vet lint-spec test test-go bench bench-smoke bench-go ci clean specs sdk-ts sdk-pack docs-assets mock contract consumers
 
 run: ## Start the server on the embedded SQLite default (accountd.db in this folder).
 	$(GO) run ./cmd/accountd serve
@@ -22,6 +22,9 @@ specs: ## Each vendor's slice of openapi.yaml into sdk/specs/ (part of `make gen
 sdk-ts: ## TypeScript SDK into sdk/typescript/src, one entry point per vendor, from sdk/specs/; then tsc --noEmit.
 	scripts/sdk-ts.sh
 
+sdk-pack: ## Build the TypeScript SDK (ESM + CJS + .d.ts) and pack it: build/sdk/accountd-sdk-<version>.tgz.
+	scripts/sdk-pack.sh
+
 docs-assets: ## Vendor Swagger UI (swagger-ui-dist, pinned in package.json) into handlers/service/docs/swagger-ui for /docs.
 	scripts/docs-assets.sh
 
@@ -32,6 +35,9 @@ mock: ## Prism mock server from the spec's examples on http://127.0.0.1:$(MOCK_P
 
 contract: ## Prism (proxy --errors) in front of the live server: SDK flows of every vendor, then the Go end-to-end suite.
 	scripts/contract.sh
+
+consumers: ## The spec's users against one live server: the SDK tarball in a new project (node, require, Vite); ogen and hey-api clients.
+	scripts/consumers.sh
 
 check-generated: ## Fails when openapi.yaml is stale against spec/, or gen/, sdk/specs/, sdk/typescript/src or the vendored Swagger UI against theirs.
 	scripts/check-generated.sh
@@ -47,7 +53,7 @@ test-go: ## Go tests on PostgreSQL (throwaway databases) and on SQLite; the /doc
 	scripts/ensure-chromium.sh
 	ACCOUNTD_TEST_REQUIRE_POSTGRES=1 $(GO) test -count=1 -race ./...
 
-test: check-generated vet lint-spec test-go contract ## Everything CI checks.
+test: check-generated vet lint-spec test-go contract consumers ## Everything CI checks.
 
 bench: ## Load benchmark of every vendor's hot flows next to this machine's floors; writes bench/results.md.
 	scripts/bench.sh -results bench/results.md

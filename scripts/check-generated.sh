@@ -29,7 +29,7 @@ fi
 # Everything generated and committed: the bundled spec and gen/ (`make generate`), the per-vendor
 # slices (also `make generate`), the TypeScript SDK (`make sdk-ts`), and the vendored Swagger UI
 # of /docs (`make docs-assets`).
-generated=(openapi.yaml gen sdk/specs sdk/typescript/src handlers/service/docs/swagger-ui)
+generated=(openapi.yaml gen sdk/specs sdk/typescript/src sdk/typescript/package.json handlers/service/docs/swagger-ui)
 
 snapshot="$(mktemp -d)"
 trap 'rm -rf "$snapshot"' EXIT

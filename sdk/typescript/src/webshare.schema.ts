@@ -305,7 +305,7 @@ export interface components {
             /** @description Must be true. */
             tos_accepted: boolean;
             /** @default false */
-            marketing_email_accepted: boolean;
+            marketing_email_accepted?: boolean;
         };
         WebshareLoginRequest: {
             email: components["schemas"]["WebshareEmail"];
