@@ -21,7 +21,7 @@ func TestSessionTokensStayWithTheirVendor(t *testing.T) {
 		b.login("both@a.example", goodPassword)
 		akanaToken := b.cookie(akanaSession)
 		// And through Rixl: a bearer session.
-		rixlToken := p.env.rixlLogin("both@a.example", goodPassword).Tokens.AccessToken
+		rixlToken := p.env.rixlLogin("both@a.example", goodPassword).AccessToken
 
 		t.Run("akana_session_is_not_a_payway_user_token", func(t *testing.T) {
 			r, err := p.api.PaywayGetMeWithResponse(context.Background(), bearer(akanaToken))

@@ -75,8 +75,8 @@ func (p *payway) meEmail(tok string) string {
 
 func (e *env) rixlRequestReset(email string) {
 	e.t.Helper()
-	r, err := e.api.RixlRequestPasswordResetWithResponse(ctx, models.RixlPasswordResetRequest{Email: email})
-	if err != nil || r.StatusCode() != http.StatusNoContent {
+	r, err := e.api.RixlEmailServiceSendPasswordResetWithResponse(ctx, models.RixlSendPasswordResetRequest{Email: email})
+	if err != nil || r.StatusCode() != http.StatusOK {
 		e.t.Fatalf("rixl reset %s: %v %d", email, err, r.StatusCode())
 	}
 }

@@ -14,12 +14,12 @@ func TestRixlSignupAndLogin(t *testing.T) {
 		id := e.rixlRegister("ann@example.com")
 
 		// The address is taken from now on; a weak password is refused before that is said.
-		r, err := e.api.RixlRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: "Ann@example.com", Password: goodPassword})
+		r, err := e.api.RixlEmailServiceRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: "Ann@example.com", Password: goodPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
 		rixlErrorWith(t, r.StatusCode(), r.Body, http.StatusConflict, "already in use")
-		r, err = e.api.RixlRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: "ann@example.com", Password: "123"})
+		r, err = e.api.RixlEmailServiceRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: "ann@example.com", Password: "123"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,12 +27,12 @@ func TestRixlSignupAndLogin(t *testing.T) {
 
 		// Before verification: a session, status email_not_verified, requires_action.
 		login := e.rixlLogin("ann@example.com", goodPassword)
-		if login.Status != models.RixlLoginResponseStatusEmailNotVerified || !login.Tokens.RequiresAction ||
-			login.Email != "ann@example.com" || login.SessionId == "" || login.Tokens.ExpiresIn != 900 ||
-			login.Tokens.TokenType != models.RixlTokensTokenTypeBearer || login.Tokens.RefreshToken == "" {
+		if login.Status != models.RixlLoginResponseStatusEmailNotVerified || login.RequiresAction != models.RixlRequiresActionVerifyEmail ||
+			login.Email != "ann@example.com" || login.SessionId == "" || login.ExpiresIn != 900 ||
+			login.TokenType != models.RixlTokenTypeBearer || login.RefreshToken == "" {
 			t.Fatalf("login before verification: %+v", login)
 		}
-		if s, st := e.rixlStatus(login.Tokens.AccessToken); s != http.StatusOK || st.Verified || !st.HasEmail || st.Email != "ann@example.com" {
+		if s, st := e.rixlStatus(login.AccessToken); s != http.StatusOK || st.Verified || !st.HasEmail || st.Email != "ann@example.com" {
 			t.Fatalf("status before verification: %d %+v", s, st)
 		}
 
@@ -46,7 +46,7 @@ func TestRixlSignupAndLogin(t *testing.T) {
 		rixlErrorWith(t, v.StatusCode(), v.Body, http.StatusBadRequest, "code")
 		v = e.rixlVerify(id, code)
 		if v.StatusCode() != http.StatusOK || v.JSON200 == nil || !v.JSON200.Verified || v.JSON200.Email != "ann@example.com" ||
-			v.JSON200.Tokens == nil || v.JSON200.Tokens.AccessToken == "" || v.JSON200.Tokens.RequiresAction {
+			v.JSON200.Tokens == nil || v.JSON200.Tokens.AccessToken == "" || v.JSON200.Tokens.RequiresAction != models.RixlRequiresActionEmpty {
 			t.Fatalf("verify: %d %s", v.StatusCode(), v.Body)
 		}
 		if got := v.HTTPResponse.Header.Get("Cache-Control"); got != "no-store" {
@@ -56,16 +56,16 @@ func TestRixlSignupAndLogin(t *testing.T) {
 		rixlError(t, v.StatusCode(), v.Body, http.StatusBadRequest) // used
 
 		login = e.rixlLogin("ann@example.com", goodPassword)
-		if login.Status != models.RixlLoginResponseStatusOk || login.Tokens.RequiresAction {
+		if login.Status != models.RixlLoginResponseStatusOk || login.RequiresAction != models.RixlRequiresActionEmpty {
 			t.Fatalf("login after verification: %+v", login)
 		}
-		if s, st := e.rixlStatus(login.Tokens.AccessToken); s != http.StatusOK || !st.Verified {
+		if s, st := e.rixlStatus(login.AccessToken); s != http.StatusOK || !st.Verified {
 			t.Fatalf("status after verification: %d %+v", s, st)
 		}
 
 		// Wrong password and unknown address: the same 401.
 		for _, c := range []models.RixlLoginRequest{{Email: "ann@example.com", Password: "wrong-password"}, {Email: "nobody@example.com", Password: goodPassword}} {
-			l, err := e.api.RixlLoginWithPasswordWithResponse(ctx, c)
+			l, err := e.api.RixlEmailServiceLoginWithResponse(ctx, c)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,10 +81,10 @@ func TestRixlRefreshRotatesAndReuseRevokes(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		e.rixlSignup("rot@example.com")
-		first := e.rixlLogin("rot@example.com", goodPassword).Tokens
-		refresh := func(tok string) (int, *models.RixlTokens, []byte) {
+		first := e.rixlLoginTokens("rot@example.com", goodPassword)
+		refresh := func(tok string) (int, *models.RixlTokenResponse, []byte) {
 			t.Helper()
-			r, err := e.api.RixlRefreshTokenWithResponse(ctx, models.RixlRefreshTokenRequest{RefreshToken: tok})
+			r, err := e.api.RixlTokenServiceRefreshTokenWithResponse(ctx, models.RixlRefreshTokenRequest{RefreshToken: tok})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +111,7 @@ func TestRixlRefreshRotatesAndReuseRevokes(t *testing.T) {
 		rixlErrorWith(t, s, raw, http.StatusUnauthorized, "Invalid refresh token")
 
 		// Access tokens live 15 minutes.
-		fresh := e.rixlLogin("rot@example.com", goodPassword).Tokens
+		fresh := e.rixlLoginTokens("rot@example.com", goodPassword)
 		e.clock.Advance(15*time.Minute + time.Second)
 		if s, _ := e.rixlStatus(fresh.AccessToken); s != http.StatusUnauthorized {
 			t.Fatalf("an expired access token answers %d", s)
@@ -126,16 +126,16 @@ func TestRixlLogoutEndsTheSession(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
 		e.rixlSignup("out@example.com")
-		a := e.rixlLogin("out@example.com", goodPassword).Tokens
-		b := e.rixlLogin("out@example.com", goodPassword).Tokens
-		r, err := e.api.RixlLogoutWithResponse(ctx, bearer(a.AccessToken))
-		if err != nil || r.StatusCode() != http.StatusNoContent {
+		a := e.rixlLoginTokens("out@example.com", goodPassword)
+		b := e.rixlLoginTokens("out@example.com", goodPassword)
+		r, err := e.api.RixlTokenServiceLogoutWithResponse(ctx, models.RixlLogoutRequest{}, bearer(a.AccessToken))
+		if err != nil || r.StatusCode() != http.StatusOK {
 			t.Fatalf("logout: %v %d %s", err, r.StatusCode(), r.Body)
 		}
 		if s, _ := e.rixlStatus(a.AccessToken); s != http.StatusUnauthorized {
 			t.Fatalf("the ended session's access token answers %d", s)
 		}
-		rr, err := e.api.RixlRefreshTokenWithResponse(ctx, models.RixlRefreshTokenRequest{RefreshToken: a.RefreshToken})
+		rr, err := e.api.RixlTokenServiceRefreshTokenWithResponse(ctx, models.RixlRefreshTokenRequest{RefreshToken: a.RefreshToken})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,12 +167,12 @@ func TestRixlSuspendedAccount(t *testing.T) {
 		if err := e.app.DB.Exec("UPDATE users SET status = 'suspended'").Error; err != nil {
 			t.Fatal(err)
 		}
-		l, err := e.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: "sus@example.com", Password: goodPassword})
+		l, err := e.api.RixlEmailServiceLoginWithResponse(ctx, models.RixlLoginRequest{Email: "sus@example.com", Password: goodPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
 		rixlErrorWith(t, l.StatusCode(), l.Body, http.StatusForbidden, "suspended")
-		s, err := e.api.RixlGetEmailStatusWithResponse(ctx, bearer(tok))
+		s, err := e.api.RixlEmailServiceGetUserEmailStatusWithResponse(ctx, nil, bearer(tok))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -74,7 +74,7 @@ func BenchmarkRixl(b *testing.B) {
 				if _, err := e.app.Core.CreateUser(ctx, account.CreateUserInput{Email: email, Password: goodPassword, Verified: true}); err != nil {
 					b.Fatal(err)
 				}
-				tokens[i] = e.rixlLogin(email, goodPassword).Tokens.AccessToken
+				tokens[i] = e.rixlLogin(email, goodPassword).AccessToken
 			}
 			b.Run("login (argon2id verify, new session)", func(b *testing.B) {
 				parallel(b, 200, func(w int) int {

@@ -96,7 +96,7 @@ func TestRixlChangeEmail(t *testing.T) {
 			t.Fatal("the old address was not told")
 		}
 		e.rixlLogin("new@example.com", goodPassword)
-		l, err := e.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: "old@example.com", Password: goodPassword})
+		l, err := e.api.RixlEmailServiceLoginWithResponse(ctx, models.RixlLoginRequest{Email: "old@example.com", Password: goodPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ func TestRixlAddEmail(t *testing.T) {
 		e := newEnv(t, dsn)
 		tok := e.rixlSignup("main@example.com").AccessToken
 		add := func(email string) *http.Response {
-			r, err := e.api.RixlAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: email}, bearer(tok))
+			r, err := e.api.RixlEmailServiceAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: email}, bearer(tok))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +118,7 @@ func TestRixlAddEmail(t *testing.T) {
 			}
 			return r.HTTPResponse
 		}
-		r, err := e.api.RixlAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: "work@example.com"}, bearer(tok))
+		r, err := e.api.RixlEmailServiceAddEmailWithResponse(ctx, models.RixlAddEmailRequest{Email: "work@example.com"}, bearer(tok))
 		if err != nil || r.StatusCode() != http.StatusOK || r.JSON200 == nil || !r.JSON200.CodeSent {
 			t.Fatalf("add: %v %d %s", err, r.StatusCode(), r.Body)
 		}
@@ -181,7 +181,7 @@ func TestRixlVerifyErrors(t *testing.T) {
 
 		// Resend (public, by address): a new code under the same id; the old one stops working.
 		resend := func(addr string) []byte {
-			r, err := e.api.RixlResendVerificationCodeWithResponse(ctx, models.RixlResendVerificationRequest{Email: addr})
+			r, err := e.api.RixlEmailServiceResendVerificationWithResponse(ctx, models.RixlResendVerificationRequest{Email: addr})
 			if err != nil || r.StatusCode() != http.StatusOK {
 				t.Fatalf("resend: %v %d", err, r.StatusCode())
 			}
@@ -226,7 +226,7 @@ func TestRixlVerifyRaceHasOneOwner(t *testing.T) {
 		}
 		owners := 0
 		for i := range racers {
-			l, err := e.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: "racer" + strconv.Itoa(i) + "@example.com", Password: goodPassword})
+			l, err := e.api.RixlEmailServiceLoginWithResponse(ctx, models.RixlLoginRequest{Email: "racer" + strconv.Itoa(i) + "@example.com", Password: goodPassword})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -30,20 +30,20 @@ func (e *env) rixlCode(addr string) string {
 // rixlRegister creates an account and returns the verification id of its address.
 func (e *env) rixlRegister(email string) string {
 	e.t.Helper()
-	r, err := e.api.RixlRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: email, Password: goodPassword})
+	r, err := e.api.RixlEmailServiceRegisterWithResponse(ctx, models.RixlRegisterRequest{Email: email, Password: goodPassword})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if r.StatusCode() != http.StatusCreated || r.JSON201 == nil || r.JSON201.VerificationId == "" || !r.JSON201.CodeSent {
+	if r.StatusCode() != http.StatusOK || r.JSON200 == nil || r.JSON200.VerificationId == "" || !r.JSON200.EmailVerificationSent || r.JSON200.UserId == "" {
 		e.t.Fatalf("register %s: %d %s", email, r.StatusCode(), r.Body)
 	}
-	return r.JSON201.VerificationId
+	return r.JSON200.VerificationId
 }
 
 // rixlVerify confirms a verification with a code and returns the answer.
-func (e *env) rixlVerify(id, code string) *client.RixlVerifyEmailCodeResponse {
+func (e *env) rixlVerify(id, code string) *client.RixlEmailServiceVerifyEmailResponse {
 	e.t.Helper()
-	r, err := e.api.RixlVerifyEmailCodeWithResponse(ctx, models.RixlVerifyEmailRequest{VerificationId: id, Code: code})
+	r, err := e.api.RixlEmailServiceVerifyEmailWithResponse(ctx, models.RixlVerifyEmailRequest{VerificationId: id, Code: code})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func (e *env) rixlVerify(id, code string) *client.RixlVerifyEmailCodeResponse {
 }
 
 // rixlSignup registers and verifies an account and returns its first tokens.
-func (e *env) rixlSignup(email string) models.RixlTokens {
+func (e *env) rixlSignup(email string) models.RixlTokenResponse {
 	e.t.Helper()
 	id := e.rixlRegister(email)
 	r := e.rixlVerify(id, e.rixlCode(email))
@@ -64,7 +64,7 @@ func (e *env) rixlSignup(email string) models.RixlTokens {
 // rixlLogin logs in and returns the answer, failing on anything but 200.
 func (e *env) rixlLogin(email, pw string) models.RixlLoginResponse {
 	e.t.Helper()
-	r, err := e.api.RixlLoginWithPasswordWithResponse(ctx, models.RixlLoginRequest{Email: email, Password: pw})
+	r, err := e.api.RixlEmailServiceLoginWithResponse(ctx, models.RixlLoginRequest{Email: email, Password: pw})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -74,10 +74,18 @@ func (e *env) rixlLogin(email, pw string) models.RixlLoginResponse {
 	return *r.JSON200
 }
 
-// rixlChange starts an email change and returns the status and the answer.
-func (e *env) rixlChange(tok, newEmail string) *client.RixlChangeEmailResponse {
+// rixlLoginTokens logs in and returns the session's tokens as Rixl's TokenResponse.
+func (e *env) rixlLoginTokens(email, pw string) models.RixlTokenResponse {
 	e.t.Helper()
-	r, err := e.api.RixlChangeEmailWithResponse(ctx, models.RixlChangeEmailRequest{NewEmail: newEmail}, bearer(tok))
+	l := e.rixlLogin(email, pw)
+	return models.RixlTokenResponse{AccessToken: l.AccessToken, RefreshToken: l.RefreshToken, ExpiresIn: l.ExpiresIn,
+		RequiresAction: l.RequiresAction, TokenType: l.TokenType}
+}
+
+// rixlChange starts an email change and returns the status and the answer.
+func (e *env) rixlChange(tok, newEmail string) *client.RixlEmailServiceInitiateEmailChangeResponse {
+	e.t.Helper()
+	r, err := e.api.RixlEmailServiceInitiateEmailChangeWithResponse(ctx, models.RixlInitiateEmailChangeRequest{NewEmail: newEmail}, bearer(tok))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -85,9 +93,9 @@ func (e *env) rixlChange(tok, newEmail string) *client.RixlChangeEmailResponse {
 }
 
 // rixlStatus returns GET /emails/status's status code and body.
-func (e *env) rixlStatus(tok string) (int, *models.RixlEmailStatus) {
+func (e *env) rixlStatus(tok string) (int, *models.RixlEmailStatusResponse) {
 	e.t.Helper()
-	r, err := e.api.RixlGetEmailStatusWithResponse(ctx, bearer(tok))
+	r, err := e.api.RixlEmailServiceGetUserEmailStatusWithResponse(ctx, nil, bearer(tok))
 	if err != nil {
 		e.t.Fatal(err)
 	}

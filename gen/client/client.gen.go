@@ -875,248 +875,310 @@ type ClientInterface interface {
 	// Corresponds with POST /auth/reset-password (the `PagesSubmitRixlResetPassword` operationId).
 	PagesSubmitRixlResetPasswordWithFormdataBody(ctx context.Context, params *PagesSubmitRixlResetPasswordParams, body PagesSubmitRixlResetPasswordFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlVerifyEmailCodeWithBody Verify an email address with its code
+	// RixlEmailServiceVerifyEmailWithBody VerifyEmail
 	//
 	// Confirms the code mailed for a verification (sign-up, email change or added address).
 	// A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 	// to be free at this moment: when another account took it meanwhile the answer is 409 and
-	// nothing changes. A sign-up verification returns the first tokens; an email change or an
-	// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-	// unknown `verification_id` (PROPOSED).
+	// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+	// change or an added address returns none (the caller already has a session). Errors:
+	// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-	RixlVerifyEmailCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+	RixlEmailServiceVerifyEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlVerifyEmailCode Verify an email address with its code
+	// RixlEmailServiceVerifyEmail VerifyEmail
 	//
 	// Confirms the code mailed for a verification (sign-up, email change or added address).
 	// A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 	// to be free at this moment: when another account took it meanwhile the answer is 409 and
-	// nothing changes. A sign-up verification returns the first tokens; an email change or an
-	// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-	// unknown `verification_id` (PROPOSED).
+	// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+	// change or an added address returns none (the caller already has a session). Errors:
+	// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-	RixlVerifyEmailCode(ctx context.Context, body RixlVerifyEmailCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+	RixlEmailServiceVerifyEmail(ctx context.Context, body RixlEmailServiceVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlResendVerificationCodeWithBody Mail a new code for a pending verification
+	// RixlEmailServiceResendVerificationWithBody ResendVerification
 	//
 	// When the address has a pending verification, a new code is mailed for it (same
 	// `verification_id`; the old code stops working). The answer is the same whether or not
 	// the address is known or pending, and requests over the limits are dropped silently, so
-	// it tells nothing about the address. PROPOSED body.
+	// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+	// never sent (either would say whether the address awaits verification). The
+	// `verification_id` to confirm the new code with is the one the verification started with.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-	RixlResendVerificationCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+	RixlEmailServiceResendVerificationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlResendVerificationCode Mail a new code for a pending verification
+	// RixlEmailServiceResendVerification ResendVerification
 	//
 	// When the address has a pending verification, a new code is mailed for it (same
 	// `verification_id`; the old code stops working). The answer is the same whether or not
 	// the address is known or pending, and requests over the limits are dropped silently, so
-	// it tells nothing about the address. PROPOSED body.
+	// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+	// never sent (either would say whether the address awaits verification). The
+	// `verification_id` to confirm the new code with is the one the verification started with.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-	RixlResendVerificationCode(ctx context.Context, body RixlResendVerificationCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+	RixlEmailServiceResendVerification(ctx context.Context, body RixlEmailServiceResendVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlLoginWithPasswordWithBody Log in with email and password
+	// RixlEmailServiceLoginWithBody Login
 	//
 	// Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-	// the account's address is unverified (the tokens then carry `requires_action: true`). A
-	// wrong address and a wrong password give the same 401 after the same work. Failed logins
-	// are limited per address and client and per address; past a limit, 429.
+	// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+	// has no second factor, so `status` is never `2fa_required` and `authentication` and
+	// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+	// after the same work. Failed logins are limited per address and client and per address;
+	// past a limit, 429.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-	RixlLoginWithPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+	RixlEmailServiceLoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlLoginWithPassword Log in with email and password
+	// RixlEmailServiceLogin Login
 	//
 	// Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-	// the account's address is unverified (the tokens then carry `requires_action: true`). A
-	// wrong address and a wrong password give the same 401 after the same work. Failed logins
-	// are limited per address and client and per address; past a limit, 429.
+	// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+	// has no second factor, so `status` is never `2fa_required` and `authentication` and
+	// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+	// after the same work. Failed logins are limited per address and client and per address;
+	// past a limit, 429.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-	RixlLoginWithPassword(ctx context.Context, body RixlLoginWithPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+	RixlEmailServiceLogin(ctx context.Context, body RixlEmailServiceLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlLogout End the current session
+	// RixlTokenServiceLogoutWithBody Logout
 	//
-	// Ends the session of the access token used for this call; every token of that session stops working.
+	// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+	// or access token of one of the caller's sessions) that session ends; without it, the
+	// session of the access token used for this call. A `token` that is unknown, already
+	// ended or another account's is a 401 and ends nothing.
 	//
-	// Corresponds with POST /auth/v1/logout (the `RixlLogout` operationId).
-	RixlLogout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+	RixlTokenServiceLogoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlLeaveOrganization Leave an organization
+	// RixlTokenServiceLogout Logout
 	//
-	// Removes the authenticated user's own membership from the organization. 404 when the
-	// user is not a member (PROPOSED); 409 when the user is its last `business_admin`, who
-	// cannot leave it.
+	// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+	// or access token of one of the caller's sessions) that session ends; without it, the
+	// session of the access token used for this call. A `token` that is unknown, already
+	// ended or another account's is a 401 and ends nothing.
 	//
-	// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlLeaveOrganization` operationId).
-	RixlLeaveOrganization(ctx context.Context, orgId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+	RixlTokenServiceLogout(ctx context.Context, body RixlTokenServiceLogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRequestPasswordResetWithBody Request a password reset
+	// RixlMembershipServiceLeaveOrganizationDelete LeaveOrganization (DELETE)
+	//
+	// The same as `POST /auth/v1/memberships/{org_id}/leave`, with the method of Rixl's doc
+	// page ("Leave an organization DELETE").
+	//
+	// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganizationDelete` operationId).
+	RixlMembershipServiceLeaveOrganizationDelete(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationDeleteParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RixlMembershipServiceLeaveOrganization LeaveOrganization
+	//
+	// Removes the authenticated user's own membership from the organization. POST is the
+	// method of Rixl's OpenAPI description; Rixl's doc page says DELETE, which is served as
+	// well, with the same answers. 404 when the user is not a member; 409 when the user is
+	// its last `business_admin`, who cannot leave it.
+	//
+	// Corresponds with POST /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganization` operationId).
+	RixlMembershipServiceLeaveOrganization(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RixlEmailServiceSendPasswordResetWithBody SendPasswordReset
 	//
 	// Sends a password reset email containing a reset token, when an account has the address.
-	// Always 204, after the same work for known and unknown addresses (no enumeration);
+	// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 	// requests over the per-address limits are dropped silently.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-	RixlRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+	RixlEmailServiceSendPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRequestPasswordReset Request a password reset
+	// RixlEmailServiceSendPasswordReset SendPasswordReset
 	//
 	// Sends a password reset email containing a reset token, when an account has the address.
-	// Always 204, after the same work for known and unknown addresses (no enumeration);
+	// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 	// requests over the per-address limits are dropped silently.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-	RixlRequestPasswordReset(ctx context.Context, body RixlRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+	RixlEmailServiceSendPasswordReset(ctx context.Context, body RixlEmailServiceSendPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlConfirmPasswordResetWithBody Set a new password with a reset token
+	// RixlEmailServiceResetPasswordWithBody ResetPassword
 	//
 	// Resets the user's password using a valid reset token and the supplied new password.
-	// Every session and token of the account is revoked. 400 on a bad, used or expired token
-	// or a password the policy refuses.
+	// Every session and token of the account is revoked: log in again afterwards. 400 on a
+	// bad, used or expired token or a password the policy refuses.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-	RixlConfirmPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+	RixlEmailServiceResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlConfirmPasswordReset Set a new password with a reset token
+	// RixlEmailServiceResetPassword ResetPassword
 	//
 	// Resets the user's password using a valid reset token and the supplied new password.
-	// Every session and token of the account is revoked. 400 on a bad, used or expired token
-	// or a password the policy refuses.
+	// Every session and token of the account is revoked: log in again afterwards. 400 on a
+	// bad, used or expired token or a password the policy refuses.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-	RixlConfirmPasswordReset(ctx context.Context, body RixlConfirmPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+	RixlEmailServiceResetPassword(ctx context.Context, body RixlEmailServiceResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRegisterWithBody Create an account
+	// RixlEmailServiceRegisterWithBody Register
 	//
 	// Creates an account with an unverified address and mails a 6-digit code to it. The code is
 	// confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-	// which also returns the first tokens. PROPOSED: the response of this operation is not in
-	// the public record; it reuses the shape of the email-change answer.
+	// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+	// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+	// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-	RixlRegisterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+	RixlEmailServiceRegisterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRegister Create an account
+	// RixlEmailServiceRegister Register
 	//
 	// Creates an account with an unverified address and mails a 6-digit code to it. The code is
 	// confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-	// which also returns the first tokens. PROPOSED: the response of this operation is not in
-	// the public record; it reuses the shape of the email-change answer.
+	// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+	// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+	// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-	RixlRegister(ctx context.Context, body RixlRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+	RixlEmailServiceRegister(ctx context.Context, body RixlEmailServiceRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRefreshTokenWithBody Exchange a refresh token for new tokens
+	// RixlTokenServiceRefreshTokenWithBody RefreshToken
 	//
 	// Consumes the refresh token and returns a new access and refresh token in the same
 	// session. A refresh token works once: presenting one that was already used revokes the
-	// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+	// whole session it belongs to (every token in it). `token_type`, `country_code` and
+	// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+	// records no country or origin per session.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-	RixlRefreshTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+	RixlTokenServiceRefreshTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlRefreshToken Exchange a refresh token for new tokens
+	// RixlTokenServiceRefreshToken RefreshToken
 	//
 	// Consumes the refresh token and returns a new access and refresh token in the same
 	// session. A refresh token works once: presenting one that was already used revokes the
-	// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+	// whole session it belongs to (every token in it). `token_type`, `country_code` and
+	// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+	// records no country or origin per session.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-	RixlRefreshToken(ctx context.Context, body RixlRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+	RixlTokenServiceRefreshToken(ctx context.Context, body RixlTokenServiceRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlAddEmailWithBody Add an email address
+	// RixlUserServiceGetUserInfo GetUserInfo
+	//
+	// The caller's profile. accountd keeps no names, picture, language, country or username,
+	// so `first_name`, `last_name`, `image_url`, `language_code`, `country_code` and
+	// `username` are left out. `active_org_id` is the organization the account joined first
+	// (accountd has no switching between organizations), left out when it is in none; it is
+	// the `org_id` of `memberships/{org_id}/leave`.
+	//
+	// Corresponds with GET /auth/v1/userinfo (the `RixlUserServiceGetUserInfo` operationId).
+	RixlUserServiceGetUserInfo(ctx context.Context, params *RixlUserServiceGetUserInfoParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RixlUserServiceGetUser GetUser
+	//
+	// The caller's account id and primary address, and whether the address is verified.
+	//
+	// Corresponds with GET /auth/v1/users/current (the `RixlUserServiceGetUser` operationId).
+	RixlUserServiceGetUser(ctx context.Context, params *RixlUserServiceGetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RixlEmailServiceAddEmailWithBody AddEmail
 	//
 	// Adds an email address to the authenticated account and sends a verification code to it.
 	// The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-	// Subject to rate limiting per account, as the email change.
+	// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+	// be the caller's (403 otherwise).
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-	RixlAddEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+	RixlEmailServiceAddEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlAddEmail Add an email address
+	// RixlEmailServiceAddEmail AddEmail
 	//
 	// Adds an email address to the authenticated account and sends a verification code to it.
 	// The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-	// Subject to rate limiting per account, as the email change.
+	// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+	// be the caller's (403 otherwise).
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-	RixlAddEmail(ctx context.Context, body RixlAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+	RixlEmailServiceAddEmail(ctx context.Context, body RixlEmailServiceAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlChangeEmailWithBody Change the account email
+	// RixlEmailServiceInitiateEmailChangeWithBody InitiateEmailChange
 	//
 	// Starts changing the authenticated account's email address. A verification code is sent
 	// to the new address; the change is applied only after the code is confirmed via
 	// `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 	// until then. Subject to rate limiting per account: one code per 60 seconds
-	// (`can_resend_at`) and a cap per hour.
+	// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+	// otherwise).
 	//
 	// The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 	// written it is not an address and gets the documented 400.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-	RixlChangeEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+	RixlEmailServiceInitiateEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlChangeEmail Change the account email
+	// RixlEmailServiceInitiateEmailChange InitiateEmailChange
 	//
 	// Starts changing the authenticated account's email address. A verification code is sent
 	// to the new address; the change is applied only after the code is confirmed via
 	// `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 	// until then. Subject to rate limiting per account: one code per 60 seconds
-	// (`can_resend_at`) and a cap per hour.
+	// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+	// otherwise).
 	//
 	// The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 	// written it is not an address and gets the documented 400.
 	//
 	// Takes a body of the `application/json` content type.
 	//
-	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-	RixlChangeEmail(ctx context.Context, body RixlChangeEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+	RixlEmailServiceInitiateEmailChange(ctx context.Context, body RixlEmailServiceInitiateEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RixlGetEmailStatus Email status of the current account
+	// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 	//
 	// The account's primary address and whether it is verified.
 	//
-	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
-	RixlGetEmailStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlEmailServiceGetUserEmailStatus` operationId).
+	RixlEmailServiceGetUserEmailStatus(ctx context.Context, params *RixlEmailServiceGetUserEmailStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PagesShowChangeEmail Webshare change-email link (page)
 	//
@@ -2955,20 +3017,20 @@ func (c *Client) PagesSubmitRixlResetPasswordWithFormdataBody(ctx context.Contex
 	return c.Client.Do(req)
 }
 
-// RixlVerifyEmailCodeWithBody Verify an email address with its code
+// RixlEmailServiceVerifyEmailWithBody VerifyEmail
 //
 // Confirms the code mailed for a verification (sign-up, email change or added address).
 // A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 // to be free at this moment: when another account took it meanwhile the answer is 409 and
-// nothing changes. A sign-up verification returns the first tokens; an email change or an
-// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-// unknown `verification_id` (PROPOSED).
+// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+// change or an added address returns none (the caller already has a session). Errors:
+// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-func (c *Client) RixlVerifyEmailCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlVerifyEmailCodeRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+func (c *Client) RixlEmailServiceVerifyEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceVerifyEmailRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2979,20 +3041,20 @@ func (c *Client) RixlVerifyEmailCodeWithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-// RixlVerifyEmailCode Verify an email address with its code
+// RixlEmailServiceVerifyEmail VerifyEmail
 //
 // Confirms the code mailed for a verification (sign-up, email change or added address).
 // A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 // to be free at this moment: when another account took it meanwhile the answer is 409 and
-// nothing changes. A sign-up verification returns the first tokens; an email change or an
-// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-// unknown `verification_id` (PROPOSED).
+// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+// change or an added address returns none (the caller already has a session). Errors:
+// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-func (c *Client) RixlVerifyEmailCode(ctx context.Context, body RixlVerifyEmailCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlVerifyEmailCodeRequest(c.Server, body)
+// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+func (c *Client) RixlEmailServiceVerifyEmail(ctx context.Context, body RixlEmailServiceVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceVerifyEmailRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3003,18 +3065,20 @@ func (c *Client) RixlVerifyEmailCode(ctx context.Context, body RixlVerifyEmailCo
 	return c.Client.Do(req)
 }
 
-// RixlResendVerificationCodeWithBody Mail a new code for a pending verification
+// RixlEmailServiceResendVerificationWithBody ResendVerification
 //
 // When the address has a pending verification, a new code is mailed for it (same
 // `verification_id`; the old code stops working). The answer is the same whether or not
 // the address is known or pending, and requests over the limits are dropped silently, so
-// it tells nothing about the address. PROPOSED body.
+// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+// never sent (either would say whether the address awaits verification). The
+// `verification_id` to confirm the new code with is the one the verification started with.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-func (c *Client) RixlResendVerificationCodeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlResendVerificationCodeRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+func (c *Client) RixlEmailServiceResendVerificationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceResendVerificationRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3025,18 +3089,20 @@ func (c *Client) RixlResendVerificationCodeWithBody(ctx context.Context, content
 	return c.Client.Do(req)
 }
 
-// RixlResendVerificationCode Mail a new code for a pending verification
+// RixlEmailServiceResendVerification ResendVerification
 //
 // When the address has a pending verification, a new code is mailed for it (same
 // `verification_id`; the old code stops working). The answer is the same whether or not
 // the address is known or pending, and requests over the limits are dropped silently, so
-// it tells nothing about the address. PROPOSED body.
+// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+// never sent (either would say whether the address awaits verification). The
+// `verification_id` to confirm the new code with is the one the verification started with.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-func (c *Client) RixlResendVerificationCode(ctx context.Context, body RixlResendVerificationCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlResendVerificationCodeRequest(c.Server, body)
+// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+func (c *Client) RixlEmailServiceResendVerification(ctx context.Context, body RixlEmailServiceResendVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceResendVerificationRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3047,18 +3113,20 @@ func (c *Client) RixlResendVerificationCode(ctx context.Context, body RixlResend
 	return c.Client.Do(req)
 }
 
-// RixlLoginWithPasswordWithBody Log in with email and password
+// RixlEmailServiceLoginWithBody Login
 //
 // Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-// the account's address is unverified (the tokens then carry `requires_action: true`). A
-// wrong address and a wrong password give the same 401 after the same work. Failed logins
-// are limited per address and client and per address; past a limit, 429.
+// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+// has no second factor, so `status` is never `2fa_required` and `authentication` and
+// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+// after the same work. Failed logins are limited per address and client and per address;
+// past a limit, 429.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-func (c *Client) RixlLoginWithPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlLoginWithPasswordRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+func (c *Client) RixlEmailServiceLoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceLoginRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3069,18 +3137,20 @@ func (c *Client) RixlLoginWithPasswordWithBody(ctx context.Context, contentType 
 	return c.Client.Do(req)
 }
 
-// RixlLoginWithPassword Log in with email and password
+// RixlEmailServiceLogin Login
 //
 // Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-// the account's address is unverified (the tokens then carry `requires_action: true`). A
-// wrong address and a wrong password give the same 401 after the same work. Failed logins
-// are limited per address and client and per address; past a limit, 429.
+// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+// has no second factor, so `status` is never `2fa_required` and `authentication` and
+// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+// after the same work. Failed logins are limited per address and client and per address;
+// past a limit, 429.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-func (c *Client) RixlLoginWithPassword(ctx context.Context, body RixlLoginWithPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlLoginWithPasswordRequest(c.Server, body)
+// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+func (c *Client) RixlEmailServiceLogin(ctx context.Context, body RixlEmailServiceLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceLoginRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3091,13 +3161,18 @@ func (c *Client) RixlLoginWithPassword(ctx context.Context, body RixlLoginWithPa
 	return c.Client.Do(req)
 }
 
-// RixlLogout End the current session
+// RixlTokenServiceLogoutWithBody Logout
 //
-// Ends the session of the access token used for this call; every token of that session stops working.
+// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+// or access token of one of the caller's sessions) that session ends; without it, the
+// session of the access token used for this call. A `token` that is unknown, already
+// ended or another account's is a 401 and ends nothing.
 //
-// Corresponds with POST /auth/v1/logout (the `RixlLogout` operationId).
-func (c *Client) RixlLogout(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlLogoutRequest(c.Server)
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+func (c *Client) RixlTokenServiceLogoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlTokenServiceLogoutRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3108,15 +3183,18 @@ func (c *Client) RixlLogout(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
-// RixlLeaveOrganization Leave an organization
+// RixlTokenServiceLogout Logout
 //
-// Removes the authenticated user's own membership from the organization. 404 when the
-// user is not a member (PROPOSED); 409 when the user is its last `business_admin`, who
-// cannot leave it.
+// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+// or access token of one of the caller's sessions) that session ends; without it, the
+// session of the access token used for this call. A `token` that is unknown, already
+// ended or another account's is a 401 and ends nothing.
 //
-// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlLeaveOrganization` operationId).
-func (c *Client) RixlLeaveOrganization(ctx context.Context, orgId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlLeaveOrganizationRequest(c.Server, orgId)
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+func (c *Client) RixlTokenServiceLogout(ctx context.Context, body RixlTokenServiceLogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlTokenServiceLogoutRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3127,17 +3205,55 @@ func (c *Client) RixlLeaveOrganization(ctx context.Context, orgId string, reqEdi
 	return c.Client.Do(req)
 }
 
-// RixlRequestPasswordResetWithBody Request a password reset
+// RixlMembershipServiceLeaveOrganizationDelete LeaveOrganization (DELETE)
+//
+// The same as `POST /auth/v1/memberships/{org_id}/leave`, with the method of Rixl's doc
+// page ("Leave an organization DELETE").
+//
+// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganizationDelete` operationId).
+func (c *Client) RixlMembershipServiceLeaveOrganizationDelete(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationDeleteParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlMembershipServiceLeaveOrganizationDeleteRequest(c.Server, orgId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RixlMembershipServiceLeaveOrganization LeaveOrganization
+//
+// Removes the authenticated user's own membership from the organization. POST is the
+// method of Rixl's OpenAPI description; Rixl's doc page says DELETE, which is served as
+// well, with the same answers. 404 when the user is not a member; 409 when the user is
+// its last `business_admin`, who cannot leave it.
+//
+// Corresponds with POST /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganization` operationId).
+func (c *Client) RixlMembershipServiceLeaveOrganization(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlMembershipServiceLeaveOrganizationRequest(c.Server, orgId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RixlEmailServiceSendPasswordResetWithBody SendPasswordReset
 //
 // Sends a password reset email containing a reset token, when an account has the address.
-// Always 204, after the same work for known and unknown addresses (no enumeration);
+// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 // requests over the per-address limits are dropped silently.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-func (c *Client) RixlRequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRequestPasswordResetRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+func (c *Client) RixlEmailServiceSendPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceSendPasswordResetRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3148,17 +3264,17 @@ func (c *Client) RixlRequestPasswordResetWithBody(ctx context.Context, contentTy
 	return c.Client.Do(req)
 }
 
-// RixlRequestPasswordReset Request a password reset
+// RixlEmailServiceSendPasswordReset SendPasswordReset
 //
 // Sends a password reset email containing a reset token, when an account has the address.
-// Always 204, after the same work for known and unknown addresses (no enumeration);
+// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 // requests over the per-address limits are dropped silently.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-func (c *Client) RixlRequestPasswordReset(ctx context.Context, body RixlRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRequestPasswordResetRequest(c.Server, body)
+// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+func (c *Client) RixlEmailServiceSendPasswordReset(ctx context.Context, body RixlEmailServiceSendPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceSendPasswordResetRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3169,17 +3285,17 @@ func (c *Client) RixlRequestPasswordReset(ctx context.Context, body RixlRequestP
 	return c.Client.Do(req)
 }
 
-// RixlConfirmPasswordResetWithBody Set a new password with a reset token
+// RixlEmailServiceResetPasswordWithBody ResetPassword
 //
 // Resets the user's password using a valid reset token and the supplied new password.
-// Every session and token of the account is revoked. 400 on a bad, used or expired token
-// or a password the policy refuses.
+// Every session and token of the account is revoked: log in again afterwards. 400 on a
+// bad, used or expired token or a password the policy refuses.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-func (c *Client) RixlConfirmPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlConfirmPasswordResetRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+func (c *Client) RixlEmailServiceResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceResetPasswordRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3190,17 +3306,17 @@ func (c *Client) RixlConfirmPasswordResetWithBody(ctx context.Context, contentTy
 	return c.Client.Do(req)
 }
 
-// RixlConfirmPasswordReset Set a new password with a reset token
+// RixlEmailServiceResetPassword ResetPassword
 //
 // Resets the user's password using a valid reset token and the supplied new password.
-// Every session and token of the account is revoked. 400 on a bad, used or expired token
-// or a password the policy refuses.
+// Every session and token of the account is revoked: log in again afterwards. 400 on a
+// bad, used or expired token or a password the policy refuses.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-func (c *Client) RixlConfirmPasswordReset(ctx context.Context, body RixlConfirmPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlConfirmPasswordResetRequest(c.Server, body)
+// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+func (c *Client) RixlEmailServiceResetPassword(ctx context.Context, body RixlEmailServiceResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceResetPasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3211,18 +3327,19 @@ func (c *Client) RixlConfirmPasswordReset(ctx context.Context, body RixlConfirmP
 	return c.Client.Do(req)
 }
 
-// RixlRegisterWithBody Create an account
+// RixlEmailServiceRegisterWithBody Register
 //
 // Creates an account with an unverified address and mails a 6-digit code to it. The code is
 // confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-// which also returns the first tokens. PROPOSED: the response of this operation is not in
-// the public record; it reuses the shape of the email-change answer.
+// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-func (c *Client) RixlRegisterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRegisterRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+func (c *Client) RixlEmailServiceRegisterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceRegisterRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3233,18 +3350,19 @@ func (c *Client) RixlRegisterWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// RixlRegister Create an account
+// RixlEmailServiceRegister Register
 //
 // Creates an account with an unverified address and mails a 6-digit code to it. The code is
 // confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-// which also returns the first tokens. PROPOSED: the response of this operation is not in
-// the public record; it reuses the shape of the email-change answer.
+// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-func (c *Client) RixlRegister(ctx context.Context, body RixlRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRegisterRequest(c.Server, body)
+// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+func (c *Client) RixlEmailServiceRegister(ctx context.Context, body RixlEmailServiceRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceRegisterRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3255,17 +3373,19 @@ func (c *Client) RixlRegister(ctx context.Context, body RixlRegisterJSONRequestB
 	return c.Client.Do(req)
 }
 
-// RixlRefreshTokenWithBody Exchange a refresh token for new tokens
+// RixlTokenServiceRefreshTokenWithBody RefreshToken
 //
 // Consumes the refresh token and returns a new access and refresh token in the same
 // session. A refresh token works once: presenting one that was already used revokes the
-// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+// whole session it belongs to (every token in it). `token_type`, `country_code` and
+// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+// records no country or origin per session.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-func (c *Client) RixlRefreshTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRefreshTokenRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+func (c *Client) RixlTokenServiceRefreshTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlTokenServiceRefreshTokenRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3276,17 +3396,19 @@ func (c *Client) RixlRefreshTokenWithBody(ctx context.Context, contentType strin
 	return c.Client.Do(req)
 }
 
-// RixlRefreshToken Exchange a refresh token for new tokens
+// RixlTokenServiceRefreshToken RefreshToken
 //
 // Consumes the refresh token and returns a new access and refresh token in the same
 // session. A refresh token works once: presenting one that was already used revokes the
-// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+// whole session it belongs to (every token in it). `token_type`, `country_code` and
+// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+// records no country or origin per session.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-func (c *Client) RixlRefreshToken(ctx context.Context, body RixlRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlRefreshTokenRequest(c.Server, body)
+// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+func (c *Client) RixlTokenServiceRefreshToken(ctx context.Context, body RixlTokenServiceRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlTokenServiceRefreshTokenRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3297,17 +3419,56 @@ func (c *Client) RixlRefreshToken(ctx context.Context, body RixlRefreshTokenJSON
 	return c.Client.Do(req)
 }
 
-// RixlAddEmailWithBody Add an email address
+// RixlUserServiceGetUserInfo GetUserInfo
+//
+// The caller's profile. accountd keeps no names, picture, language, country or username,
+// so `first_name`, `last_name`, `image_url`, `language_code`, `country_code` and
+// `username` are left out. `active_org_id` is the organization the account joined first
+// (accountd has no switching between organizations), left out when it is in none; it is
+// the `org_id` of `memberships/{org_id}/leave`.
+//
+// Corresponds with GET /auth/v1/userinfo (the `RixlUserServiceGetUserInfo` operationId).
+func (c *Client) RixlUserServiceGetUserInfo(ctx context.Context, params *RixlUserServiceGetUserInfoParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlUserServiceGetUserInfoRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RixlUserServiceGetUser GetUser
+//
+// The caller's account id and primary address, and whether the address is verified.
+//
+// Corresponds with GET /auth/v1/users/current (the `RixlUserServiceGetUser` operationId).
+func (c *Client) RixlUserServiceGetUser(ctx context.Context, params *RixlUserServiceGetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlUserServiceGetUserRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RixlEmailServiceAddEmailWithBody AddEmail
 //
 // Adds an email address to the authenticated account and sends a verification code to it.
 // The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-// Subject to rate limiting per account, as the email change.
+// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+// be the caller's (403 otherwise).
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-func (c *Client) RixlAddEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlAddEmailRequestWithBody(c.Server, contentType, body)
+// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+func (c *Client) RixlEmailServiceAddEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceAddEmailRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3318,17 +3479,18 @@ func (c *Client) RixlAddEmailWithBody(ctx context.Context, contentType string, b
 	return c.Client.Do(req)
 }
 
-// RixlAddEmail Add an email address
+// RixlEmailServiceAddEmail AddEmail
 //
 // Adds an email address to the authenticated account and sends a verification code to it.
 // The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-// Subject to rate limiting per account, as the email change.
+// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+// be the caller's (403 otherwise).
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-func (c *Client) RixlAddEmail(ctx context.Context, body RixlAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlAddEmailRequest(c.Server, body)
+// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+func (c *Client) RixlEmailServiceAddEmail(ctx context.Context, body RixlEmailServiceAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceAddEmailRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3339,22 +3501,23 @@ func (c *Client) RixlAddEmail(ctx context.Context, body RixlAddEmailJSONRequestB
 	return c.Client.Do(req)
 }
 
-// RixlChangeEmailWithBody Change the account email
+// RixlEmailServiceInitiateEmailChangeWithBody InitiateEmailChange
 //
 // Starts changing the authenticated account's email address. A verification code is sent
 // to the new address; the change is applied only after the code is confirmed via
 // `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 // until then. Subject to rate limiting per account: one code per 60 seconds
-// (`can_resend_at`) and a cap per hour.
+// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+// otherwise).
 //
 // The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 // written it is not an address and gets the documented 400.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-func (c *Client) RixlChangeEmailWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlChangeEmailRequestWithBody(c.Server, contentType, body)
+// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+func (c *Client) RixlEmailServiceInitiateEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceInitiateEmailChangeRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3365,22 +3528,23 @@ func (c *Client) RixlChangeEmailWithBody(ctx context.Context, contentType string
 	return c.Client.Do(req)
 }
 
-// RixlChangeEmail Change the account email
+// RixlEmailServiceInitiateEmailChange InitiateEmailChange
 //
 // Starts changing the authenticated account's email address. A verification code is sent
 // to the new address; the change is applied only after the code is confirmed via
 // `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 // until then. Subject to rate limiting per account: one code per 60 seconds
-// (`can_resend_at`) and a cap per hour.
+// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+// otherwise).
 //
 // The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 // written it is not an address and gets the documented 400.
 //
 // Takes a body of the `application/json` content type.
 //
-// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-func (c *Client) RixlChangeEmail(ctx context.Context, body RixlChangeEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlChangeEmailRequest(c.Server, body)
+// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+func (c *Client) RixlEmailServiceInitiateEmailChange(ctx context.Context, body RixlEmailServiceInitiateEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceInitiateEmailChangeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3391,13 +3555,13 @@ func (c *Client) RixlChangeEmail(ctx context.Context, body RixlChangeEmailJSONRe
 	return c.Client.Do(req)
 }
 
-// RixlGetEmailStatus Email status of the current account
+// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 //
 // The account's primary address and whether it is verified.
 //
-// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
-func (c *Client) RixlGetEmailStatus(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewRixlGetEmailStatusRequest(c.Server)
+// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlEmailServiceGetUserEmailStatus` operationId).
+func (c *Client) RixlEmailServiceGetUserEmailStatus(ctx context.Context, params *RixlEmailServiceGetUserEmailStatusParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRixlEmailServiceGetUserEmailStatusRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5617,19 +5781,19 @@ func NewPagesSubmitRixlResetPasswordRequestWithBody(server string, params *Pages
 	return req, nil
 }
 
-// NewRixlVerifyEmailCodeRequest calls the generic RixlVerifyEmailCode builder with application/json body
-func NewRixlVerifyEmailCodeRequest(server string, body RixlVerifyEmailCodeJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceVerifyEmailRequest calls the generic RixlEmailServiceVerifyEmail builder with application/json body
+func NewRixlEmailServiceVerifyEmailRequest(server string, body RixlEmailServiceVerifyEmailJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlVerifyEmailCodeRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceVerifyEmailRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlVerifyEmailCodeRequestWithBody constructs an http.Request for the RixlVerifyEmailCode method, with any body, and a specified content type
-func NewRixlVerifyEmailCodeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceVerifyEmailRequestWithBody constructs an http.Request for the RixlEmailServiceVerifyEmail method, with any body, and a specified content type
+func NewRixlEmailServiceVerifyEmailRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5657,19 +5821,19 @@ func NewRixlVerifyEmailCodeRequestWithBody(server string, contentType string, bo
 	return req, nil
 }
 
-// NewRixlResendVerificationCodeRequest calls the generic RixlResendVerificationCode builder with application/json body
-func NewRixlResendVerificationCodeRequest(server string, body RixlResendVerificationCodeJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceResendVerificationRequest calls the generic RixlEmailServiceResendVerification builder with application/json body
+func NewRixlEmailServiceResendVerificationRequest(server string, body RixlEmailServiceResendVerificationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlResendVerificationCodeRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceResendVerificationRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlResendVerificationCodeRequestWithBody constructs an http.Request for the RixlResendVerificationCode method, with any body, and a specified content type
-func NewRixlResendVerificationCodeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceResendVerificationRequestWithBody constructs an http.Request for the RixlEmailServiceResendVerification method, with any body, and a specified content type
+func NewRixlEmailServiceResendVerificationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5697,19 +5861,19 @@ func NewRixlResendVerificationCodeRequestWithBody(server string, contentType str
 	return req, nil
 }
 
-// NewRixlLoginWithPasswordRequest calls the generic RixlLoginWithPassword builder with application/json body
-func NewRixlLoginWithPasswordRequest(server string, body RixlLoginWithPasswordJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceLoginRequest calls the generic RixlEmailServiceLogin builder with application/json body
+func NewRixlEmailServiceLoginRequest(server string, body RixlEmailServiceLoginJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlLoginWithPasswordRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceLoginRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlLoginWithPasswordRequestWithBody constructs an http.Request for the RixlLoginWithPassword method, with any body, and a specified content type
-func NewRixlLoginWithPasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceLoginRequestWithBody constructs an http.Request for the RixlEmailServiceLogin method, with any body, and a specified content type
+func NewRixlEmailServiceLoginRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5737,8 +5901,19 @@ func NewRixlLoginWithPasswordRequestWithBody(server string, contentType string, 
 	return req, nil
 }
 
-// NewRixlLogoutRequest constructs an http.Request for the RixlLogout method
-func NewRixlLogoutRequest(server string) (*http.Request, error) {
+// NewRixlTokenServiceLogoutRequest calls the generic RixlTokenServiceLogout builder with application/json body
+func NewRixlTokenServiceLogoutRequest(server string, body RixlTokenServiceLogoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRixlTokenServiceLogoutRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRixlTokenServiceLogoutRequestWithBody constructs an http.Request for the RixlTokenServiceLogout method, with any body, and a specified content type
+func NewRixlTokenServiceLogoutRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5756,16 +5931,18 @@ func NewRixlLogoutRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
 
+	req.Header.Add("Content-Type", contentType)
+
 	return req, nil
 }
 
-// NewRixlLeaveOrganizationRequest constructs an http.Request for the RixlLeaveOrganization method
-func NewRixlLeaveOrganizationRequest(server string, orgId string) (*http.Request, error) {
+// NewRixlMembershipServiceLeaveOrganizationDeleteRequest constructs an http.Request for the RixlMembershipServiceLeaveOrganizationDelete method
+func NewRixlMembershipServiceLeaveOrganizationDeleteRequest(server string, orgId string, params *RixlMembershipServiceLeaveOrganizationDeleteParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5790,6 +5967,33 @@ func NewRixlLeaveOrganizationRequest(server string, orgId string) (*http.Request
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
@@ -5798,19 +6002,80 @@ func NewRixlLeaveOrganizationRequest(server string, orgId string) (*http.Request
 	return req, nil
 }
 
-// NewRixlRequestPasswordResetRequest calls the generic RixlRequestPasswordReset builder with application/json body
-func NewRixlRequestPasswordResetRequest(server string, body RixlRequestPasswordResetJSONRequestBody) (*http.Request, error) {
+// NewRixlMembershipServiceLeaveOrganizationRequest constructs an http.Request for the RixlMembershipServiceLeaveOrganization method
+func NewRixlMembershipServiceLeaveOrganizationRequest(server string, orgId string, params *RixlMembershipServiceLeaveOrganizationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "org_id", orgId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/auth/v1/memberships/%s/leave", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRixlEmailServiceSendPasswordResetRequest calls the generic RixlEmailServiceSendPasswordReset builder with application/json body
+func NewRixlEmailServiceSendPasswordResetRequest(server string, body RixlEmailServiceSendPasswordResetJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlRequestPasswordResetRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceSendPasswordResetRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlRequestPasswordResetRequestWithBody constructs an http.Request for the RixlRequestPasswordReset method, with any body, and a specified content type
-func NewRixlRequestPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceSendPasswordResetRequestWithBody constructs an http.Request for the RixlEmailServiceSendPasswordReset method, with any body, and a specified content type
+func NewRixlEmailServiceSendPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5838,19 +6103,19 @@ func NewRixlRequestPasswordResetRequestWithBody(server string, contentType strin
 	return req, nil
 }
 
-// NewRixlConfirmPasswordResetRequest calls the generic RixlConfirmPasswordReset builder with application/json body
-func NewRixlConfirmPasswordResetRequest(server string, body RixlConfirmPasswordResetJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceResetPasswordRequest calls the generic RixlEmailServiceResetPassword builder with application/json body
+func NewRixlEmailServiceResetPasswordRequest(server string, body RixlEmailServiceResetPasswordJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlConfirmPasswordResetRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceResetPasswordRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlConfirmPasswordResetRequestWithBody constructs an http.Request for the RixlConfirmPasswordReset method, with any body, and a specified content type
-func NewRixlConfirmPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceResetPasswordRequestWithBody constructs an http.Request for the RixlEmailServiceResetPassword method, with any body, and a specified content type
+func NewRixlEmailServiceResetPasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5878,19 +6143,19 @@ func NewRixlConfirmPasswordResetRequestWithBody(server string, contentType strin
 	return req, nil
 }
 
-// NewRixlRegisterRequest calls the generic RixlRegister builder with application/json body
-func NewRixlRegisterRequest(server string, body RixlRegisterJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceRegisterRequest calls the generic RixlEmailServiceRegister builder with application/json body
+func NewRixlEmailServiceRegisterRequest(server string, body RixlEmailServiceRegisterJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlRegisterRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceRegisterRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlRegisterRequestWithBody constructs an http.Request for the RixlRegister method, with any body, and a specified content type
-func NewRixlRegisterRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceRegisterRequestWithBody constructs an http.Request for the RixlEmailServiceRegister method, with any body, and a specified content type
+func NewRixlEmailServiceRegisterRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5918,19 +6183,19 @@ func NewRixlRegisterRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
-// NewRixlRefreshTokenRequest calls the generic RixlRefreshToken builder with application/json body
-func NewRixlRefreshTokenRequest(server string, body RixlRefreshTokenJSONRequestBody) (*http.Request, error) {
+// NewRixlTokenServiceRefreshTokenRequest calls the generic RixlTokenServiceRefreshToken builder with application/json body
+func NewRixlTokenServiceRefreshTokenRequest(server string, body RixlTokenServiceRefreshTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlRefreshTokenRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlTokenServiceRefreshTokenRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlRefreshTokenRequestWithBody constructs an http.Request for the RixlRefreshToken method, with any body, and a specified content type
-func NewRixlRefreshTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlTokenServiceRefreshTokenRequestWithBody constructs an http.Request for the RixlTokenServiceRefreshToken method, with any body, and a specified content type
+func NewRixlTokenServiceRefreshTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5958,19 +6223,127 @@ func NewRixlRefreshTokenRequestWithBody(server string, contentType string, body 
 	return req, nil
 }
 
-// NewRixlAddEmailRequest calls the generic RixlAddEmail builder with application/json body
-func NewRixlAddEmailRequest(server string, body RixlAddEmailJSONRequestBody) (*http.Request, error) {
+// NewRixlUserServiceGetUserInfoRequest constructs an http.Request for the RixlUserServiceGetUserInfo method
+func NewRixlUserServiceGetUserInfoRequest(server string, params *RixlUserServiceGetUserInfoParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/auth/v1/userinfo")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRixlUserServiceGetUserRequest constructs an http.Request for the RixlUserServiceGetUser method
+func NewRixlUserServiceGetUserRequest(server string, params *RixlUserServiceGetUserParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/auth/v1/users/current")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRixlEmailServiceAddEmailRequest calls the generic RixlEmailServiceAddEmail builder with application/json body
+func NewRixlEmailServiceAddEmailRequest(server string, body RixlEmailServiceAddEmailJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlAddEmailRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceAddEmailRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlAddEmailRequestWithBody constructs an http.Request for the RixlAddEmail method, with any body, and a specified content type
-func NewRixlAddEmailRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceAddEmailRequestWithBody constructs an http.Request for the RixlEmailServiceAddEmail method, with any body, and a specified content type
+func NewRixlEmailServiceAddEmailRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5998,19 +6371,19 @@ func NewRixlAddEmailRequestWithBody(server string, contentType string, body io.R
 	return req, nil
 }
 
-// NewRixlChangeEmailRequest calls the generic RixlChangeEmail builder with application/json body
-func NewRixlChangeEmailRequest(server string, body RixlChangeEmailJSONRequestBody) (*http.Request, error) {
+// NewRixlEmailServiceInitiateEmailChangeRequest calls the generic RixlEmailServiceInitiateEmailChange builder with application/json body
+func NewRixlEmailServiceInitiateEmailChangeRequest(server string, body RixlEmailServiceInitiateEmailChangeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewRixlChangeEmailRequestWithBody(server, "application/json", bodyReader)
+	return NewRixlEmailServiceInitiateEmailChangeRequestWithBody(server, "application/json", bodyReader)
 }
 
-// NewRixlChangeEmailRequestWithBody constructs an http.Request for the RixlChangeEmail method, with any body, and a specified content type
-func NewRixlChangeEmailRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+// NewRixlEmailServiceInitiateEmailChangeRequestWithBody constructs an http.Request for the RixlEmailServiceInitiateEmailChange method, with any body, and a specified content type
+func NewRixlEmailServiceInitiateEmailChangeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -6038,8 +6411,8 @@ func NewRixlChangeEmailRequestWithBody(server string, contentType string, body i
 	return req, nil
 }
 
-// NewRixlGetEmailStatusRequest constructs an http.Request for the RixlGetEmailStatus method
-func NewRixlGetEmailStatusRequest(server string) (*http.Request, error) {
+// NewRixlEmailServiceGetUserEmailStatusRequest constructs an http.Request for the RixlEmailServiceGetUserEmailStatus method
+func NewRixlEmailServiceGetUserEmailStatusRequest(server string, params *RixlEmailServiceGetUserEmailStatusParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -6055,6 +6428,33 @@ func NewRixlGetEmailStatusRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.UserId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "user_id", *params.UserId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -8046,254 +8446,320 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /auth/reset-password (the `PagesSubmitRixlResetPassword` operationId).
 	PagesSubmitRixlResetPasswordWithFormdataBodyWithResponse(ctx context.Context, params *PagesSubmitRixlResetPasswordParams, body PagesSubmitRixlResetPasswordFormdataRequestBody, reqEditors ...RequestEditorFn) (*PagesSubmitRixlResetPasswordResponse, error)
 
-	// RixlVerifyEmailCodeWithBodyWithResponse Verify an email address with its code
+	// RixlEmailServiceVerifyEmailWithBodyWithResponse VerifyEmail
 	//
 	// Confirms the code mailed for a verification (sign-up, email change or added address).
 	// A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 	// to be free at this moment: when another account took it meanwhile the answer is 409 and
-	// nothing changes. A sign-up verification returns the first tokens; an email change or an
-	// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-	// unknown `verification_id` (PROPOSED).
+	// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+	// change or an added address returns none (the caller already has a session). Errors:
+	// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-	RixlVerifyEmailCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlVerifyEmailCodeResponse, error)
+	// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+	RixlEmailServiceVerifyEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceVerifyEmailResponse, error)
 
-	// RixlVerifyEmailCodeWithResponse Verify an email address with its code
+	// RixlEmailServiceVerifyEmailWithResponse VerifyEmail
 	//
 	// Confirms the code mailed for a verification (sign-up, email change or added address).
 	// A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 	// to be free at this moment: when another account took it meanwhile the answer is 409 and
-	// nothing changes. A sign-up verification returns the first tokens; an email change or an
-	// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-	// unknown `verification_id` (PROPOSED).
+	// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+	// change or an added address returns none (the caller already has a session). Errors:
+	// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-	RixlVerifyEmailCodeWithResponse(ctx context.Context, body RixlVerifyEmailCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlVerifyEmailCodeResponse, error)
+	// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+	RixlEmailServiceVerifyEmailWithResponse(ctx context.Context, body RixlEmailServiceVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceVerifyEmailResponse, error)
 
-	// RixlResendVerificationCodeWithBodyWithResponse Mail a new code for a pending verification
+	// RixlEmailServiceResendVerificationWithBodyWithResponse ResendVerification
 	//
 	// When the address has a pending verification, a new code is mailed for it (same
 	// `verification_id`; the old code stops working). The answer is the same whether or not
 	// the address is known or pending, and requests over the limits are dropped silently, so
-	// it tells nothing about the address. PROPOSED body.
+	// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+	// never sent (either would say whether the address awaits verification). The
+	// `verification_id` to confirm the new code with is the one the verification started with.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-	RixlResendVerificationCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlResendVerificationCodeResponse, error)
+	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+	RixlEmailServiceResendVerificationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceResendVerificationResponse, error)
 
-	// RixlResendVerificationCodeWithResponse Mail a new code for a pending verification
+	// RixlEmailServiceResendVerificationWithResponse ResendVerification
 	//
 	// When the address has a pending verification, a new code is mailed for it (same
 	// `verification_id`; the old code stops working). The answer is the same whether or not
 	// the address is known or pending, and requests over the limits are dropped silently, so
-	// it tells nothing about the address. PROPOSED body.
+	// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+	// never sent (either would say whether the address awaits verification). The
+	// `verification_id` to confirm the new code with is the one the verification started with.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-	RixlResendVerificationCodeWithResponse(ctx context.Context, body RixlResendVerificationCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlResendVerificationCodeResponse, error)
+	// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+	RixlEmailServiceResendVerificationWithResponse(ctx context.Context, body RixlEmailServiceResendVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceResendVerificationResponse, error)
 
-	// RixlLoginWithPasswordWithBodyWithResponse Log in with email and password
+	// RixlEmailServiceLoginWithBodyWithResponse Login
 	//
 	// Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-	// the account's address is unverified (the tokens then carry `requires_action: true`). A
-	// wrong address and a wrong password give the same 401 after the same work. Failed logins
-	// are limited per address and client and per address; past a limit, 429.
+	// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+	// has no second factor, so `status` is never `2fa_required` and `authentication` and
+	// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+	// after the same work. Failed logins are limited per address and client and per address;
+	// past a limit, 429.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-	RixlLoginWithPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlLoginWithPasswordResponse, error)
+	// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+	RixlEmailServiceLoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceLoginResponse, error)
 
-	// RixlLoginWithPasswordWithResponse Log in with email and password
+	// RixlEmailServiceLoginWithResponse Login
 	//
 	// Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-	// the account's address is unverified (the tokens then carry `requires_action: true`). A
-	// wrong address and a wrong password give the same 401 after the same work. Failed logins
-	// are limited per address and client and per address; past a limit, 429.
+	// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+	// has no second factor, so `status` is never `2fa_required` and `authentication` and
+	// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+	// after the same work. Failed logins are limited per address and client and per address;
+	// past a limit, 429.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-	RixlLoginWithPasswordWithResponse(ctx context.Context, body RixlLoginWithPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlLoginWithPasswordResponse, error)
+	// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+	RixlEmailServiceLoginWithResponse(ctx context.Context, body RixlEmailServiceLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceLoginResponse, error)
 
-	// RixlLogoutWithResponse End the current session
+	// RixlTokenServiceLogoutWithBodyWithResponse Logout
 	//
-	// Ends the session of the access token used for this call; every token of that session stops working.
+	// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+	// or access token of one of the caller's sessions) that session ends; without it, the
+	// session of the access token used for this call. A `token` that is unknown, already
+	// ended or another account's is a 401 and ends nothing.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+	RixlTokenServiceLogoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlTokenServiceLogoutResponse, error)
+
+	// RixlTokenServiceLogoutWithResponse Logout
+	//
+	// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+	// or access token of one of the caller's sessions) that session ends; without it, the
+	// session of the access token used for this call. A `token` that is unknown, already
+	// ended or another account's is a 401 and ends nothing.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+	RixlTokenServiceLogoutWithResponse(ctx context.Context, body RixlTokenServiceLogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlTokenServiceLogoutResponse, error)
+
+	// RixlMembershipServiceLeaveOrganizationDeleteWithResponse LeaveOrganization (DELETE)
+	//
+	// The same as `POST /auth/v1/memberships/{org_id}/leave`, with the method of Rixl's doc
+	// page ("Leave an organization DELETE").
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/logout (the `RixlLogout` operationId).
-	RixlLogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RixlLogoutResponse, error)
+	// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganizationDelete` operationId).
+	RixlMembershipServiceLeaveOrganizationDeleteWithResponse(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationDeleteParams, reqEditors ...RequestEditorFn) (*RixlMembershipServiceLeaveOrganizationDeleteResponse, error)
 
-	// RixlLeaveOrganizationWithResponse Leave an organization
+	// RixlMembershipServiceLeaveOrganizationWithResponse LeaveOrganization
 	//
-	// Removes the authenticated user's own membership from the organization. 404 when the
-	// user is not a member (PROPOSED); 409 when the user is its last `business_admin`, who
-	// cannot leave it.
+	// Removes the authenticated user's own membership from the organization. POST is the
+	// method of Rixl's OpenAPI description; Rixl's doc page says DELETE, which is served as
+	// well, with the same answers. 404 when the user is not a member; 409 when the user is
+	// its last `business_admin`, who cannot leave it.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlLeaveOrganization` operationId).
-	RixlLeaveOrganizationWithResponse(ctx context.Context, orgId string, reqEditors ...RequestEditorFn) (*RixlLeaveOrganizationResponse, error)
+	// Corresponds with POST /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganization` operationId).
+	RixlMembershipServiceLeaveOrganizationWithResponse(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationParams, reqEditors ...RequestEditorFn) (*RixlMembershipServiceLeaveOrganizationResponse, error)
 
-	// RixlRequestPasswordResetWithBodyWithResponse Request a password reset
+	// RixlEmailServiceSendPasswordResetWithBodyWithResponse SendPasswordReset
 	//
 	// Sends a password reset email containing a reset token, when an account has the address.
-	// Always 204, after the same work for known and unknown addresses (no enumeration);
+	// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 	// requests over the per-address limits are dropped silently.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-	RixlRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRequestPasswordResetResponse, error)
+	// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+	RixlEmailServiceSendPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceSendPasswordResetResponse, error)
 
-	// RixlRequestPasswordResetWithResponse Request a password reset
+	// RixlEmailServiceSendPasswordResetWithResponse SendPasswordReset
 	//
 	// Sends a password reset email containing a reset token, when an account has the address.
-	// Always 204, after the same work for known and unknown addresses (no enumeration);
+	// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 	// requests over the per-address limits are dropped silently.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-	RixlRequestPasswordResetWithResponse(ctx context.Context, body RixlRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRequestPasswordResetResponse, error)
+	// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+	RixlEmailServiceSendPasswordResetWithResponse(ctx context.Context, body RixlEmailServiceSendPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceSendPasswordResetResponse, error)
 
-	// RixlConfirmPasswordResetWithBodyWithResponse Set a new password with a reset token
+	// RixlEmailServiceResetPasswordWithBodyWithResponse ResetPassword
 	//
 	// Resets the user's password using a valid reset token and the supplied new password.
-	// Every session and token of the account is revoked. 400 on a bad, used or expired token
-	// or a password the policy refuses.
+	// Every session and token of the account is revoked: log in again afterwards. 400 on a
+	// bad, used or expired token or a password the policy refuses.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-	RixlConfirmPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlConfirmPasswordResetResponse, error)
+	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+	RixlEmailServiceResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceResetPasswordResponse, error)
 
-	// RixlConfirmPasswordResetWithResponse Set a new password with a reset token
+	// RixlEmailServiceResetPasswordWithResponse ResetPassword
 	//
 	// Resets the user's password using a valid reset token and the supplied new password.
-	// Every session and token of the account is revoked. 400 on a bad, used or expired token
-	// or a password the policy refuses.
+	// Every session and token of the account is revoked: log in again afterwards. 400 on a
+	// bad, used or expired token or a password the policy refuses.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-	RixlConfirmPasswordResetWithResponse(ctx context.Context, body RixlConfirmPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlConfirmPasswordResetResponse, error)
+	// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+	RixlEmailServiceResetPasswordWithResponse(ctx context.Context, body RixlEmailServiceResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceResetPasswordResponse, error)
 
-	// RixlRegisterWithBodyWithResponse Create an account
+	// RixlEmailServiceRegisterWithBodyWithResponse Register
 	//
 	// Creates an account with an unverified address and mails a 6-digit code to it. The code is
 	// confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-	// which also returns the first tokens. PROPOSED: the response of this operation is not in
-	// the public record; it reuses the shape of the email-change answer.
+	// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+	// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+	// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-	RixlRegisterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRegisterResponse, error)
+	// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+	RixlEmailServiceRegisterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceRegisterResponse, error)
 
-	// RixlRegisterWithResponse Create an account
+	// RixlEmailServiceRegisterWithResponse Register
 	//
 	// Creates an account with an unverified address and mails a 6-digit code to it. The code is
 	// confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-	// which also returns the first tokens. PROPOSED: the response of this operation is not in
-	// the public record; it reuses the shape of the email-change answer.
+	// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+	// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+	// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-	RixlRegisterWithResponse(ctx context.Context, body RixlRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRegisterResponse, error)
+	// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+	RixlEmailServiceRegisterWithResponse(ctx context.Context, body RixlEmailServiceRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceRegisterResponse, error)
 
-	// RixlRefreshTokenWithBodyWithResponse Exchange a refresh token for new tokens
+	// RixlTokenServiceRefreshTokenWithBodyWithResponse RefreshToken
 	//
 	// Consumes the refresh token and returns a new access and refresh token in the same
 	// session. A refresh token works once: presenting one that was already used revokes the
-	// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+	// whole session it belongs to (every token in it). `token_type`, `country_code` and
+	// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+	// records no country or origin per session.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-	RixlRefreshTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRefreshTokenResponse, error)
+	// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+	RixlTokenServiceRefreshTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlTokenServiceRefreshTokenResponse, error)
 
-	// RixlRefreshTokenWithResponse Exchange a refresh token for new tokens
+	// RixlTokenServiceRefreshTokenWithResponse RefreshToken
 	//
 	// Consumes the refresh token and returns a new access and refresh token in the same
 	// session. A refresh token works once: presenting one that was already used revokes the
-	// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+	// whole session it belongs to (every token in it). `token_type`, `country_code` and
+	// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+	// records no country or origin per session.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-	RixlRefreshTokenWithResponse(ctx context.Context, body RixlRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRefreshTokenResponse, error)
+	// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+	RixlTokenServiceRefreshTokenWithResponse(ctx context.Context, body RixlTokenServiceRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlTokenServiceRefreshTokenResponse, error)
 
-	// RixlAddEmailWithBodyWithResponse Add an email address
+	// RixlUserServiceGetUserInfoWithResponse GetUserInfo
+	//
+	// The caller's profile. accountd keeps no names, picture, language, country or username,
+	// so `first_name`, `last_name`, `image_url`, `language_code`, `country_code` and
+	// `username` are left out. `active_org_id` is the organization the account joined first
+	// (accountd has no switching between organizations), left out when it is in none; it is
+	// the `org_id` of `memberships/{org_id}/leave`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /auth/v1/userinfo (the `RixlUserServiceGetUserInfo` operationId).
+	RixlUserServiceGetUserInfoWithResponse(ctx context.Context, params *RixlUserServiceGetUserInfoParams, reqEditors ...RequestEditorFn) (*RixlUserServiceGetUserInfoResponse, error)
+
+	// RixlUserServiceGetUserWithResponse GetUser
+	//
+	// The caller's account id and primary address, and whether the address is verified.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /auth/v1/users/current (the `RixlUserServiceGetUser` operationId).
+	RixlUserServiceGetUserWithResponse(ctx context.Context, params *RixlUserServiceGetUserParams, reqEditors ...RequestEditorFn) (*RixlUserServiceGetUserResponse, error)
+
+	// RixlEmailServiceAddEmailWithBodyWithResponse AddEmail
 	//
 	// Adds an email address to the authenticated account and sends a verification code to it.
 	// The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-	// Subject to rate limiting per account, as the email change.
+	// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+	// be the caller's (403 otherwise).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-	RixlAddEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlAddEmailResponse, error)
+	// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+	RixlEmailServiceAddEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceAddEmailResponse, error)
 
-	// RixlAddEmailWithResponse Add an email address
+	// RixlEmailServiceAddEmailWithResponse AddEmail
 	//
 	// Adds an email address to the authenticated account and sends a verification code to it.
 	// The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-	// Subject to rate limiting per account, as the email change.
+	// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+	// be the caller's (403 otherwise).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-	RixlAddEmailWithResponse(ctx context.Context, body RixlAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlAddEmailResponse, error)
+	// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+	RixlEmailServiceAddEmailWithResponse(ctx context.Context, body RixlEmailServiceAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceAddEmailResponse, error)
 
-	// RixlChangeEmailWithBodyWithResponse Change the account email
+	// RixlEmailServiceInitiateEmailChangeWithBodyWithResponse InitiateEmailChange
 	//
 	// Starts changing the authenticated account's email address. A verification code is sent
 	// to the new address; the change is applied only after the code is confirmed via
 	// `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 	// until then. Subject to rate limiting per account: one code per 60 seconds
-	// (`can_resend_at`) and a cap per hour.
+	// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+	// otherwise).
 	//
 	// The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 	// written it is not an address and gets the documented 400.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-	RixlChangeEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlChangeEmailResponse, error)
+	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+	RixlEmailServiceInitiateEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceInitiateEmailChangeResponse, error)
 
-	// RixlChangeEmailWithResponse Change the account email
+	// RixlEmailServiceInitiateEmailChangeWithResponse InitiateEmailChange
 	//
 	// Starts changing the authenticated account's email address. A verification code is sent
 	// to the new address; the change is applied only after the code is confirmed via
 	// `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 	// until then. Subject to rate limiting per account: one code per 60 seconds
-	// (`can_resend_at`) and a cap per hour.
+	// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+	// otherwise).
 	//
 	// The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 	// written it is not an address and gets the documented 400.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-	RixlChangeEmailWithResponse(ctx context.Context, body RixlChangeEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlChangeEmailResponse, error)
+	// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+	RixlEmailServiceInitiateEmailChangeWithResponse(ctx context.Context, body RixlEmailServiceInitiateEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceInitiateEmailChangeResponse, error)
 
-	// RixlGetEmailStatusWithResponse Email status of the current account
+	// RixlEmailServiceGetUserEmailStatusWithResponse GetUserEmailStatus
 	//
 	// The account's primary address and whether it is verified.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
-	RixlGetEmailStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RixlGetEmailStatusResponse, error)
+	// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlEmailServiceGetUserEmailStatus` operationId).
+	RixlEmailServiceGetUserEmailStatusWithResponse(ctx context.Context, params *RixlEmailServiceGetUserEmailStatusParams, reqEditors ...RequestEditorFn) (*RixlEmailServiceGetUserEmailStatusResponse, error)
 
 	// PagesShowChangeEmailWithResponse Webshare change-email link (page)
 	//
@@ -12753,12 +13219,12 @@ func (r PagesSubmitRixlResetPasswordResponse) ContentType() string {
 	return ""
 }
 
-// RixlVerifyEmailCodeResponse200Headers the declared response headers of an HTTP 200 response for RixlVerifyEmailCode
-type RixlVerifyEmailCodeResponse200Headers struct {
+// RixlEmailServiceVerifyEmailResponse200Headers the declared response headers of an HTTP 200 response for RixlEmailServiceVerifyEmail
+type RixlEmailServiceVerifyEmailResponse200Headers struct {
 	CacheControl string
 }
 
-type RixlVerifyEmailCodeResponse struct {
+type RixlEmailServiceVerifyEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -12778,56 +13244,56 @@ type RixlVerifyEmailCodeResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RixlVerifyEmailCodeResponse200Headers
+	Headers200 *RixlEmailServiceVerifyEmailResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON200() *RixlVerifyEmailResponse {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON200() *RixlVerifyEmailResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON404() *RixlNotFound {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON404() *RixlNotFound {
 	return r.JSON404
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON409() *RixlConflict {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON409() *RixlConflict {
 	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlVerifyEmailCodeResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceVerifyEmailResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlVerifyEmailCodeResponse) GetBody() []byte {
+func (r RixlEmailServiceVerifyEmailResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlVerifyEmailCodeResponse) Status() string {
+func (r RixlEmailServiceVerifyEmailResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -12835,7 +13301,7 @@ func (r RixlVerifyEmailCodeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlVerifyEmailCodeResponse) StatusCode() int {
+func (r RixlEmailServiceVerifyEmailResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -12843,14 +13309,14 @@ func (r RixlVerifyEmailCodeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlVerifyEmailCodeResponse) ContentType() string {
+func (r RixlEmailServiceVerifyEmailResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RixlResendVerificationCodeResponse struct {
+type RixlEmailServiceResendVerificationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -12866,37 +13332,37 @@ type RixlResendVerificationCodeResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlResendVerificationCodeResponse) GetJSON200() *RixlResendVerificationResponse {
+func (r RixlEmailServiceResendVerificationResponse) GetJSON200() *RixlResendVerificationResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlResendVerificationCodeResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceResendVerificationResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlResendVerificationCodeResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceResendVerificationResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlResendVerificationCodeResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceResendVerificationResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlResendVerificationCodeResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceResendVerificationResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlResendVerificationCodeResponse) GetBody() []byte {
+func (r RixlEmailServiceResendVerificationResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlResendVerificationCodeResponse) Status() string {
+func (r RixlEmailServiceResendVerificationResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -12904,7 +13370,7 @@ func (r RixlResendVerificationCodeResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlResendVerificationCodeResponse) StatusCode() int {
+func (r RixlEmailServiceResendVerificationResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -12912,29 +13378,29 @@ func (r RixlResendVerificationCodeResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlResendVerificationCodeResponse) ContentType() string {
+func (r RixlEmailServiceResendVerificationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlLoginWithPasswordResponse200Headers the declared response headers of an HTTP 200 response for RixlLoginWithPassword
-type RixlLoginWithPasswordResponse200Headers struct {
+// RixlEmailServiceLoginResponse200Headers the declared response headers of an HTTP 200 response for RixlEmailServiceLogin
+type RixlEmailServiceLoginResponse200Headers struct {
 	CacheControl string
 }
 
-// RixlLoginWithPasswordResponse401Headers the declared response headers of an HTTP 401 response for RixlLoginWithPassword
-type RixlLoginWithPasswordResponse401Headers struct {
+// RixlEmailServiceLoginResponse401Headers the declared response headers of an HTTP 401 response for RixlEmailServiceLogin
+type RixlEmailServiceLoginResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-// RixlLoginWithPasswordResponse429Headers the declared response headers of an HTTP 429 response for RixlLoginWithPassword
-type RixlLoginWithPasswordResponse429Headers struct {
+// RixlEmailServiceLoginResponse429Headers the declared response headers of an HTTP 429 response for RixlEmailServiceLogin
+type RixlEmailServiceLoginResponse429Headers struct {
 	RetryAfter int
 }
 
-type RixlLoginWithPasswordResponse struct {
+type RixlEmailServiceLoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -12954,60 +13420,60 @@ type RixlLoginWithPasswordResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RixlLoginWithPasswordResponse200Headers
+	Headers200 *RixlEmailServiceLoginResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlLoginWithPasswordResponse401Headers
+	Headers401 *RixlEmailServiceLoginResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *RixlLoginWithPasswordResponse429Headers
+	Headers429 *RixlEmailServiceLoginResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON200() *RixlLoginResponse {
+func (r RixlEmailServiceLoginResponse) GetJSON200() *RixlLoginResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceLoginResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlEmailServiceLoginResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceLoginResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceLoginResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceLoginResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON429() *RixlTooManyRequests {
+func (r RixlEmailServiceLoginResponse) GetJSON429() *RixlTooManyRequests {
 	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlLoginWithPasswordResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceLoginResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlLoginWithPasswordResponse) GetBody() []byte {
+func (r RixlEmailServiceLoginResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlLoginWithPasswordResponse) Status() string {
+func (r RixlEmailServiceLoginResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13015,7 +13481,7 @@ func (r RixlLoginWithPasswordResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlLoginWithPasswordResponse) StatusCode() int {
+func (r RixlEmailServiceLoginResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13023,53 +13489,81 @@ func (r RixlLoginWithPasswordResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlLoginWithPasswordResponse) ContentType() string {
+func (r RixlEmailServiceLoginResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlLogoutResponse401Headers the declared response headers of an HTTP 401 response for RixlLogout
-type RixlLogoutResponse401Headers struct {
+// RixlTokenServiceLogoutResponse401Headers the declared response headers of an HTTP 401 response for RixlTokenServiceLogout
+type RixlTokenServiceLogoutResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-type RixlLogoutResponse struct {
+type RixlTokenServiceLogoutResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlEmpty
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *RixlBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *RixlUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *RixlForbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *RixlPayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *RixlUnsupportedMediaType
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlLogoutResponse401Headers
+	Headers401 *RixlTokenServiceLogoutResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlTokenServiceLogoutResponse) GetJSON200() *RixlEmpty {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RixlTokenServiceLogoutResponse) GetJSON400() *RixlBadRequest {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlLogoutResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlTokenServiceLogoutResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlLogoutResponse) GetJSON403() *RixlForbidden {
+func (r RixlTokenServiceLogoutResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RixlTokenServiceLogoutResponse) GetJSON413() *RixlPayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RixlTokenServiceLogoutResponse) GetJSON415() *RixlUnsupportedMediaType {
+	return r.JSON415
+}
+
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlLogoutResponse) GetJSON500() *RixlServerError {
+func (r RixlTokenServiceLogoutResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlLogoutResponse) GetBody() []byte {
+func (r RixlTokenServiceLogoutResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlLogoutResponse) Status() string {
+func (r RixlTokenServiceLogoutResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13077,7 +13571,7 @@ func (r RixlLogoutResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlLogoutResponse) StatusCode() int {
+func (r RixlTokenServiceLogoutResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13085,21 +13579,23 @@ func (r RixlLogoutResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlLogoutResponse) ContentType() string {
+func (r RixlTokenServiceLogoutResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlLeaveOrganizationResponse401Headers the declared response headers of an HTTP 401 response for RixlLeaveOrganization
-type RixlLeaveOrganizationResponse401Headers struct {
+// RixlMembershipServiceLeaveOrganizationDeleteResponse401Headers the declared response headers of an HTTP 401 response for RixlMembershipServiceLeaveOrganizationDelete
+type RixlMembershipServiceLeaveOrganizationDeleteResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-type RixlLeaveOrganizationResponse struct {
+type RixlMembershipServiceLeaveOrganizationDeleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlEmpty
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -13113,46 +13609,51 @@ type RixlLeaveOrganizationResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlLeaveOrganizationResponse401Headers
+	Headers401 *RixlMembershipServiceLeaveOrganizationDeleteResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON200() *RixlEmpty {
+	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON400() *RixlBadRequest {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON403() *RixlForbidden {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON404() *RixlNotFound {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON404() *RixlNotFound {
 	return r.JSON404
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON409() *RixlConflict {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON409() *RixlConflict {
 	return r.JSON409
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlLeaveOrganizationResponse) GetJSON500() *RixlServerError {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlLeaveOrganizationResponse) GetBody() []byte {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlLeaveOrganizationResponse) Status() string {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13160,7 +13661,7 @@ func (r RixlLeaveOrganizationResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlLeaveOrganizationResponse) StatusCode() int {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13168,16 +13669,108 @@ func (r RixlLeaveOrganizationResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlLeaveOrganizationResponse) ContentType() string {
+func (r RixlMembershipServiceLeaveOrganizationDeleteResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RixlRequestPasswordResetResponse struct {
+// RixlMembershipServiceLeaveOrganizationResponse401Headers the declared response headers of an HTTP 401 response for RixlMembershipServiceLeaveOrganization
+type RixlMembershipServiceLeaveOrganizationResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type RixlMembershipServiceLeaveOrganizationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlEmpty
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *RixlBadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *RixlUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *RixlForbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *RixlNotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *RixlConflict
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *RixlServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RixlMembershipServiceLeaveOrganizationResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON200() *RixlEmpty {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON400() *RixlBadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON401() *RixlUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON403() *RixlForbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON404() *RixlNotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON409() *RixlConflict {
+	return r.JSON409
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetJSON500() *RixlServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RixlMembershipServiceLeaveOrganizationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RixlMembershipServiceLeaveOrganizationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RixlMembershipServiceLeaveOrganizationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RixlMembershipServiceLeaveOrganizationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RixlEmailServiceSendPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlEmpty
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
 	// JSON413 the response for an HTTP 413 `application/json` response
@@ -13188,33 +13781,38 @@ type RixlRequestPasswordResetResponse struct {
 	JSON500 *RixlServerError
 }
 
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlEmailServiceSendPasswordResetResponse) GetJSON200() *RixlEmpty {
+	return r.JSON200
+}
+
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlRequestPasswordResetResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceSendPasswordResetResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlRequestPasswordResetResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceSendPasswordResetResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlRequestPasswordResetResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceSendPasswordResetResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlRequestPasswordResetResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceSendPasswordResetResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlRequestPasswordResetResponse) GetBody() []byte {
+func (r RixlEmailServiceSendPasswordResetResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlRequestPasswordResetResponse) Status() string {
+func (r RixlEmailServiceSendPasswordResetResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13222,7 +13820,7 @@ func (r RixlRequestPasswordResetResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlRequestPasswordResetResponse) StatusCode() int {
+func (r RixlEmailServiceSendPasswordResetResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13230,16 +13828,18 @@ func (r RixlRequestPasswordResetResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlRequestPasswordResetResponse) ContentType() string {
+func (r RixlEmailServiceSendPasswordResetResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-type RixlConfirmPasswordResetResponse struct {
+type RixlEmailServiceResetPasswordResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlEmpty
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -13252,38 +13852,43 @@ type RixlConfirmPasswordResetResponse struct {
 	JSON500 *RixlServerError
 }
 
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlEmailServiceResetPasswordResponse) GetJSON200() *RixlEmpty {
+	return r.JSON200
+}
+
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlConfirmPasswordResetResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceResetPasswordResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlConfirmPasswordResetResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceResetPasswordResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlConfirmPasswordResetResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceResetPasswordResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlConfirmPasswordResetResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceResetPasswordResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlConfirmPasswordResetResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceResetPasswordResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlConfirmPasswordResetResponse) GetBody() []byte {
+func (r RixlEmailServiceResetPasswordResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlConfirmPasswordResetResponse) Status() string {
+func (r RixlEmailServiceResetPasswordResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13291,7 +13896,7 @@ func (r RixlConfirmPasswordResetResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlConfirmPasswordResetResponse) StatusCode() int {
+func (r RixlEmailServiceResetPasswordResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13299,23 +13904,23 @@ func (r RixlConfirmPasswordResetResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlConfirmPasswordResetResponse) ContentType() string {
+func (r RixlEmailServiceResetPasswordResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlRegisterResponse429Headers the declared response headers of an HTTP 429 response for RixlRegister
-type RixlRegisterResponse429Headers struct {
+// RixlEmailServiceRegisterResponse429Headers the declared response headers of an HTTP 429 response for RixlEmailServiceRegister
+type RixlEmailServiceRegisterResponse429Headers struct {
 	RetryAfter int
 }
 
-type RixlRegisterResponse struct {
+type RixlEmailServiceRegisterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *RixlVerificationSentResponse
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlRegisterResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -13329,51 +13934,51 @@ type RixlRegisterResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *RixlRegisterResponse429Headers
+	Headers429 *RixlEmailServiceRegisterResponse429Headers
 }
 
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r RixlRegisterResponse) GetJSON201() *RixlVerificationSentResponse {
-	return r.JSON201
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlEmailServiceRegisterResponse) GetJSON200() *RixlRegisterResponse {
+	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlRegisterResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceRegisterResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r RixlRegisterResponse) GetJSON409() *RixlConflict {
+func (r RixlEmailServiceRegisterResponse) GetJSON409() *RixlConflict {
 	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlRegisterResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceRegisterResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlRegisterResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceRegisterResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RixlRegisterResponse) GetJSON429() *RixlTooManyRequests {
+func (r RixlEmailServiceRegisterResponse) GetJSON429() *RixlTooManyRequests {
 	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlRegisterResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceRegisterResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlRegisterResponse) GetBody() []byte {
+func (r RixlEmailServiceRegisterResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlRegisterResponse) Status() string {
+func (r RixlEmailServiceRegisterResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13381,7 +13986,7 @@ func (r RixlRegisterResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlRegisterResponse) StatusCode() int {
+func (r RixlEmailServiceRegisterResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13389,28 +13994,28 @@ func (r RixlRegisterResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlRegisterResponse) ContentType() string {
+func (r RixlEmailServiceRegisterResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlRefreshTokenResponse200Headers the declared response headers of an HTTP 200 response for RixlRefreshToken
-type RixlRefreshTokenResponse200Headers struct {
+// RixlTokenServiceRefreshTokenResponse200Headers the declared response headers of an HTTP 200 response for RixlTokenServiceRefreshToken
+type RixlTokenServiceRefreshTokenResponse200Headers struct {
 	CacheControl string
 }
 
-// RixlRefreshTokenResponse401Headers the declared response headers of an HTTP 401 response for RixlRefreshToken
-type RixlRefreshTokenResponse401Headers struct {
+// RixlTokenServiceRefreshTokenResponse401Headers the declared response headers of an HTTP 401 response for RixlTokenServiceRefreshToken
+type RixlTokenServiceRefreshTokenResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-type RixlRefreshTokenResponse struct {
+type RixlTokenServiceRefreshTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *RixlTokens
+	JSON200 *RixlTokenResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *RixlBadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -13424,53 +14029,53 @@ type RixlRefreshTokenResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers200 the parsed response headers for an HTTP 200 response
-	Headers200 *RixlRefreshTokenResponse200Headers
+	Headers200 *RixlTokenServiceRefreshTokenResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlRefreshTokenResponse401Headers
+	Headers401 *RixlTokenServiceRefreshTokenResponse401Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON200() *RixlTokens {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON200() *RixlTokenResponse {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON400() *RixlBadRequest {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON403() *RixlForbidden {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlRefreshTokenResponse) GetJSON500() *RixlServerError {
+func (r RixlTokenServiceRefreshTokenResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlRefreshTokenResponse) GetBody() []byte {
+func (r RixlTokenServiceRefreshTokenResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlRefreshTokenResponse) Status() string {
+func (r RixlTokenServiceRefreshTokenResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13478,7 +14083,7 @@ func (r RixlRefreshTokenResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlRefreshTokenResponse) StatusCode() int {
+func (r RixlTokenServiceRefreshTokenResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13486,24 +14091,162 @@ func (r RixlRefreshTokenResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlRefreshTokenResponse) ContentType() string {
+func (r RixlTokenServiceRefreshTokenResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlAddEmailResponse401Headers the declared response headers of an HTTP 401 response for RixlAddEmail
-type RixlAddEmailResponse401Headers struct {
+// RixlUserServiceGetUserInfoResponse401Headers the declared response headers of an HTTP 401 response for RixlUserServiceGetUserInfo
+type RixlUserServiceGetUserInfoResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-// RixlAddEmailResponse429Headers the declared response headers of an HTTP 429 response for RixlAddEmail
-type RixlAddEmailResponse429Headers struct {
+type RixlUserServiceGetUserInfoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlUserInfo
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *RixlUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *RixlForbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *RixlServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RixlUserServiceGetUserInfoResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlUserServiceGetUserInfoResponse) GetJSON200() *RixlUserInfo {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RixlUserServiceGetUserInfoResponse) GetJSON401() *RixlUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RixlUserServiceGetUserInfoResponse) GetJSON403() *RixlForbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RixlUserServiceGetUserInfoResponse) GetJSON500() *RixlServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RixlUserServiceGetUserInfoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RixlUserServiceGetUserInfoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RixlUserServiceGetUserInfoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RixlUserServiceGetUserInfoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RixlUserServiceGetUserResponse401Headers the declared response headers of an HTTP 401 response for RixlUserServiceGetUser
+type RixlUserServiceGetUserResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+type RixlUserServiceGetUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RixlGetUserResponse
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *RixlUnauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *RixlForbidden
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *RixlServerError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RixlUserServiceGetUserResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RixlUserServiceGetUserResponse) GetJSON200() *RixlGetUserResponse {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RixlUserServiceGetUserResponse) GetJSON401() *RixlUnauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RixlUserServiceGetUserResponse) GetJSON403() *RixlForbidden {
+	return r.JSON403
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RixlUserServiceGetUserResponse) GetJSON500() *RixlServerError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RixlUserServiceGetUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RixlUserServiceGetUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RixlUserServiceGetUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RixlUserServiceGetUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RixlEmailServiceAddEmailResponse401Headers the declared response headers of an HTTP 401 response for RixlEmailServiceAddEmail
+type RixlEmailServiceAddEmailResponse401Headers struct {
+	WWWAuthenticate string
+}
+
+// RixlEmailServiceAddEmailResponse429Headers the declared response headers of an HTTP 429 response for RixlEmailServiceAddEmail
+type RixlEmailServiceAddEmailResponse429Headers struct {
 	RetryAfter int
 }
 
-type RixlAddEmailResponse struct {
+type RixlEmailServiceAddEmailResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -13525,63 +14268,63 @@ type RixlAddEmailResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlAddEmailResponse401Headers
+	Headers401 *RixlEmailServiceAddEmailResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *RixlAddEmailResponse429Headers
+	Headers429 *RixlEmailServiceAddEmailResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlAddEmailResponse) GetJSON200() *RixlVerificationSent {
+func (r RixlEmailServiceAddEmailResponse) GetJSON200() *RixlVerificationSent {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlAddEmailResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceAddEmailResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlAddEmailResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlEmailServiceAddEmailResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlAddEmailResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceAddEmailResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r RixlAddEmailResponse) GetJSON409() *RixlConflict {
+func (r RixlEmailServiceAddEmailResponse) GetJSON409() *RixlConflict {
 	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlAddEmailResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceAddEmailResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlAddEmailResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceAddEmailResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RixlAddEmailResponse) GetJSON429() *RixlTooManyRequests {
+func (r RixlEmailServiceAddEmailResponse) GetJSON429() *RixlTooManyRequests {
 	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlAddEmailResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceAddEmailResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlAddEmailResponse) GetBody() []byte {
+func (r RixlEmailServiceAddEmailResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlAddEmailResponse) Status() string {
+func (r RixlEmailServiceAddEmailResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13589,7 +14332,7 @@ func (r RixlAddEmailResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlAddEmailResponse) StatusCode() int {
+func (r RixlEmailServiceAddEmailResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13597,24 +14340,24 @@ func (r RixlAddEmailResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlAddEmailResponse) ContentType() string {
+func (r RixlEmailServiceAddEmailResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlChangeEmailResponse401Headers the declared response headers of an HTTP 401 response for RixlChangeEmail
-type RixlChangeEmailResponse401Headers struct {
+// RixlEmailServiceInitiateEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for RixlEmailServiceInitiateEmailChange
+type RixlEmailServiceInitiateEmailChangeResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-// RixlChangeEmailResponse429Headers the declared response headers of an HTTP 429 response for RixlChangeEmail
-type RixlChangeEmailResponse429Headers struct {
+// RixlEmailServiceInitiateEmailChangeResponse429Headers the declared response headers of an HTTP 429 response for RixlEmailServiceInitiateEmailChange
+type RixlEmailServiceInitiateEmailChangeResponse429Headers struct {
 	RetryAfter int
 }
 
-type RixlChangeEmailResponse struct {
+type RixlEmailServiceInitiateEmailChangeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
@@ -13636,63 +14379,63 @@ type RixlChangeEmailResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlChangeEmailResponse401Headers
+	Headers401 *RixlEmailServiceInitiateEmailChangeResponse401Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *RixlChangeEmailResponse429Headers
+	Headers429 *RixlEmailServiceInitiateEmailChangeResponse429Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON200() *RixlVerificationSent {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON200() *RixlVerificationSent {
 	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON400() *RixlBadRequest {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON400() *RixlBadRequest {
 	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON409 returns the response for an HTTP 409 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON409() *RixlConflict {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON409() *RixlConflict {
 	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON413() *RixlPayloadTooLarge {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON413() *RixlPayloadTooLarge {
 	return r.JSON413
 }
 
 // GetJSON415 returns the response for an HTTP 415 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON415() *RixlUnsupportedMediaType {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON415() *RixlUnsupportedMediaType {
 	return r.JSON415
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON429() *RixlTooManyRequests {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON429() *RixlTooManyRequests {
 	return r.JSON429
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlChangeEmailResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlChangeEmailResponse) GetBody() []byte {
+func (r RixlEmailServiceInitiateEmailChangeResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlChangeEmailResponse) Status() string {
+func (r RixlEmailServiceInitiateEmailChangeResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13700,7 +14443,7 @@ func (r RixlChangeEmailResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlChangeEmailResponse) StatusCode() int {
+func (r RixlEmailServiceInitiateEmailChangeResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13708,23 +14451,23 @@ func (r RixlChangeEmailResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlChangeEmailResponse) ContentType() string {
+func (r RixlEmailServiceInitiateEmailChangeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
 }
 
-// RixlGetEmailStatusResponse401Headers the declared response headers of an HTTP 401 response for RixlGetEmailStatus
-type RixlGetEmailStatusResponse401Headers struct {
+// RixlEmailServiceGetUserEmailStatusResponse401Headers the declared response headers of an HTTP 401 response for RixlEmailServiceGetUserEmailStatus
+type RixlEmailServiceGetUserEmailStatusResponse401Headers struct {
 	WWWAuthenticate string
 }
 
-type RixlGetEmailStatusResponse struct {
+type RixlEmailServiceGetUserEmailStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *RixlEmailStatus
+	JSON200 *RixlEmailStatusResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *RixlUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -13732,36 +14475,36 @@ type RixlGetEmailStatusResponse struct {
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *RixlServerError
 	// Headers401 the parsed response headers for an HTTP 401 response
-	Headers401 *RixlGetEmailStatusResponse401Headers
+	Headers401 *RixlEmailServiceGetUserEmailStatusResponse401Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RixlGetEmailStatusResponse) GetJSON200() *RixlEmailStatus {
+func (r RixlEmailServiceGetUserEmailStatusResponse) GetJSON200() *RixlEmailStatusResponse {
 	return r.JSON200
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r RixlGetEmailStatusResponse) GetJSON401() *RixlUnauthorized {
+func (r RixlEmailServiceGetUserEmailStatusResponse) GetJSON401() *RixlUnauthorized {
 	return r.JSON401
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r RixlGetEmailStatusResponse) GetJSON403() *RixlForbidden {
+func (r RixlEmailServiceGetUserEmailStatusResponse) GetJSON403() *RixlForbidden {
 	return r.JSON403
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
-func (r RixlGetEmailStatusResponse) GetJSON500() *RixlServerError {
+func (r RixlEmailServiceGetUserEmailStatusResponse) GetJSON500() *RixlServerError {
 	return r.JSON500
 }
 
 // GetBody returns the raw response body bytes
-func (r RixlGetEmailStatusResponse) GetBody() []byte {
+func (r RixlEmailServiceGetUserEmailStatusResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r RixlGetEmailStatusResponse) Status() string {
+func (r RixlEmailServiceGetUserEmailStatusResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -13769,7 +14512,7 @@ func (r RixlGetEmailStatusResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r RixlGetEmailStatusResponse) StatusCode() int {
+func (r RixlEmailServiceGetUserEmailStatusResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -13777,7 +14520,7 @@ func (r RixlGetEmailStatusResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r RixlGetEmailStatusResponse) ContentType() string {
+func (r RixlEmailServiceGetUserEmailStatusResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17484,379 +18227,469 @@ func (c *ClientWithResponses) PagesSubmitRixlResetPasswordWithFormdataBodyWithRe
 	return ParsePagesSubmitRixlResetPasswordResponse(rsp)
 }
 
-// RixlVerifyEmailCodeWithBodyWithResponse Verify an email address with its code
+// RixlEmailServiceVerifyEmailWithBodyWithResponse VerifyEmail
 //
 // Confirms the code mailed for a verification (sign-up, email change or added address).
 // A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 // to be free at this moment: when another account took it meanwhile the answer is 409 and
-// nothing changes. A sign-up verification returns the first tokens; an email change or an
-// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-// unknown `verification_id` (PROPOSED).
+// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+// change or an added address returns none (the caller already has a session). Errors:
+// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-func (c *ClientWithResponses) RixlVerifyEmailCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlVerifyEmailCodeResponse, error) {
-	rsp, err := c.RixlVerifyEmailCodeWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+func (c *ClientWithResponses) RixlEmailServiceVerifyEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceVerifyEmailResponse, error) {
+	rsp, err := c.RixlEmailServiceVerifyEmailWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlVerifyEmailCodeResponse(rsp)
+	return ParseRixlEmailServiceVerifyEmailResponse(rsp)
 }
 
-// RixlVerifyEmailCodeWithResponse Verify an email address with its code
+// RixlEmailServiceVerifyEmailWithResponse VerifyEmail
 //
 // Confirms the code mailed for a verification (sign-up, email change or added address).
 // A wrong code counts one attempt; after 5 the verification is dead. The address is checked
 // to be free at this moment: when another account took it meanwhile the answer is 409 and
-// nothing changes. A sign-up verification returns the first tokens; an email change or an
-// added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-// unknown `verification_id` (PROPOSED).
+// nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+// change or an added address returns none (the caller already has a session). Errors:
+// 400 wrong, expired or dead code; 404 unknown `verification_id`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/email/verify (the `RixlVerifyEmailCode` operationId).
-func (c *ClientWithResponses) RixlVerifyEmailCodeWithResponse(ctx context.Context, body RixlVerifyEmailCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlVerifyEmailCodeResponse, error) {
-	rsp, err := c.RixlVerifyEmailCode(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/email/verify (the `RixlEmailServiceVerifyEmail` operationId).
+func (c *ClientWithResponses) RixlEmailServiceVerifyEmailWithResponse(ctx context.Context, body RixlEmailServiceVerifyEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceVerifyEmailResponse, error) {
+	rsp, err := c.RixlEmailServiceVerifyEmail(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlVerifyEmailCodeResponse(rsp)
+	return ParseRixlEmailServiceVerifyEmailResponse(rsp)
 }
 
-// RixlResendVerificationCodeWithBodyWithResponse Mail a new code for a pending verification
+// RixlEmailServiceResendVerificationWithBodyWithResponse ResendVerification
 //
 // When the address has a pending verification, a new code is mailed for it (same
 // `verification_id`; the old code stops working). The answer is the same whether or not
 // the address is known or pending, and requests over the limits are dropped silently, so
-// it tells nothing about the address. PROPOSED body.
+// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+// never sent (either would say whether the address awaits verification). The
+// `verification_id` to confirm the new code with is the one the verification started with.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-func (c *ClientWithResponses) RixlResendVerificationCodeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlResendVerificationCodeResponse, error) {
-	rsp, err := c.RixlResendVerificationCodeWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+func (c *ClientWithResponses) RixlEmailServiceResendVerificationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceResendVerificationResponse, error) {
+	rsp, err := c.RixlEmailServiceResendVerificationWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlResendVerificationCodeResponse(rsp)
+	return ParseRixlEmailServiceResendVerificationResponse(rsp)
 }
 
-// RixlResendVerificationCodeWithResponse Mail a new code for a pending verification
+// RixlEmailServiceResendVerificationWithResponse ResendVerification
 //
 // When the address has a pending verification, a new code is mailed for it (same
 // `verification_id`; the old code stops working). The answer is the same whether or not
 // the address is known or pending, and requests over the limits are dropped silently, so
-// it tells nothing about the address. PROPOSED body.
+// it tells nothing about the address: `code_sent` and `verification_id` are therefore
+// never sent (either would say whether the address awaits verification). The
+// `verification_id` to confirm the new code with is the one the verification started with.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/email/verify/resend (the `RixlResendVerificationCode` operationId).
-func (c *ClientWithResponses) RixlResendVerificationCodeWithResponse(ctx context.Context, body RixlResendVerificationCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlResendVerificationCodeResponse, error) {
-	rsp, err := c.RixlResendVerificationCode(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/email/verify/resend (the `RixlEmailServiceResendVerification` operationId).
+func (c *ClientWithResponses) RixlEmailServiceResendVerificationWithResponse(ctx context.Context, body RixlEmailServiceResendVerificationJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceResendVerificationResponse, error) {
+	rsp, err := c.RixlEmailServiceResendVerification(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlResendVerificationCodeResponse(rsp)
+	return ParseRixlEmailServiceResendVerificationResponse(rsp)
 }
 
-// RixlLoginWithPasswordWithBodyWithResponse Log in with email and password
+// RixlEmailServiceLoginWithBodyWithResponse Login
 //
 // Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-// the account's address is unverified (the tokens then carry `requires_action: true`). A
-// wrong address and a wrong password give the same 401 after the same work. Failed logins
-// are limited per address and client and per address; past a limit, 429.
+// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+// has no second factor, so `status` is never `2fa_required` and `authentication` and
+// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+// after the same work. Failed logins are limited per address and client and per address;
+// past a limit, 429.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-func (c *ClientWithResponses) RixlLoginWithPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlLoginWithPasswordResponse, error) {
-	rsp, err := c.RixlLoginWithPasswordWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+func (c *ClientWithResponses) RixlEmailServiceLoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceLoginResponse, error) {
+	rsp, err := c.RixlEmailServiceLoginWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlLoginWithPasswordResponse(rsp)
+	return ParseRixlEmailServiceLoginResponse(rsp)
 }
 
-// RixlLoginWithPasswordWithResponse Log in with email and password
+// RixlEmailServiceLoginWithResponse Login
 //
 // Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-// the account's address is unverified (the tokens then carry `requires_action: true`). A
-// wrong address and a wrong password give the same 401 after the same work. Failed logins
-// are limited per address and client and per address; past a limit, 429.
+// the account's address is unverified (`requires_action` is then `verify_email`). accountd
+// has no second factor, so `status` is never `2fa_required` and `authentication` and
+// `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+// after the same work. Failed logins are limited per address and client and per address;
+// past a limit, 429.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/login (the `RixlLoginWithPassword` operationId).
-func (c *ClientWithResponses) RixlLoginWithPasswordWithResponse(ctx context.Context, body RixlLoginWithPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlLoginWithPasswordResponse, error) {
-	rsp, err := c.RixlLoginWithPassword(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/login (the `RixlEmailServiceLogin` operationId).
+func (c *ClientWithResponses) RixlEmailServiceLoginWithResponse(ctx context.Context, body RixlEmailServiceLoginJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceLoginResponse, error) {
+	rsp, err := c.RixlEmailServiceLogin(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlLoginWithPasswordResponse(rsp)
+	return ParseRixlEmailServiceLoginResponse(rsp)
 }
 
-// RixlLogoutWithResponse End the current session
+// RixlTokenServiceLogoutWithBodyWithResponse Logout
 //
-// Ends the session of the access token used for this call; every token of that session stops working.
+// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+// or access token of one of the caller's sessions) that session ends; without it, the
+// session of the access token used for this call. A `token` that is unknown, already
+// ended or another account's is a 401 and ends nothing.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+func (c *ClientWithResponses) RixlTokenServiceLogoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlTokenServiceLogoutResponse, error) {
+	rsp, err := c.RixlTokenServiceLogoutWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRixlTokenServiceLogoutResponse(rsp)
+}
+
+// RixlTokenServiceLogoutWithResponse Logout
+//
+// Ends a session of the caller: every token of it stops working. With `token` (a refresh
+// or access token of one of the caller's sessions) that session ends; without it, the
+// session of the access token used for this call. A `token` that is unknown, already
+// ended or another account's is a 401 and ends nothing.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /auth/v1/logout (the `RixlTokenServiceLogout` operationId).
+func (c *ClientWithResponses) RixlTokenServiceLogoutWithResponse(ctx context.Context, body RixlTokenServiceLogoutJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlTokenServiceLogoutResponse, error) {
+	rsp, err := c.RixlTokenServiceLogout(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRixlTokenServiceLogoutResponse(rsp)
+}
+
+// RixlMembershipServiceLeaveOrganizationDeleteWithResponse LeaveOrganization (DELETE)
+//
+// The same as `POST /auth/v1/memberships/{org_id}/leave`, with the method of Rixl's doc
+// page ("Leave an organization DELETE").
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/logout (the `RixlLogout` operationId).
-func (c *ClientWithResponses) RixlLogoutWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RixlLogoutResponse, error) {
-	rsp, err := c.RixlLogout(ctx, reqEditors...)
+// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganizationDelete` operationId).
+func (c *ClientWithResponses) RixlMembershipServiceLeaveOrganizationDeleteWithResponse(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationDeleteParams, reqEditors ...RequestEditorFn) (*RixlMembershipServiceLeaveOrganizationDeleteResponse, error) {
+	rsp, err := c.RixlMembershipServiceLeaveOrganizationDelete(ctx, orgId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlLogoutResponse(rsp)
+	return ParseRixlMembershipServiceLeaveOrganizationDeleteResponse(rsp)
 }
 
-// RixlLeaveOrganizationWithResponse Leave an organization
+// RixlMembershipServiceLeaveOrganizationWithResponse LeaveOrganization
 //
-// Removes the authenticated user's own membership from the organization. 404 when the
-// user is not a member (PROPOSED); 409 when the user is its last `business_admin`, who
-// cannot leave it.
+// Removes the authenticated user's own membership from the organization. POST is the
+// method of Rixl's OpenAPI description; Rixl's doc page says DELETE, which is served as
+// well, with the same answers. 404 when the user is not a member; 409 when the user is
+// its last `business_admin`, who cannot leave it.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with DELETE /auth/v1/memberships/{org_id}/leave (the `RixlLeaveOrganization` operationId).
-func (c *ClientWithResponses) RixlLeaveOrganizationWithResponse(ctx context.Context, orgId string, reqEditors ...RequestEditorFn) (*RixlLeaveOrganizationResponse, error) {
-	rsp, err := c.RixlLeaveOrganization(ctx, orgId, reqEditors...)
+// Corresponds with POST /auth/v1/memberships/{org_id}/leave (the `RixlMembershipServiceLeaveOrganization` operationId).
+func (c *ClientWithResponses) RixlMembershipServiceLeaveOrganizationWithResponse(ctx context.Context, orgId string, params *RixlMembershipServiceLeaveOrganizationParams, reqEditors ...RequestEditorFn) (*RixlMembershipServiceLeaveOrganizationResponse, error) {
+	rsp, err := c.RixlMembershipServiceLeaveOrganization(ctx, orgId, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlLeaveOrganizationResponse(rsp)
+	return ParseRixlMembershipServiceLeaveOrganizationResponse(rsp)
 }
 
-// RixlRequestPasswordResetWithBodyWithResponse Request a password reset
+// RixlEmailServiceSendPasswordResetWithBodyWithResponse SendPasswordReset
 //
 // Sends a password reset email containing a reset token, when an account has the address.
-// Always 204, after the same work for known and unknown addresses (no enumeration);
+// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 // requests over the per-address limits are dropped silently.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-func (c *ClientWithResponses) RixlRequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRequestPasswordResetResponse, error) {
-	rsp, err := c.RixlRequestPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+func (c *ClientWithResponses) RixlEmailServiceSendPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceSendPasswordResetResponse, error) {
+	rsp, err := c.RixlEmailServiceSendPasswordResetWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRequestPasswordResetResponse(rsp)
+	return ParseRixlEmailServiceSendPasswordResetResponse(rsp)
 }
 
-// RixlRequestPasswordResetWithResponse Request a password reset
+// RixlEmailServiceSendPasswordResetWithResponse SendPasswordReset
 //
 // Sends a password reset email containing a reset token, when an account has the address.
-// Always 204, after the same work for known and unknown addresses (no enumeration);
+// Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
 // requests over the per-address limits are dropped silently.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/password/reset (the `RixlRequestPasswordReset` operationId).
-func (c *ClientWithResponses) RixlRequestPasswordResetWithResponse(ctx context.Context, body RixlRequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRequestPasswordResetResponse, error) {
-	rsp, err := c.RixlRequestPasswordReset(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/password/reset (the `RixlEmailServiceSendPasswordReset` operationId).
+func (c *ClientWithResponses) RixlEmailServiceSendPasswordResetWithResponse(ctx context.Context, body RixlEmailServiceSendPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceSendPasswordResetResponse, error) {
+	rsp, err := c.RixlEmailServiceSendPasswordReset(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRequestPasswordResetResponse(rsp)
+	return ParseRixlEmailServiceSendPasswordResetResponse(rsp)
 }
 
-// RixlConfirmPasswordResetWithBodyWithResponse Set a new password with a reset token
+// RixlEmailServiceResetPasswordWithBodyWithResponse ResetPassword
 //
 // Resets the user's password using a valid reset token and the supplied new password.
-// Every session and token of the account is revoked. 400 on a bad, used or expired token
-// or a password the policy refuses.
+// Every session and token of the account is revoked: log in again afterwards. 400 on a
+// bad, used or expired token or a password the policy refuses.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-func (c *ClientWithResponses) RixlConfirmPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlConfirmPasswordResetResponse, error) {
-	rsp, err := c.RixlConfirmPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+func (c *ClientWithResponses) RixlEmailServiceResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceResetPasswordResponse, error) {
+	rsp, err := c.RixlEmailServiceResetPasswordWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlConfirmPasswordResetResponse(rsp)
+	return ParseRixlEmailServiceResetPasswordResponse(rsp)
 }
 
-// RixlConfirmPasswordResetWithResponse Set a new password with a reset token
+// RixlEmailServiceResetPasswordWithResponse ResetPassword
 //
 // Resets the user's password using a valid reset token and the supplied new password.
-// Every session and token of the account is revoked. 400 on a bad, used or expired token
-// or a password the policy refuses.
+// Every session and token of the account is revoked: log in again afterwards. 400 on a
+// bad, used or expired token or a password the policy refuses.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlConfirmPasswordReset` operationId).
-func (c *ClientWithResponses) RixlConfirmPasswordResetWithResponse(ctx context.Context, body RixlConfirmPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlConfirmPasswordResetResponse, error) {
-	rsp, err := c.RixlConfirmPasswordReset(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/password/reset/confirm (the `RixlEmailServiceResetPassword` operationId).
+func (c *ClientWithResponses) RixlEmailServiceResetPasswordWithResponse(ctx context.Context, body RixlEmailServiceResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceResetPasswordResponse, error) {
+	rsp, err := c.RixlEmailServiceResetPassword(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlConfirmPasswordResetResponse(rsp)
+	return ParseRixlEmailServiceResetPasswordResponse(rsp)
 }
 
-// RixlRegisterWithBodyWithResponse Create an account
+// RixlEmailServiceRegisterWithBodyWithResponse Register
 //
 // Creates an account with an unverified address and mails a 6-digit code to it. The code is
 // confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-// which also returns the first tokens. PROPOSED: the response of this operation is not in
-// the public record; it reuses the shape of the email-change answer.
+// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-func (c *ClientWithResponses) RixlRegisterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRegisterResponse, error) {
-	rsp, err := c.RixlRegisterWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+func (c *ClientWithResponses) RixlEmailServiceRegisterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceRegisterResponse, error) {
+	rsp, err := c.RixlEmailServiceRegisterWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRegisterResponse(rsp)
+	return ParseRixlEmailServiceRegisterResponse(rsp)
 }
 
-// RixlRegisterWithResponse Create an account
+// RixlEmailServiceRegisterWithResponse Register
 //
 // Creates an account with an unverified address and mails a 6-digit code to it. The code is
 // confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-// which also returns the first tokens. PROPOSED: the response of this operation is not in
-// the public record; it reuses the shape of the email-change answer.
+// which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+// consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+// no country; `GET /auth/v1/userinfo` leaves `country_code` out).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/register (the `RixlRegister` operationId).
-func (c *ClientWithResponses) RixlRegisterWithResponse(ctx context.Context, body RixlRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRegisterResponse, error) {
-	rsp, err := c.RixlRegister(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/register (the `RixlEmailServiceRegister` operationId).
+func (c *ClientWithResponses) RixlEmailServiceRegisterWithResponse(ctx context.Context, body RixlEmailServiceRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceRegisterResponse, error) {
+	rsp, err := c.RixlEmailServiceRegister(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRegisterResponse(rsp)
+	return ParseRixlEmailServiceRegisterResponse(rsp)
 }
 
-// RixlRefreshTokenWithBodyWithResponse Exchange a refresh token for new tokens
+// RixlTokenServiceRefreshTokenWithBodyWithResponse RefreshToken
 //
 // Consumes the refresh token and returns a new access and refresh token in the same
 // session. A refresh token works once: presenting one that was already used revokes the
-// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+// whole session it belongs to (every token in it). `token_type`, `country_code` and
+// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+// records no country or origin per session.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-func (c *ClientWithResponses) RixlRefreshTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlRefreshTokenResponse, error) {
-	rsp, err := c.RixlRefreshTokenWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+func (c *ClientWithResponses) RixlTokenServiceRefreshTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlTokenServiceRefreshTokenResponse, error) {
+	rsp, err := c.RixlTokenServiceRefreshTokenWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRefreshTokenResponse(rsp)
+	return ParseRixlTokenServiceRefreshTokenResponse(rsp)
 }
 
-// RixlRefreshTokenWithResponse Exchange a refresh token for new tokens
+// RixlTokenServiceRefreshTokenWithResponse RefreshToken
 //
 // Consumes the refresh token and returns a new access and refresh token in the same
 // session. A refresh token works once: presenting one that was already used revokes the
-// whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+// whole session it belongs to (every token in it). `token_type`, `country_code` and
+// `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+// records no country or origin per session.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/token (the `RixlRefreshToken` operationId).
-func (c *ClientWithResponses) RixlRefreshTokenWithResponse(ctx context.Context, body RixlRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlRefreshTokenResponse, error) {
-	rsp, err := c.RixlRefreshToken(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/token (the `RixlTokenServiceRefreshToken` operationId).
+func (c *ClientWithResponses) RixlTokenServiceRefreshTokenWithResponse(ctx context.Context, body RixlTokenServiceRefreshTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlTokenServiceRefreshTokenResponse, error) {
+	rsp, err := c.RixlTokenServiceRefreshToken(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlRefreshTokenResponse(rsp)
+	return ParseRixlTokenServiceRefreshTokenResponse(rsp)
 }
 
-// RixlAddEmailWithBodyWithResponse Add an email address
+// RixlUserServiceGetUserInfoWithResponse GetUserInfo
+//
+// The caller's profile. accountd keeps no names, picture, language, country or username,
+// so `first_name`, `last_name`, `image_url`, `language_code`, `country_code` and
+// `username` are left out. `active_org_id` is the organization the account joined first
+// (accountd has no switching between organizations), left out when it is in none; it is
+// the `org_id` of `memberships/{org_id}/leave`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /auth/v1/userinfo (the `RixlUserServiceGetUserInfo` operationId).
+func (c *ClientWithResponses) RixlUserServiceGetUserInfoWithResponse(ctx context.Context, params *RixlUserServiceGetUserInfoParams, reqEditors ...RequestEditorFn) (*RixlUserServiceGetUserInfoResponse, error) {
+	rsp, err := c.RixlUserServiceGetUserInfo(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRixlUserServiceGetUserInfoResponse(rsp)
+}
+
+// RixlUserServiceGetUserWithResponse GetUser
+//
+// The caller's account id and primary address, and whether the address is verified.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /auth/v1/users/current (the `RixlUserServiceGetUser` operationId).
+func (c *ClientWithResponses) RixlUserServiceGetUserWithResponse(ctx context.Context, params *RixlUserServiceGetUserParams, reqEditors ...RequestEditorFn) (*RixlUserServiceGetUserResponse, error) {
+	rsp, err := c.RixlUserServiceGetUser(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRixlUserServiceGetUserResponse(rsp)
+}
+
+// RixlEmailServiceAddEmailWithBodyWithResponse AddEmail
 //
 // Adds an email address to the authenticated account and sends a verification code to it.
 // The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-// Subject to rate limiting per account, as the email change.
+// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+// be the caller's (403 otherwise).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-func (c *ClientWithResponses) RixlAddEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlAddEmailResponse, error) {
-	rsp, err := c.RixlAddEmailWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+func (c *ClientWithResponses) RixlEmailServiceAddEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceAddEmailResponse, error) {
+	rsp, err := c.RixlEmailServiceAddEmailWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlAddEmailResponse(rsp)
+	return ParseRixlEmailServiceAddEmailResponse(rsp)
 }
 
-// RixlAddEmailWithResponse Add an email address
+// RixlEmailServiceAddEmailWithResponse AddEmail
 //
 // Adds an email address to the authenticated account and sends a verification code to it.
 // The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-// Subject to rate limiting per account, as the email change.
+// Subject to rate limiting per account, as the email change. `user_id`, when given, must
+// be the caller's (403 otherwise).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /auth/v1/users/current/emails (the `RixlAddEmail` operationId).
-func (c *ClientWithResponses) RixlAddEmailWithResponse(ctx context.Context, body RixlAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlAddEmailResponse, error) {
-	rsp, err := c.RixlAddEmail(ctx, body, reqEditors...)
+// Corresponds with POST /auth/v1/users/current/emails (the `RixlEmailServiceAddEmail` operationId).
+func (c *ClientWithResponses) RixlEmailServiceAddEmailWithResponse(ctx context.Context, body RixlEmailServiceAddEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceAddEmailResponse, error) {
+	rsp, err := c.RixlEmailServiceAddEmail(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlAddEmailResponse(rsp)
+	return ParseRixlEmailServiceAddEmailResponse(rsp)
 }
 
-// RixlChangeEmailWithBodyWithResponse Change the account email
+// RixlEmailServiceInitiateEmailChangeWithBodyWithResponse InitiateEmailChange
 //
 // Starts changing the authenticated account's email address. A verification code is sent
 // to the new address; the change is applied only after the code is confirmed via
 // `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 // until then. Subject to rate limiting per account: one code per 60 seconds
-// (`can_resend_at`) and a cap per hour.
+// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+// otherwise).
 //
 // The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 // written it is not an address and gets the documented 400.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-func (c *ClientWithResponses) RixlChangeEmailWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlChangeEmailResponse, error) {
-	rsp, err := c.RixlChangeEmailWithBody(ctx, contentType, body, reqEditors...)
+// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+func (c *ClientWithResponses) RixlEmailServiceInitiateEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RixlEmailServiceInitiateEmailChangeResponse, error) {
+	rsp, err := c.RixlEmailServiceInitiateEmailChangeWithBody(ctx, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlChangeEmailResponse(rsp)
+	return ParseRixlEmailServiceInitiateEmailChangeResponse(rsp)
 }
 
-// RixlChangeEmailWithResponse Change the account email
+// RixlEmailServiceInitiateEmailChangeWithResponse InitiateEmailChange
 //
 // Starts changing the authenticated account's email address. A verification code is sent
 // to the new address; the change is applied only after the code is confirmed via
 // `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
 // until then. Subject to rate limiting per account: one code per 60 seconds
-// (`can_resend_at`) and a cap per hour.
+// (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+// otherwise).
 //
 // The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
 // written it is not an address and gets the documented 400.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlChangeEmail` operationId).
-func (c *ClientWithResponses) RixlChangeEmailWithResponse(ctx context.Context, body RixlChangeEmailJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlChangeEmailResponse, error) {
-	rsp, err := c.RixlChangeEmail(ctx, body, reqEditors...)
+// Corresponds with PUT /auth/v1/users/current/emails/change (the `RixlEmailServiceInitiateEmailChange` operationId).
+func (c *ClientWithResponses) RixlEmailServiceInitiateEmailChangeWithResponse(ctx context.Context, body RixlEmailServiceInitiateEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*RixlEmailServiceInitiateEmailChangeResponse, error) {
+	rsp, err := c.RixlEmailServiceInitiateEmailChange(ctx, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlChangeEmailResponse(rsp)
+	return ParseRixlEmailServiceInitiateEmailChangeResponse(rsp)
 }
 
-// RixlGetEmailStatusWithResponse Email status of the current account
+// RixlEmailServiceGetUserEmailStatusWithResponse GetUserEmailStatus
 //
 // The account's primary address and whether it is verified.
 //
 // Returns a wrapper object for the known response body format(s).
 //
-// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlGetEmailStatus` operationId).
-func (c *ClientWithResponses) RixlGetEmailStatusWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RixlGetEmailStatusResponse, error) {
-	rsp, err := c.RixlGetEmailStatus(ctx, reqEditors...)
+// Corresponds with GET /auth/v1/users/current/emails/status (the `RixlEmailServiceGetUserEmailStatus` operationId).
+func (c *ClientWithResponses) RixlEmailServiceGetUserEmailStatusWithResponse(ctx context.Context, params *RixlEmailServiceGetUserEmailStatusParams, reqEditors ...RequestEditorFn) (*RixlEmailServiceGetUserEmailStatusResponse, error) {
+	rsp, err := c.RixlEmailServiceGetUserEmailStatus(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseRixlGetEmailStatusResponse(rsp)
+	return ParseRixlEmailServiceGetUserEmailStatusResponse(rsp)
 }
 
 // PagesShowChangeEmailWithResponse Webshare change-email link (page)
@@ -22898,15 +23731,15 @@ func ParsePagesSubmitRixlResetPasswordResponse(rsp *http.Response) (*PagesSubmit
 	return response, nil
 }
 
-// ParseRixlVerifyEmailCodeResponse parses an HTTP response from a RixlVerifyEmailCodeWithResponse call
-func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeResponse, error) {
+// ParseRixlEmailServiceVerifyEmailResponse parses an HTTP response from a RixlEmailServiceVerifyEmailWithResponse call
+func ParseRixlEmailServiceVerifyEmailResponse(rsp *http.Response) (*RixlEmailServiceVerifyEmailResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlVerifyEmailCodeResponse{
+	response := &RixlEmailServiceVerifyEmailResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -22972,7 +23805,7 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 
 	switch {
 	case rsp.StatusCode == 200:
-		var headers RixlVerifyEmailCodeResponse200Headers
+		var headers RixlEmailServiceVerifyEmailResponse200Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -22986,15 +23819,15 @@ func ParseRixlVerifyEmailCodeResponse(rsp *http.Response) (*RixlVerifyEmailCodeR
 	return response, nil
 }
 
-// ParseRixlResendVerificationCodeResponse parses an HTTP response from a RixlResendVerificationCodeWithResponse call
-func ParseRixlResendVerificationCodeResponse(rsp *http.Response) (*RixlResendVerificationCodeResponse, error) {
+// ParseRixlEmailServiceResendVerificationResponse parses an HTTP response from a RixlEmailServiceResendVerificationWithResponse call
+func ParseRixlEmailServiceResendVerificationResponse(rsp *http.Response) (*RixlEmailServiceResendVerificationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlResendVerificationCodeResponse{
+	response := &RixlEmailServiceResendVerificationResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -23040,15 +23873,15 @@ func ParseRixlResendVerificationCodeResponse(rsp *http.Response) (*RixlResendVer
 	return response, nil
 }
 
-// ParseRixlLoginWithPasswordResponse parses an HTTP response from a RixlLoginWithPasswordWithResponse call
-func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPasswordResponse, error) {
+// ParseRixlEmailServiceLoginResponse parses an HTTP response from a RixlEmailServiceLoginWithResponse call
+func ParseRixlEmailServiceLoginResponse(rsp *http.Response) (*RixlEmailServiceLoginResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlLoginWithPasswordResponse{
+	response := &RixlEmailServiceLoginResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -23114,7 +23947,7 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 
 	switch {
 	case rsp.StatusCode == 200:
-		var headers RixlLoginWithPasswordResponse200Headers
+		var headers RixlEmailServiceLoginResponse200Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23124,7 +23957,7 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
-		var headers RixlLoginWithPasswordResponse401Headers
+		var headers RixlEmailServiceLoginResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23134,7 +23967,7 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
-		var headers RixlLoginWithPasswordResponse429Headers
+		var headers RixlEmailServiceLoginResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
@@ -23148,22 +23981,33 @@ func ParseRixlLoginWithPasswordResponse(rsp *http.Response) (*RixlLoginWithPassw
 	return response, nil
 }
 
-// ParseRixlLogoutResponse parses an HTTP response from a RixlLogoutWithResponse call
-func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
+// ParseRixlTokenServiceLogoutResponse parses an HTTP response from a RixlTokenServiceLogoutWithResponse call
+func ParseRixlTokenServiceLogoutResponse(rsp *http.Response) (*RixlTokenServiceLogoutResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlLogoutResponse{
+	response := &RixlTokenServiceLogoutResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlEmpty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest RixlBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest RixlUnauthorized
@@ -23179,6 +24023,20 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest RixlPayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest RixlUnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest RixlServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23190,7 +24048,7 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 
 	switch {
 	case rsp.StatusCode == 401:
-		var headers RixlLogoutResponse401Headers
+		var headers RixlTokenServiceLogoutResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23204,22 +24062,26 @@ func ParseRixlLogoutResponse(rsp *http.Response) (*RixlLogoutResponse, error) {
 	return response, nil
 }
 
-// ParseRixlLeaveOrganizationResponse parses an HTTP response from a RixlLeaveOrganizationWithResponse call
-func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizationResponse, error) {
+// ParseRixlMembershipServiceLeaveOrganizationDeleteResponse parses an HTTP response from a RixlMembershipServiceLeaveOrganizationDeleteWithResponse call
+func ParseRixlMembershipServiceLeaveOrganizationDeleteResponse(rsp *http.Response) (*RixlMembershipServiceLeaveOrganizationDeleteResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlLeaveOrganizationResponse{
+	response := &RixlMembershipServiceLeaveOrganizationDeleteResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlEmpty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest RixlBadRequest
@@ -23267,7 +24129,7 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 
 	switch {
 	case rsp.StatusCode == 401:
-		var headers RixlLeaveOrganizationResponse401Headers
+		var headers RixlMembershipServiceLeaveOrganizationDeleteResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23281,22 +24143,107 @@ func ParseRixlLeaveOrganizationResponse(rsp *http.Response) (*RixlLeaveOrganizat
 	return response, nil
 }
 
-// ParseRixlRequestPasswordResetResponse parses an HTTP response from a RixlRequestPasswordResetWithResponse call
-func ParseRixlRequestPasswordResetResponse(rsp *http.Response) (*RixlRequestPasswordResetResponse, error) {
+// ParseRixlMembershipServiceLeaveOrganizationResponse parses an HTTP response from a RixlMembershipServiceLeaveOrganizationWithResponse call
+func ParseRixlMembershipServiceLeaveOrganizationResponse(rsp *http.Response) (*RixlMembershipServiceLeaveOrganizationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlRequestPasswordResetResponse{
+	response := &RixlMembershipServiceLeaveOrganizationResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlEmpty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest RixlBadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest RixlUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest RixlForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest RixlNotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest RixlConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest RixlServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RixlMembershipServiceLeaveOrganizationResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRixlEmailServiceSendPasswordResetResponse parses an HTTP response from a RixlEmailServiceSendPasswordResetWithResponse call
+func ParseRixlEmailServiceSendPasswordResetResponse(rsp *http.Response) (*RixlEmailServiceSendPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RixlEmailServiceSendPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlEmpty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest RixlBadRequest
@@ -23331,22 +24278,26 @@ func ParseRixlRequestPasswordResetResponse(rsp *http.Response) (*RixlRequestPass
 	return response, nil
 }
 
-// ParseRixlConfirmPasswordResetResponse parses an HTTP response from a RixlConfirmPasswordResetWithResponse call
-func ParseRixlConfirmPasswordResetResponse(rsp *http.Response) (*RixlConfirmPasswordResetResponse, error) {
+// ParseRixlEmailServiceResetPasswordResponse parses an HTTP response from a RixlEmailServiceResetPasswordWithResponse call
+func ParseRixlEmailServiceResetPasswordResponse(rsp *http.Response) (*RixlEmailServiceResetPasswordResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlConfirmPasswordResetResponse{
+	response := &RixlEmailServiceResetPasswordResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlEmpty
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest RixlBadRequest
@@ -23388,26 +24339,26 @@ func ParseRixlConfirmPasswordResetResponse(rsp *http.Response) (*RixlConfirmPass
 	return response, nil
 }
 
-// ParseRixlRegisterResponse parses an HTTP response from a RixlRegisterWithResponse call
-func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error) {
+// ParseRixlEmailServiceRegisterResponse parses an HTTP response from a RixlEmailServiceRegisterWithResponse call
+func ParseRixlEmailServiceRegisterResponse(rsp *http.Response) (*RixlEmailServiceRegisterResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlRegisterResponse{
+	response := &RixlEmailServiceRegisterResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest RixlVerificationSentResponse
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlRegisterResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON201 = &dest
+		response.JSON200 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest RixlBadRequest
@@ -23455,7 +24406,7 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 
 	switch {
 	case rsp.StatusCode == 429:
-		var headers RixlRegisterResponse429Headers
+		var headers RixlEmailServiceRegisterResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
@@ -23469,22 +24420,22 @@ func ParseRixlRegisterResponse(rsp *http.Response) (*RixlRegisterResponse, error
 	return response, nil
 }
 
-// ParseRixlRefreshTokenResponse parses an HTTP response from a RixlRefreshTokenWithResponse call
-func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenResponse, error) {
+// ParseRixlTokenServiceRefreshTokenResponse parses an HTTP response from a RixlTokenServiceRefreshTokenWithResponse call
+func ParseRixlTokenServiceRefreshTokenResponse(rsp *http.Response) (*RixlTokenServiceRefreshTokenResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlRefreshTokenResponse{
+	response := &RixlTokenServiceRefreshTokenResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RixlTokens
+		var dest RixlTokenResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23536,7 +24487,7 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 
 	switch {
 	case rsp.StatusCode == 200:
-		var headers RixlRefreshTokenResponse200Headers
+		var headers RixlTokenServiceRefreshTokenResponse200Headers
 		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23546,7 +24497,7 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
-		var headers RixlRefreshTokenResponse401Headers
+		var headers RixlTokenServiceRefreshTokenResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23560,15 +24511,135 @@ func ParseRixlRefreshTokenResponse(rsp *http.Response) (*RixlRefreshTokenRespons
 	return response, nil
 }
 
-// ParseRixlAddEmailResponse parses an HTTP response from a RixlAddEmailWithResponse call
-func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error) {
+// ParseRixlUserServiceGetUserInfoResponse parses an HTTP response from a RixlUserServiceGetUserInfoWithResponse call
+func ParseRixlUserServiceGetUserInfoResponse(rsp *http.Response) (*RixlUserServiceGetUserInfoResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlAddEmailResponse{
+	response := &RixlUserServiceGetUserInfoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlUserInfo
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest RixlUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest RixlForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest RixlServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RixlUserServiceGetUserInfoResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRixlUserServiceGetUserResponse parses an HTTP response from a RixlUserServiceGetUserWithResponse call
+func ParseRixlUserServiceGetUserResponse(rsp *http.Response) (*RixlUserServiceGetUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RixlUserServiceGetUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RixlGetUserResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest RixlUnauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest RixlForbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest RixlServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RixlUserServiceGetUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRixlEmailServiceAddEmailResponse parses an HTTP response from a RixlEmailServiceAddEmailWithResponse call
+func ParseRixlEmailServiceAddEmailResponse(rsp *http.Response) (*RixlEmailServiceAddEmailResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RixlEmailServiceAddEmailResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -23641,7 +24712,7 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 
 	switch {
 	case rsp.StatusCode == 401:
-		var headers RixlAddEmailResponse401Headers
+		var headers RixlEmailServiceAddEmailResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23651,7 +24722,7 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
-		var headers RixlAddEmailResponse429Headers
+		var headers RixlEmailServiceAddEmailResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
@@ -23665,15 +24736,15 @@ func ParseRixlAddEmailResponse(rsp *http.Response) (*RixlAddEmailResponse, error
 	return response, nil
 }
 
-// ParseRixlChangeEmailResponse parses an HTTP response from a RixlChangeEmailWithResponse call
-func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse, error) {
+// ParseRixlEmailServiceInitiateEmailChangeResponse parses an HTTP response from a RixlEmailServiceInitiateEmailChangeWithResponse call
+func ParseRixlEmailServiceInitiateEmailChangeResponse(rsp *http.Response) (*RixlEmailServiceInitiateEmailChangeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlChangeEmailResponse{
+	response := &RixlEmailServiceInitiateEmailChangeResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
@@ -23746,7 +24817,7 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 
 	switch {
 	case rsp.StatusCode == 401:
-		var headers RixlChangeEmailResponse401Headers
+		var headers RixlEmailServiceInitiateEmailChangeResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -23756,7 +24827,7 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 		}
 		response.Headers401 = &headers
 	case rsp.StatusCode == 429:
-		var headers RixlChangeEmailResponse429Headers
+		var headers RixlEmailServiceInitiateEmailChangeResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
@@ -23770,22 +24841,22 @@ func ParseRixlChangeEmailResponse(rsp *http.Response) (*RixlChangeEmailResponse,
 	return response, nil
 }
 
-// ParseRixlGetEmailStatusResponse parses an HTTP response from a RixlGetEmailStatusWithResponse call
-func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusResponse, error) {
+// ParseRixlEmailServiceGetUserEmailStatusResponse parses an HTTP response from a RixlEmailServiceGetUserEmailStatusWithResponse call
+func ParseRixlEmailServiceGetUserEmailStatusResponse(rsp *http.Response) (*RixlEmailServiceGetUserEmailStatusResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &RixlGetEmailStatusResponse{
+	response := &RixlEmailServiceGetUserEmailStatusResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RixlEmailStatus
+		var dest RixlEmailStatusResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -23816,7 +24887,7 @@ func ParseRixlGetEmailStatusResponse(rsp *http.Response) (*RixlGetEmailStatusRes
 
 	switch {
 	case rsp.StatusCode == 401:
-		var headers RixlGetEmailStatusResponse401Headers
+		var headers RixlEmailServiceGetUserEmailStatusResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {

@@ -340,6 +340,27 @@ func (e PaywayVerifyEmailChangeConflictErrorField) Valid() bool {
 	}
 }
 
+// Defines values for RixlAuthMethod.
+const (
+	RixlAuthMethodAUTHMETHODPASSKEY     RixlAuthMethod = "AUTH_METHOD_PASSKEY"
+	RixlAuthMethodAUTHMETHODTOTP        RixlAuthMethod = "AUTH_METHOD_TOTP"
+	RixlAuthMethodAUTHMETHODUNSPECIFIED RixlAuthMethod = "AUTH_METHOD_UNSPECIFIED"
+)
+
+// Valid indicates whether the value is a known member of the RixlAuthMethod enum.
+func (e RixlAuthMethod) Valid() bool {
+	switch e {
+	case RixlAuthMethodAUTHMETHODPASSKEY:
+		return true
+	case RixlAuthMethodAUTHMETHODTOTP:
+		return true
+	case RixlAuthMethodAUTHMETHODUNSPECIFIED:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RixlLoginResponseStatus.
 const (
 	RixlLoginResponseStatusEmailNotVerified RixlLoginResponseStatus = "email_not_verified"
@@ -358,15 +379,33 @@ func (e RixlLoginResponseStatus) Valid() bool {
 	}
 }
 
-// Defines values for RixlTokensTokenType.
+// Defines values for RixlRequiresAction.
 const (
-	RixlTokensTokenTypeBearer RixlTokensTokenType = "Bearer"
+	RixlRequiresActionEmpty       RixlRequiresAction = ""
+	RixlRequiresActionVerifyEmail RixlRequiresAction = "verify_email"
 )
 
-// Valid indicates whether the value is a known member of the RixlTokensTokenType enum.
-func (e RixlTokensTokenType) Valid() bool {
+// Valid indicates whether the value is a known member of the RixlRequiresAction enum.
+func (e RixlRequiresAction) Valid() bool {
 	switch e {
-	case RixlTokensTokenTypeBearer:
+	case RixlRequiresActionEmpty:
+		return true
+	case RixlRequiresActionVerifyEmail:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RixlTokenType.
+const (
+	RixlTokenTypeBearer RixlTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the RixlTokenType enum.
+func (e RixlTokenType) Valid() bool {
+	switch e {
+	case RixlTokenTypeBearer:
 		return true
 	default:
 		return false
@@ -937,24 +976,29 @@ type PaywayVerifyEmailChangeRequest struct {
 type RixlAddEmailRequest struct {
 	// Email Example: jane@example.com
 	Email RixlEmail `json:"email"`
+
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	//
+	// Example: 6767c1a2f3e4d5c6b7a89011
+	UserId *RixlUserIDField `json:"user_id,omitempty"`
 }
 
-// RixlChangeEmailRequest defines model for RixlChangeEmailRequest.
-type RixlChangeEmailRequest struct {
-	// NewEmail Example: jane@example.com
-	NewEmail RixlEmail `json:"new_email"`
-}
+// RixlAuthMethod Rixl's second-factor methods; accountd has none and never sends one.
+type RixlAuthMethod string
 
 // RixlEmail Example: jane@example.com
 type RixlEmail = string
 
-// RixlEmailStatus defines model for RixlEmailStatus.
-type RixlEmailStatus struct {
+// RixlEmailStatusResponse defines model for RixlEmailStatusResponse.
+type RixlEmailStatusResponse struct {
 	// Email Example: jane@example.com
 	Email    string `json:"email"`
 	HasEmail bool   `json:"has_email"`
 	Verified bool   `json:"verified"`
 }
+
+// RixlEmpty Rixl's `google.protobuf.Empty`, always `{}`.
+type RixlEmpty = map[string]interface{}
 
 // RixlError Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
 // HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
@@ -970,6 +1014,32 @@ type RixlError struct {
 	Error string `json:"error"`
 }
 
+// RixlExpiresIn Seconds until the access token expires, as a JSON integer (Rixl's document allows an integer or its proto3 string form).
+//
+// Example: 900
+type RixlExpiresIn = int64
+
+// RixlGetUserResponse defines model for RixlGetUserResponse.
+type RixlGetUserResponse struct {
+	// Email Example: jane@example.com
+	Email         string `json:"email"`
+	EmailVerified bool   `json:"email_verified"`
+
+	// UserId Example: 6767c1a2f3e4d5c6b7a89011
+	UserId string `json:"user_id"`
+}
+
+// RixlInitiateEmailChangeRequest defines model for RixlInitiateEmailChangeRequest.
+type RixlInitiateEmailChangeRequest struct {
+	// NewEmail Example: jane@example.com
+	NewEmail RixlEmail `json:"new_email"`
+
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	//
+	// Example: 6767c1a2f3e4d5c6b7a89011
+	UserId *RixlUserIDField `json:"user_id,omitempty"`
+}
+
 // RixlLoginRequest defines model for RixlLoginRequest.
 type RixlLoginRequest struct {
 	// Email Example: jane@example.com
@@ -981,43 +1051,122 @@ type RixlLoginRequest struct {
 
 // RixlLoginResponse defines model for RixlLoginResponse.
 type RixlLoginResponse struct {
+	// AccessToken Sent as `Authorization: Bearer <access_token>`.
+	//
+	// Example: kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8
+	AccessToken string `json:"access_token"`
+
+	// Authentication Rixl's configured second factors when `status` is `2fa_required`; never sent by accountd.
+	Authentication *[]RixlAuthMethod `json:"authentication,omitempty"`
+
 	// Email Example: jane@example.com
 	Email string `json:"email"`
 
+	// ExpiresIn Seconds until the access token expires, as a JSON integer (Rixl's document allows an integer or its proto3 string form).
+	//
+	// Example: 900
+	ExpiresIn RixlExpiresIn `json:"expires_in"`
+
+	// PasskeyOptions Rixl's WebAuthn request options for a passkey second factor; never sent by accountd.
+	PasskeyOptions *[]byte `json:"passkey_options,omitempty"`
+
+	// RefreshToken Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
+	RefreshToken string `json:"refresh_token"`
+
+	// RequiresAction What the user must do before the account is fully usable: `verify_email` while the
+	// account's primary address is not verified (login `status` `email_not_verified`), `""`
+	// otherwise. accountd sends no other value.
+	RequiresAction RixlRequiresAction `json:"requires_action"`
+
 	// SessionId Example: 6767c1a2f3e4d5c6b7a89013
-	SessionId string                  `json:"session_id"`
-	Status    RixlLoginResponseStatus `json:"status"`
-	Tokens    RixlTokens              `json:"tokens"`
+	SessionId string `json:"session_id"`
+
+	// Status `ok`, or `email_not_verified` while the address is unverified. Never `2fa_required`: accountd has no second factor.
+	Status RixlLoginResponseStatus `json:"status"`
+
+	// TokenType Always `Bearer`.
+	TokenType RixlTokenType `json:"token_type"`
 }
 
-// RixlLoginResponseStatus defines model for RixlLoginResponse.Status.
+// RixlLoginResponseStatus `ok`, or `email_not_verified` while the address is unverified. Never `2fa_required`: accountd has no second factor.
 type RixlLoginResponseStatus string
+
+// RixlLogoutRequest defines model for RixlLogoutRequest.
+type RixlLogoutRequest struct {
+	// Token A refresh or access token of the caller's session to end; empty or absent ends the session of the bearer token.
+	//
+	// Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
+	Token *string `json:"token,omitempty"`
+}
+
+// RixlNewPassword At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
+//
+// Example: another-long-passphrase
+type RixlNewPassword = string
 
 // RixlPassword Example: correct-horse-battery
 type RixlPassword = string
 
-// RixlPasswordResetRequest defines model for RixlPasswordResetRequest.
-type RixlPasswordResetRequest struct {
-	// Email Example: jane@example.com
-	Email RixlEmail `json:"email"`
-}
-
 // RixlRefreshTokenRequest defines model for RixlRefreshTokenRequest.
 type RixlRefreshTokenRequest struct {
+	// CountryCode Accepted and ignored.
+	//
+	// Example: DE
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// Origin Accepted and ignored.
+	//
+	// Example: https://app.example.com
+	Origin *string `json:"origin,omitempty"`
+
 	// RefreshToken Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
 	RefreshToken string `json:"refresh_token"`
+
+	// TokenType Accepted and ignored.
+	//
+	// Example: Bearer
+	TokenType *string `json:"token_type,omitempty"`
 }
 
 // RixlRegisterRequest defines model for RixlRegisterRequest.
 type RixlRegisterRequest struct {
+	// CountryCode Accepted and not stored.
+	//
+	// Example: DE
+	CountryCode *string `json:"country_code,omitempty"`
+
 	// Email Example: jane@example.com
 	Email RixlEmail `json:"email"`
 
 	// Password At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
 	//
-	// Example: correct-horse-battery
-	Password string `json:"password"`
+	// Example: another-long-passphrase
+	Password RixlNewPassword `json:"password"`
+
+	// SubscribeToBlog Consent to marketing mail, stored with the account.
+	SubscribeToBlog *bool `json:"subscribe_to_blog,omitempty"`
 }
+
+// RixlRegisterResponse defines model for RixlRegisterResponse.
+type RixlRegisterResponse struct {
+	EmailVerificationSent bool `json:"email_verification_sent"`
+
+	// Message Example: Verification code sent
+	Message string `json:"message"`
+
+	// UserId Example: 6767c1a2f3e4d5c6b7a89011
+	UserId string `json:"user_id"`
+
+	// VerificationId Identifies this verification in `POST /auth/v1/email/verify`.
+	//
+	// Example: 6767c1a2f3e4d5c6b7a89012
+	VerificationId string `json:"verification_id"`
+}
+
+// RixlRequiresAction What the user must do before the account is fully usable: `verify_email` while the
+// account's primary address is not verified (login `status` `email_not_verified`), `""`
+// otherwise. accountd sends no other value.
+type RixlRequiresAction string
 
 // RixlResendVerificationRequest defines model for RixlResendVerificationRequest.
 type RixlResendVerificationRequest struct {
@@ -1027,8 +1176,14 @@ type RixlResendVerificationRequest struct {
 
 // RixlResendVerificationResponse defines model for RixlResendVerificationResponse.
 type RixlResendVerificationResponse struct {
+	// CodeSent Never sent (it would tell whether the address awaits verification).
+	CodeSent *bool `json:"code_sent,omitempty"`
+
 	// Message Example: If this address awaits verification, a new code has been sent to it.
 	Message string `json:"message"`
+
+	// VerificationId Never sent (it would tell whether the address awaits verification).
+	VerificationId *string `json:"verification_id,omitempty"`
 }
 
 // RixlResetPasswordRequest defines model for RixlResetPasswordRequest.
@@ -1036,38 +1191,86 @@ type RixlResetPasswordRequest struct {
 	// NewPassword At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
 	//
 	// Example: another-long-passphrase
-	NewPassword string `json:"new_password"`
+	NewPassword RixlNewPassword `json:"new_password"`
 
 	// Token Example: 2Kz8wq0v7bX1mY3nD5pR9sT4uV6xZ8aC0eG2iK4mO6q
 	Token string `json:"token"`
 }
 
-// RixlTokens defines model for RixlTokens.
-type RixlTokens struct {
+// RixlSendPasswordResetRequest defines model for RixlSendPasswordResetRequest.
+type RixlSendPasswordResetRequest struct {
+	// Email Example: jane@example.com
+	Email RixlEmail `json:"email"`
+}
+
+// RixlTokenResponse defines model for RixlTokenResponse.
+type RixlTokenResponse struct {
 	// AccessToken Sent as `Authorization: Bearer <access_token>`.
 	//
 	// Example: kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8
 	AccessToken string `json:"access_token"`
 
-	// ExpiresIn Seconds until the access token expires.
+	// ExpiresIn Seconds until the access token expires, as a JSON integer (Rixl's document allows an integer or its proto3 string form).
 	//
 	// Example: 900
-	ExpiresIn int `json:"expires_in"`
+	ExpiresIn RixlExpiresIn `json:"expires_in"`
 
 	// RefreshToken Example: Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
 	RefreshToken string `json:"refresh_token"`
 
-	// RequiresAction True while another step is needed (the address is not verified yet).
-	RequiresAction bool                `json:"requires_action"`
-	TokenType      RixlTokensTokenType `json:"token_type"`
+	// RequiresAction What the user must do before the account is fully usable: `verify_email` while the
+	// account's primary address is not verified (login `status` `email_not_verified`), `""`
+	// otherwise. accountd sends no other value.
+	RequiresAction RixlRequiresAction `json:"requires_action"`
+
+	// TokenType Always `Bearer`.
+	TokenType RixlTokenType `json:"token_type"`
 }
 
-// RixlTokensTokenType defines model for RixlTokens.TokenType.
-type RixlTokensTokenType string
+// RixlTokenType Always `Bearer`.
+type RixlTokenType string
+
+// RixlUserIDField Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+//
+// Example: 6767c1a2f3e4d5c6b7a89011
+type RixlUserIDField = string
+
+// RixlUserInfo defines model for RixlUserInfo.
+type RixlUserInfo struct {
+	// ActiveOrgId The organization the account joined first; absent when it is in none.
+	//
+	// Example: 6767c1a2f3e4d5c6b7a89014
+	ActiveOrgId *string `json:"active_org_id,omitempty"`
+
+	// CountryCode Never sent (accountd keeps no country).
+	CountryCode *string `json:"country_code,omitempty"`
+
+	// Email Example: jane@example.com
+	Email         string `json:"email"`
+	EmailVerified bool   `json:"email_verified"`
+
+	// FirstName Never sent (accountd keeps no names).
+	FirstName *string `json:"first_name,omitempty"`
+
+	// Id Example: 6767c1a2f3e4d5c6b7a89011
+	Id string `json:"id"`
+
+	// ImageUrl Never sent (accountd keeps no picture).
+	ImageUrl *string `json:"image_url,omitempty"`
+
+	// LanguageCode Never sent (accountd keeps no language).
+	LanguageCode *string `json:"language_code,omitempty"`
+
+	// LastName Never sent (accountd keeps no names).
+	LastName *string `json:"last_name,omitempty"`
+
+	// Username Never sent (accountd has no usernames; accounts are named by address).
+	Username *string `json:"username,omitempty"`
+}
 
 // RixlVerificationSentResponse defines model for RixlVerificationSentResponse.
 type RixlVerificationSentResponse struct {
-	// CanResendAt RFC 3339 UTC time from which another code may be requested.
+	// CanResendAt RFC 3339 UTC time (whole seconds) from which another code may be requested.
 	//
 	// Example: 2026-11-28T07:01:00Z
 	CanResendAt time.Time `json:"can_resend_at"`
@@ -1099,9 +1302,9 @@ type RixlVerifyEmailResponse struct {
 	Email string `json:"email"`
 
 	// Message Example: Email verified
-	Message  string      `json:"message"`
-	Tokens   *RixlTokens `json:"tokens,omitempty"`
-	Verified bool        `json:"verified"`
+	Message  string             `json:"message"`
+	Tokens   *RixlTokenResponse `json:"tokens,omitempty"`
+	Verified bool               `json:"verified"`
 }
 
 // ServiceError defines model for ServiceError.
@@ -1461,6 +1664,9 @@ type PagesRixlResetPasswordToken = string
 // PagesUndoEmailChangeToken defines model for PagesUndoEmailChangeToken.
 type PagesUndoEmailChangeToken = string
 
+// RixlUserID defines model for RixlUserID.
+type RixlUserID = string
+
 // AkanaBadRequestApplicationJSON An Akana error (PROPOSED shape; Akana documents only the status and a text).
 type AkanaBadRequestApplicationJSON = AkanaError
 
@@ -1724,6 +1930,36 @@ type PagesSubmitRixlResetPasswordParams struct {
 	Token PagesRixlResetPasswordToken `form:"token" json:"token"`
 }
 
+// RixlMembershipServiceLeaveOrganizationDeleteParams defines parameters for RixlMembershipServiceLeaveOrganizationDelete.
+type RixlMembershipServiceLeaveOrganizationDeleteParams struct {
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
+}
+
+// RixlMembershipServiceLeaveOrganizationParams defines parameters for RixlMembershipServiceLeaveOrganization.
+type RixlMembershipServiceLeaveOrganizationParams struct {
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
+}
+
+// RixlUserServiceGetUserInfoParams defines parameters for RixlUserServiceGetUserInfo.
+type RixlUserServiceGetUserInfoParams struct {
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
+}
+
+// RixlUserServiceGetUserParams defines parameters for RixlUserServiceGetUser.
+type RixlUserServiceGetUserParams struct {
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
+}
+
+// RixlEmailServiceGetUserEmailStatusParams defines parameters for RixlEmailServiceGetUserEmailStatus.
+type RixlEmailServiceGetUserEmailStatusParams struct {
+	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
+}
+
 // PagesShowPaywayEmailChangeParams defines parameters for PagesShowPaywayEmailChange.
 type PagesShowPaywayEmailChangeParams struct {
 	// ConfirmationCode The code from the mailed link.
@@ -1847,32 +2083,35 @@ type WebshareResetPasswordCompleteJSONRequestBody = WebshareResetPasswordComplet
 // PagesSubmitRixlResetPasswordFormdataRequestBody defines body for PagesSubmitRixlResetPassword for application/x-www-form-urlencoded ContentType.
 type PagesSubmitRixlResetPasswordFormdataRequestBody = PagesNewPasswordRequest
 
-// RixlVerifyEmailCodeJSONRequestBody defines body for RixlVerifyEmailCode for application/json ContentType.
-type RixlVerifyEmailCodeJSONRequestBody = RixlVerifyEmailRequest
+// RixlEmailServiceVerifyEmailJSONRequestBody defines body for RixlEmailServiceVerifyEmail for application/json ContentType.
+type RixlEmailServiceVerifyEmailJSONRequestBody = RixlVerifyEmailRequest
 
-// RixlResendVerificationCodeJSONRequestBody defines body for RixlResendVerificationCode for application/json ContentType.
-type RixlResendVerificationCodeJSONRequestBody = RixlResendVerificationRequest
+// RixlEmailServiceResendVerificationJSONRequestBody defines body for RixlEmailServiceResendVerification for application/json ContentType.
+type RixlEmailServiceResendVerificationJSONRequestBody = RixlResendVerificationRequest
 
-// RixlLoginWithPasswordJSONRequestBody defines body for RixlLoginWithPassword for application/json ContentType.
-type RixlLoginWithPasswordJSONRequestBody = RixlLoginRequest
+// RixlEmailServiceLoginJSONRequestBody defines body for RixlEmailServiceLogin for application/json ContentType.
+type RixlEmailServiceLoginJSONRequestBody = RixlLoginRequest
 
-// RixlRequestPasswordResetJSONRequestBody defines body for RixlRequestPasswordReset for application/json ContentType.
-type RixlRequestPasswordResetJSONRequestBody = RixlPasswordResetRequest
+// RixlTokenServiceLogoutJSONRequestBody defines body for RixlTokenServiceLogout for application/json ContentType.
+type RixlTokenServiceLogoutJSONRequestBody = RixlLogoutRequest
 
-// RixlConfirmPasswordResetJSONRequestBody defines body for RixlConfirmPasswordReset for application/json ContentType.
-type RixlConfirmPasswordResetJSONRequestBody = RixlResetPasswordRequest
+// RixlEmailServiceSendPasswordResetJSONRequestBody defines body for RixlEmailServiceSendPasswordReset for application/json ContentType.
+type RixlEmailServiceSendPasswordResetJSONRequestBody = RixlSendPasswordResetRequest
 
-// RixlRegisterJSONRequestBody defines body for RixlRegister for application/json ContentType.
-type RixlRegisterJSONRequestBody = RixlRegisterRequest
+// RixlEmailServiceResetPasswordJSONRequestBody defines body for RixlEmailServiceResetPassword for application/json ContentType.
+type RixlEmailServiceResetPasswordJSONRequestBody = RixlResetPasswordRequest
 
-// RixlRefreshTokenJSONRequestBody defines body for RixlRefreshToken for application/json ContentType.
-type RixlRefreshTokenJSONRequestBody = RixlRefreshTokenRequest
+// RixlEmailServiceRegisterJSONRequestBody defines body for RixlEmailServiceRegister for application/json ContentType.
+type RixlEmailServiceRegisterJSONRequestBody = RixlRegisterRequest
 
-// RixlAddEmailJSONRequestBody defines body for RixlAddEmail for application/json ContentType.
-type RixlAddEmailJSONRequestBody = RixlAddEmailRequest
+// RixlTokenServiceRefreshTokenJSONRequestBody defines body for RixlTokenServiceRefreshToken for application/json ContentType.
+type RixlTokenServiceRefreshTokenJSONRequestBody = RixlRefreshTokenRequest
 
-// RixlChangeEmailJSONRequestBody defines body for RixlChangeEmail for application/json ContentType.
-type RixlChangeEmailJSONRequestBody = RixlChangeEmailRequest
+// RixlEmailServiceAddEmailJSONRequestBody defines body for RixlEmailServiceAddEmail for application/json ContentType.
+type RixlEmailServiceAddEmailJSONRequestBody = RixlAddEmailRequest
+
+// RixlEmailServiceInitiateEmailChangeJSONRequestBody defines body for RixlEmailServiceInitiateEmailChange for application/json ContentType.
+type RixlEmailServiceInitiateEmailChangeJSONRequestBody = RixlInitiateEmailChangeRequest
 
 // PagesSubmitChangeEmailFormdataRequestBody defines body for PagesSubmitChangeEmail for application/x-www-form-urlencoded ContentType.
 type PagesSubmitChangeEmailFormdataRequestBody = PagesPasswordRequest

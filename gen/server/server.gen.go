@@ -106,42 +106,51 @@ type ServerInterface interface {
 	// PagesSubmitRixlResetPassword Rixl reset-password link (submit)
 	// (POST /auth/reset-password)
 	PagesSubmitRixlResetPassword(ctx echo.Context, params PagesSubmitRixlResetPasswordParams) error
-	// RixlVerifyEmailCode Verify an email address with its code
+	// RixlEmailServiceVerifyEmail VerifyEmail
 	// (POST /auth/v1/email/verify)
-	RixlVerifyEmailCode(ctx echo.Context) error
-	// RixlResendVerificationCode Mail a new code for a pending verification
+	RixlEmailServiceVerifyEmail(ctx echo.Context) error
+	// RixlEmailServiceResendVerification ResendVerification
 	// (POST /auth/v1/email/verify/resend)
-	RixlResendVerificationCode(ctx echo.Context) error
-	// RixlLoginWithPassword Log in with email and password
+	RixlEmailServiceResendVerification(ctx echo.Context) error
+	// RixlEmailServiceLogin Login
 	// (POST /auth/v1/login)
-	RixlLoginWithPassword(ctx echo.Context) error
-	// RixlLogout End the current session
+	RixlEmailServiceLogin(ctx echo.Context) error
+	// RixlTokenServiceLogout Logout
 	// (POST /auth/v1/logout)
-	RixlLogout(ctx echo.Context) error
-	// RixlLeaveOrganization Leave an organization
+	RixlTokenServiceLogout(ctx echo.Context) error
+	// RixlMembershipServiceLeaveOrganizationDelete LeaveOrganization (DELETE)
 	// (DELETE /auth/v1/memberships/{org_id}/leave)
-	RixlLeaveOrganization(ctx echo.Context, orgId string) error
-	// RixlRequestPasswordReset Request a password reset
+	RixlMembershipServiceLeaveOrganizationDelete(ctx echo.Context, orgId string, params RixlMembershipServiceLeaveOrganizationDeleteParams) error
+	// RixlMembershipServiceLeaveOrganization LeaveOrganization
+	// (POST /auth/v1/memberships/{org_id}/leave)
+	RixlMembershipServiceLeaveOrganization(ctx echo.Context, orgId string, params RixlMembershipServiceLeaveOrganizationParams) error
+	// RixlEmailServiceSendPasswordReset SendPasswordReset
 	// (POST /auth/v1/password/reset)
-	RixlRequestPasswordReset(ctx echo.Context) error
-	// RixlConfirmPasswordReset Set a new password with a reset token
+	RixlEmailServiceSendPasswordReset(ctx echo.Context) error
+	// RixlEmailServiceResetPassword ResetPassword
 	// (POST /auth/v1/password/reset/confirm)
-	RixlConfirmPasswordReset(ctx echo.Context) error
-	// RixlRegister Create an account
+	RixlEmailServiceResetPassword(ctx echo.Context) error
+	// RixlEmailServiceRegister Register
 	// (POST /auth/v1/register)
-	RixlRegister(ctx echo.Context) error
-	// RixlRefreshToken Exchange a refresh token for new tokens
+	RixlEmailServiceRegister(ctx echo.Context) error
+	// RixlTokenServiceRefreshToken RefreshToken
 	// (POST /auth/v1/token)
-	RixlRefreshToken(ctx echo.Context) error
-	// RixlAddEmail Add an email address
+	RixlTokenServiceRefreshToken(ctx echo.Context) error
+	// RixlUserServiceGetUserInfo GetUserInfo
+	// (GET /auth/v1/userinfo)
+	RixlUserServiceGetUserInfo(ctx echo.Context, params RixlUserServiceGetUserInfoParams) error
+	// RixlUserServiceGetUser GetUser
+	// (GET /auth/v1/users/current)
+	RixlUserServiceGetUser(ctx echo.Context, params RixlUserServiceGetUserParams) error
+	// RixlEmailServiceAddEmail AddEmail
 	// (POST /auth/v1/users/current/emails)
-	RixlAddEmail(ctx echo.Context) error
-	// RixlChangeEmail Change the account email
+	RixlEmailServiceAddEmail(ctx echo.Context) error
+	// RixlEmailServiceInitiateEmailChange InitiateEmailChange
 	// (PUT /auth/v1/users/current/emails/change)
-	RixlChangeEmail(ctx echo.Context) error
-	// RixlGetEmailStatus Email status of the current account
+	RixlEmailServiceInitiateEmailChange(ctx echo.Context) error
+	// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 	// (GET /auth/v1/users/current/emails/status)
-	RixlGetEmailStatus(ctx echo.Context) error
+	RixlEmailServiceGetUserEmailStatus(ctx echo.Context, params RixlEmailServiceGetUserEmailStatusParams) error
 	// PagesShowChangeEmail Webshare change-email link (page)
 	// (GET /changeemail/{code}/confirm/)
 	PagesShowChangeEmail(ctx echo.Context, code PagesChangeEmailCode) error
@@ -574,44 +583,44 @@ func (w *ServerInterfaceWrapper) PagesSubmitRixlResetPassword(ctx echo.Context) 
 	return err
 }
 
-// RixlVerifyEmailCode converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlVerifyEmailCode(ctx echo.Context) error {
+// RixlEmailServiceVerifyEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceVerifyEmail(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlVerifyEmailCode(ctx)
+	err = w.Handler.RixlEmailServiceVerifyEmail(ctx)
 	return err
 }
 
-// RixlResendVerificationCode converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlResendVerificationCode(ctx echo.Context) error {
+// RixlEmailServiceResendVerification converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceResendVerification(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlResendVerificationCode(ctx)
+	err = w.Handler.RixlEmailServiceResendVerification(ctx)
 	return err
 }
 
-// RixlLoginWithPassword converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlLoginWithPassword(ctx echo.Context) error {
+// RixlEmailServiceLogin converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceLogin(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlLoginWithPassword(ctx)
+	err = w.Handler.RixlEmailServiceLogin(ctx)
 	return err
 }
 
-// RixlLogout converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlLogout(ctx echo.Context) error {
+// RixlTokenServiceLogout converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlTokenServiceLogout(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlLogout(ctx)
+	err = w.Handler.RixlTokenServiceLogout(ctx)
 	return err
 }
 
-// RixlLeaveOrganization converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlLeaveOrganization(ctx echo.Context) error {
+// RixlMembershipServiceLeaveOrganizationDelete converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlMembershipServiceLeaveOrganizationDelete(ctx echo.Context) error {
 	var err error
 	// ------------- Path parameter "org_id" -------------
 	var orgId string
@@ -621,71 +630,150 @@ func (w *ServerInterfaceWrapper) RixlLeaveOrganization(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter org_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RixlMembershipServiceLeaveOrganizationDeleteParams
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlLeaveOrganization(ctx, orgId)
+	err = w.Handler.RixlMembershipServiceLeaveOrganizationDelete(ctx, orgId, params)
 	return err
 }
 
-// RixlRequestPasswordReset converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlRequestPasswordReset(ctx echo.Context) error {
+// RixlMembershipServiceLeaveOrganization converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlMembershipServiceLeaveOrganization(ctx echo.Context) error {
 	var err error
+	// ------------- Path parameter "org_id" -------------
+	var orgId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "org_id", ctx.Param("org_id"), &orgId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter org_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RixlMembershipServiceLeaveOrganizationParams
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlRequestPasswordReset(ctx)
+	err = w.Handler.RixlMembershipServiceLeaveOrganization(ctx, orgId, params)
 	return err
 }
 
-// RixlConfirmPasswordReset converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlConfirmPasswordReset(ctx echo.Context) error {
+// RixlEmailServiceSendPasswordReset converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceSendPasswordReset(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlConfirmPasswordReset(ctx)
+	err = w.Handler.RixlEmailServiceSendPasswordReset(ctx)
 	return err
 }
 
-// RixlRegister converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlRegister(ctx echo.Context) error {
+// RixlEmailServiceResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceResetPassword(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlRegister(ctx)
+	err = w.Handler.RixlEmailServiceResetPassword(ctx)
 	return err
 }
 
-// RixlRefreshToken converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlRefreshToken(ctx echo.Context) error {
+// RixlEmailServiceRegister converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceRegister(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlRefreshToken(ctx)
+	err = w.Handler.RixlEmailServiceRegister(ctx)
 	return err
 }
 
-// RixlAddEmail converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlAddEmail(ctx echo.Context) error {
+// RixlTokenServiceRefreshToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlTokenServiceRefreshToken(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlAddEmail(ctx)
+	err = w.Handler.RixlTokenServiceRefreshToken(ctx)
 	return err
 }
 
-// RixlChangeEmail converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlChangeEmail(ctx echo.Context) error {
+// RixlUserServiceGetUserInfo converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlUserServiceGetUserInfo(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RixlUserServiceGetUserInfoParams
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlChangeEmail(ctx)
+	err = w.Handler.RixlUserServiceGetUserInfo(ctx, params)
 	return err
 }
 
-// RixlGetEmailStatus converts echo context to params.
-func (w *ServerInterfaceWrapper) RixlGetEmailStatus(ctx echo.Context) error {
+// RixlUserServiceGetUser converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlUserServiceGetUser(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RixlUserServiceGetUserParams
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlUserServiceGetUser(ctx, params)
+	return err
+}
+
+// RixlEmailServiceAddEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceAddEmail(ctx echo.Context) error {
 	var err error
 
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.RixlGetEmailStatus(ctx)
+	err = w.Handler.RixlEmailServiceAddEmail(ctx)
+	return err
+}
+
+// RixlEmailServiceInitiateEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceInitiateEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlEmailServiceInitiateEmailChange(ctx)
+	return err
+}
+
+// RixlEmailServiceGetUserEmailStatus converts echo context to params.
+func (w *ServerInterfaceWrapper) RixlEmailServiceGetUserEmailStatus(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RixlEmailServiceGetUserEmailStatusParams
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RixlEmailServiceGetUserEmailStatus(ctx, params)
 	return err
 }
 
@@ -1123,18 +1211,21 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/external/api/v1/accounts/complete_password_reset", wrapper.PaywayCompletePasswordReset, options.OperationMiddlewares["paywayCompletePasswordReset"]...)
 	router.GET(options.BaseURL+"/external/api/v1/accounts/get_authentication_attempts", wrapper.PaywayGetAuthenticationAttempts, options.OperationMiddlewares["paywayGetAuthenticationAttempts"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/create_authentication_attempt", wrapper.PaywayCreateAuthenticationAttempt, options.OperationMiddlewares["paywayCreateAuthenticationAttempt"]...)
-	router.POST(options.BaseURL+"/auth/v1/register", wrapper.RixlRegister, options.OperationMiddlewares["rixlRegister"]...)
-	router.POST(options.BaseURL+"/auth/v1/login", wrapper.RixlLoginWithPassword, options.OperationMiddlewares["rixlLoginWithPassword"]...)
-	router.POST(options.BaseURL+"/auth/v1/token", wrapper.RixlRefreshToken, options.OperationMiddlewares["rixlRefreshToken"]...)
-	router.POST(options.BaseURL+"/auth/v1/logout", wrapper.RixlLogout, options.OperationMiddlewares["rixlLogout"]...)
-	router.PUT(options.BaseURL+"/auth/v1/users/current/emails/change", wrapper.RixlChangeEmail, options.OperationMiddlewares["rixlChangeEmail"]...)
-	router.POST(options.BaseURL+"/auth/v1/users/current/emails", wrapper.RixlAddEmail, options.OperationMiddlewares["rixlAddEmail"]...)
-	router.GET(options.BaseURL+"/auth/v1/users/current/emails/status", wrapper.RixlGetEmailStatus, options.OperationMiddlewares["rixlGetEmailStatus"]...)
-	router.POST(options.BaseURL+"/auth/v1/email/verify", wrapper.RixlVerifyEmailCode, options.OperationMiddlewares["rixlVerifyEmailCode"]...)
-	router.POST(options.BaseURL+"/auth/v1/email/verify/resend", wrapper.RixlResendVerificationCode, options.OperationMiddlewares["rixlResendVerificationCode"]...)
-	router.POST(options.BaseURL+"/auth/v1/password/reset", wrapper.RixlRequestPasswordReset, options.OperationMiddlewares["rixlRequestPasswordReset"]...)
-	router.POST(options.BaseURL+"/auth/v1/password/reset/confirm", wrapper.RixlConfirmPasswordReset, options.OperationMiddlewares["rixlConfirmPasswordReset"]...)
-	router.DELETE(options.BaseURL+"/auth/v1/memberships/:org_id/leave", wrapper.RixlLeaveOrganization, options.OperationMiddlewares["rixlLeaveOrganization"]...)
+	router.POST(options.BaseURL+"/auth/v1/register", wrapper.RixlEmailServiceRegister, options.OperationMiddlewares["rixlEmailServiceRegister"]...)
+	router.POST(options.BaseURL+"/auth/v1/login", wrapper.RixlEmailServiceLogin, options.OperationMiddlewares["rixlEmailServiceLogin"]...)
+	router.POST(options.BaseURL+"/auth/v1/token", wrapper.RixlTokenServiceRefreshToken, options.OperationMiddlewares["rixlTokenServiceRefreshToken"]...)
+	router.POST(options.BaseURL+"/auth/v1/logout", wrapper.RixlTokenServiceLogout, options.OperationMiddlewares["rixlTokenServiceLogout"]...)
+	router.GET(options.BaseURL+"/auth/v1/users/current", wrapper.RixlUserServiceGetUser, options.OperationMiddlewares["rixlUserServiceGetUser"]...)
+	router.GET(options.BaseURL+"/auth/v1/userinfo", wrapper.RixlUserServiceGetUserInfo, options.OperationMiddlewares["rixlUserServiceGetUserInfo"]...)
+	router.PUT(options.BaseURL+"/auth/v1/users/current/emails/change", wrapper.RixlEmailServiceInitiateEmailChange, options.OperationMiddlewares["rixlEmailServiceInitiateEmailChange"]...)
+	router.POST(options.BaseURL+"/auth/v1/users/current/emails", wrapper.RixlEmailServiceAddEmail, options.OperationMiddlewares["rixlEmailServiceAddEmail"]...)
+	router.GET(options.BaseURL+"/auth/v1/users/current/emails/status", wrapper.RixlEmailServiceGetUserEmailStatus, options.OperationMiddlewares["rixlEmailServiceGetUserEmailStatus"]...)
+	router.POST(options.BaseURL+"/auth/v1/email/verify", wrapper.RixlEmailServiceVerifyEmail, options.OperationMiddlewares["rixlEmailServiceVerifyEmail"]...)
+	router.POST(options.BaseURL+"/auth/v1/email/verify/resend", wrapper.RixlEmailServiceResendVerification, options.OperationMiddlewares["rixlEmailServiceResendVerification"]...)
+	router.POST(options.BaseURL+"/auth/v1/password/reset", wrapper.RixlEmailServiceSendPasswordReset, options.OperationMiddlewares["rixlEmailServiceSendPasswordReset"]...)
+	router.POST(options.BaseURL+"/auth/v1/password/reset/confirm", wrapper.RixlEmailServiceResetPassword, options.OperationMiddlewares["rixlEmailServiceResetPassword"]...)
+	router.DELETE(options.BaseURL+"/auth/v1/memberships/:org_id/leave", wrapper.RixlMembershipServiceLeaveOrganizationDelete, options.OperationMiddlewares["rixlMembershipServiceLeaveOrganizationDelete"]...)
+	router.POST(options.BaseURL+"/auth/v1/memberships/:org_id/leave", wrapper.RixlMembershipServiceLeaveOrganization, options.OperationMiddlewares["rixlMembershipServiceLeaveOrganization"]...)
 	router.POST(options.BaseURL+"/api/login", wrapper.AkanaLogin, options.OperationMiddlewares["akanaLogin"]...)
 	router.GET(options.BaseURL+"/api/login/status", wrapper.AkanaGetLoginStatus, options.OperationMiddlewares["akanaGetLoginStatus"]...)
 	router.POST(options.BaseURL+"/api/login/renewToken", wrapper.AkanaRenewToken, options.OperationMiddlewares["akanaRenewToken"]...)
@@ -8237,24 +8328,24 @@ func (response PagesSubmitRixlResetPassword500TexthtmlResponse) VisitPagesSubmit
 	return err
 }
 
-type RixlVerifyEmailCodeRequestObject struct {
-	Body *RixlVerifyEmailCodeJSONRequestBody
+type RixlEmailServiceVerifyEmailRequestObject struct {
+	Body *RixlEmailServiceVerifyEmailJSONRequestBody
 }
 
-type RixlVerifyEmailCodeResponseObject interface {
-	VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error
+type RixlEmailServiceVerifyEmailResponseObject interface {
+	VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error
 }
 
-type RixlVerifyEmailCode200ResponseHeaders struct {
+type RixlEmailServiceVerifyEmail200ResponseHeaders struct {
 	CacheControl string
 }
 
-type RixlVerifyEmailCode200JSONResponse struct {
+type RixlEmailServiceVerifyEmail200JSONResponse struct {
 	Body    RixlVerifyEmailResponse
-	Headers RixlVerifyEmailCode200ResponseHeaders
+	Headers RixlEmailServiceVerifyEmail200ResponseHeaders
 }
 
-func (response RixlVerifyEmailCode200JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail200JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8267,9 +8358,9 @@ func (response RixlVerifyEmailCode200JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlEmailServiceVerifyEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-func (response RixlVerifyEmailCode400JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail400JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8281,9 +8372,9 @@ func (response RixlVerifyEmailCode400JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlEmailServiceVerifyEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlVerifyEmailCode403JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail403JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8295,9 +8386,9 @@ func (response RixlVerifyEmailCode403JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode404JSONResponse struct{ RixlNotFoundJSONResponse }
+type RixlEmailServiceVerifyEmail404JSONResponse struct{ RixlNotFoundJSONResponse }
 
-func (response RixlVerifyEmailCode404JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail404JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8309,9 +8400,9 @@ func (response RixlVerifyEmailCode404JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode409JSONResponse struct{ RixlConflictJSONResponse }
+type RixlEmailServiceVerifyEmail409JSONResponse struct{ RixlConflictJSONResponse }
 
-func (response RixlVerifyEmailCode409JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail409JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8323,11 +8414,11 @@ func (response RixlVerifyEmailCode409JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode413JSONResponse struct {
+type RixlEmailServiceVerifyEmail413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlVerifyEmailCode413JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail413JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8339,11 +8430,11 @@ func (response RixlVerifyEmailCode413JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode415JSONResponse struct {
+type RixlEmailServiceVerifyEmail415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlVerifyEmailCode415JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail415JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8355,9 +8446,9 @@ func (response RixlVerifyEmailCode415JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlVerifyEmailCode500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceVerifyEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlVerifyEmailCode500JSONResponse) VisitRixlVerifyEmailCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceVerifyEmail500JSONResponse) VisitRixlEmailServiceVerifyEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8369,17 +8460,17 @@ func (response RixlVerifyEmailCode500JSONResponse) VisitRixlVerifyEmailCodeRespo
 	return err
 }
 
-type RixlResendVerificationCodeRequestObject struct {
-	Body *RixlResendVerificationCodeJSONRequestBody
+type RixlEmailServiceResendVerificationRequestObject struct {
+	Body *RixlEmailServiceResendVerificationJSONRequestBody
 }
 
-type RixlResendVerificationCodeResponseObject interface {
-	VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error
+type RixlEmailServiceResendVerificationResponseObject interface {
+	VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error
 }
 
-type RixlResendVerificationCode200JSONResponse RixlResendVerificationResponse
+type RixlEmailServiceResendVerification200JSONResponse RixlResendVerificationResponse
 
-func (response RixlResendVerificationCode200JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceResendVerification200JSONResponse) VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8391,9 +8482,9 @@ func (response RixlResendVerificationCode200JSONResponse) VisitRixlResendVerific
 	return err
 }
 
-type RixlResendVerificationCode400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlEmailServiceResendVerification400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-func (response RixlResendVerificationCode400JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceResendVerification400JSONResponse) VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8405,11 +8496,11 @@ func (response RixlResendVerificationCode400JSONResponse) VisitRixlResendVerific
 	return err
 }
 
-type RixlResendVerificationCode413JSONResponse struct {
+type RixlEmailServiceResendVerification413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlResendVerificationCode413JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceResendVerification413JSONResponse) VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8421,11 +8512,11 @@ func (response RixlResendVerificationCode413JSONResponse) VisitRixlResendVerific
 	return err
 }
 
-type RixlResendVerificationCode415JSONResponse struct {
+type RixlEmailServiceResendVerification415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlResendVerificationCode415JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceResendVerification415JSONResponse) VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8437,9 +8528,9 @@ func (response RixlResendVerificationCode415JSONResponse) VisitRixlResendVerific
 	return err
 }
 
-type RixlResendVerificationCode500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceResendVerification500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlResendVerificationCode500JSONResponse) VisitRixlResendVerificationCodeResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceResendVerification500JSONResponse) VisitRixlEmailServiceResendVerificationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8451,24 +8542,24 @@ func (response RixlResendVerificationCode500JSONResponse) VisitRixlResendVerific
 	return err
 }
 
-type RixlLoginWithPasswordRequestObject struct {
-	Body *RixlLoginWithPasswordJSONRequestBody
+type RixlEmailServiceLoginRequestObject struct {
+	Body *RixlEmailServiceLoginJSONRequestBody
 }
 
-type RixlLoginWithPasswordResponseObject interface {
-	VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error
+type RixlEmailServiceLoginResponseObject interface {
+	VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error
 }
 
-type RixlLoginWithPassword200ResponseHeaders struct {
+type RixlEmailServiceLogin200ResponseHeaders struct {
 	CacheControl string
 }
 
-type RixlLoginWithPassword200JSONResponse struct {
+type RixlEmailServiceLogin200JSONResponse struct {
 	Body    RixlLoginResponse
-	Headers RixlLoginWithPassword200ResponseHeaders
+	Headers RixlEmailServiceLogin200ResponseHeaders
 }
 
-func (response RixlLoginWithPassword200JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin200JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8481,9 +8572,9 @@ func (response RixlLoginWithPassword200JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlEmailServiceLogin400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-func (response RixlLoginWithPassword400JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin400JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8495,9 +8586,9 @@ func (response RixlLoginWithPassword400JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+type RixlEmailServiceLogin401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlLoginWithPassword401JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin401JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8510,9 +8601,9 @@ func (response RixlLoginWithPassword401JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlEmailServiceLogin403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlLoginWithPassword403JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin403JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8524,11 +8615,11 @@ func (response RixlLoginWithPassword403JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword413JSONResponse struct {
+type RixlEmailServiceLogin413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlLoginWithPassword413JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin413JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8540,11 +8631,11 @@ func (response RixlLoginWithPassword413JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword415JSONResponse struct {
+type RixlEmailServiceLogin415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlLoginWithPassword415JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin415JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8556,11 +8647,11 @@ func (response RixlLoginWithPassword415JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword429JSONResponse struct {
+type RixlEmailServiceLogin429JSONResponse struct {
 	RixlTooManyRequestsJSONResponse
 }
 
-func (response RixlLoginWithPassword429JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin429JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8573,67 +8664,9 @@ func (response RixlLoginWithPassword429JSONResponse) VisitRixlLoginWithPasswordR
 	return err
 }
 
-type RixlLoginWithPassword500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceLogin500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlLoginWithPassword500JSONResponse) VisitRixlLoginWithPasswordResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlLogoutRequestObject struct {
-}
-
-type RixlLogoutResponseObject interface {
-	VisitRixlLogoutResponse(w http.ResponseWriter) error
-}
-
-type RixlLogout204Response struct {
-}
-
-func (response RixlLogout204Response) VisitRixlLogoutResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
-
-type RixlLogout401JSONResponse struct{ RixlUnauthorizedJSONResponse }
-
-func (response RixlLogout401JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlLogout403JSONResponse struct{ RixlForbiddenJSONResponse }
-
-func (response RixlLogout403JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlLogout500JSONResponse struct{ RixlServerErrorJSONResponse }
-
-func (response RixlLogout500JSONResponse) VisitRixlLogoutResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceLogin500JSONResponse) VisitRixlEmailServiceLoginResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8645,25 +8678,31 @@ func (response RixlLogout500JSONResponse) VisitRixlLogoutResponse(w http.Respons
 	return err
 }
 
-type RixlLeaveOrganizationRequestObject struct {
-	OrgId string `json:"org_id"`
+type RixlTokenServiceLogoutRequestObject struct {
+	Body *RixlTokenServiceLogoutJSONRequestBody
 }
 
-type RixlLeaveOrganizationResponseObject interface {
-	VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error
+type RixlTokenServiceLogoutResponseObject interface {
+	VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error
 }
 
-type RixlLeaveOrganization204Response struct {
+type RixlTokenServiceLogout200JSONResponse RixlEmpty
+
+func (response RixlTokenServiceLogout200JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
-func (response RixlLeaveOrganization204Response) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
+type RixlTokenServiceLogout400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-type RixlLeaveOrganization400JSONResponse struct{ RixlBadRequestJSONResponse }
-
-func (response RixlLeaveOrganization400JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceLogout400JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8675,9 +8714,9 @@ func (response RixlLeaveOrganization400JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
-type RixlLeaveOrganization401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+type RixlTokenServiceLogout401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlLeaveOrganization401JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceLogout401JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8690,9 +8729,9 @@ func (response RixlLeaveOrganization401JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
-type RixlLeaveOrganization403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlTokenServiceLogout403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlLeaveOrganization403JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceLogout403JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8704,9 +8743,121 @@ func (response RixlLeaveOrganization403JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
-type RixlLeaveOrganization404JSONResponse struct{ RixlNotFoundJSONResponse }
+type RixlTokenServiceLogout413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
 
-func (response RixlLeaveOrganization404JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceLogout413JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlTokenServiceLogout415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlTokenServiceLogout415JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlTokenServiceLogout500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlTokenServiceLogout500JSONResponse) VisitRixlTokenServiceLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganizationDeleteRequestObject struct {
+	OrgId  string `json:"org_id"`
+	Params RixlMembershipServiceLeaveOrganizationDeleteParams
+}
+
+type RixlMembershipServiceLeaveOrganizationDeleteResponseObject interface {
+	VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error
+}
+
+type RixlMembershipServiceLeaveOrganizationDelete200JSONResponse RixlEmpty
+
+func (response RixlMembershipServiceLeaveOrganizationDelete200JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganizationDelete400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganizationDelete400JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganizationDelete401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganizationDelete401JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganizationDelete403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganizationDelete403JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganizationDelete404JSONResponse struct{ RixlNotFoundJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganizationDelete404JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8718,9 +8869,9 @@ func (response RixlLeaveOrganization404JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
-type RixlLeaveOrganization409JSONResponse struct{ RixlConflictJSONResponse }
+type RixlMembershipServiceLeaveOrganizationDelete409JSONResponse struct{ RixlConflictJSONResponse }
 
-func (response RixlLeaveOrganization409JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganizationDelete409JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8732,85 +8883,9 @@ func (response RixlLeaveOrganization409JSONResponse) VisitRixlLeaveOrganizationR
 	return err
 }
 
-type RixlLeaveOrganization500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlMembershipServiceLeaveOrganizationDelete500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlLeaveOrganization500JSONResponse) VisitRixlLeaveOrganizationResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRequestPasswordResetRequestObject struct {
-	Body *RixlRequestPasswordResetJSONRequestBody
-}
-
-type RixlRequestPasswordResetResponseObject interface {
-	VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error
-}
-
-type RixlRequestPasswordReset204Response struct {
-}
-
-func (response RixlRequestPasswordReset204Response) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
-
-type RixlRequestPasswordReset400JSONResponse struct{ RixlBadRequestJSONResponse }
-
-func (response RixlRequestPasswordReset400JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRequestPasswordReset413JSONResponse struct {
-	RixlPayloadTooLargeJSONResponse
-}
-
-func (response RixlRequestPasswordReset413JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(413)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRequestPasswordReset415JSONResponse struct {
-	RixlUnsupportedMediaTypeJSONResponse
-}
-
-func (response RixlRequestPasswordReset415JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(415)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRequestPasswordReset500JSONResponse struct{ RixlServerErrorJSONResponse }
-
-func (response RixlRequestPasswordReset500JSONResponse) VisitRixlRequestPasswordResetResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganizationDelete500JSONResponse) VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8822,25 +8897,32 @@ func (response RixlRequestPasswordReset500JSONResponse) VisitRixlRequestPassword
 	return err
 }
 
-type RixlConfirmPasswordResetRequestObject struct {
-	Body *RixlConfirmPasswordResetJSONRequestBody
+type RixlMembershipServiceLeaveOrganizationRequestObject struct {
+	OrgId  string `json:"org_id"`
+	Params RixlMembershipServiceLeaveOrganizationParams
 }
 
-type RixlConfirmPasswordResetResponseObject interface {
-	VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error
+type RixlMembershipServiceLeaveOrganizationResponseObject interface {
+	VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error
 }
 
-type RixlConfirmPasswordReset204Response struct {
+type RixlMembershipServiceLeaveOrganization200JSONResponse RixlEmpty
+
+func (response RixlMembershipServiceLeaveOrganization200JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
-func (response RixlConfirmPasswordReset204Response) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
+type RixlMembershipServiceLeaveOrganization400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-type RixlConfirmPasswordReset400JSONResponse struct{ RixlBadRequestJSONResponse }
-
-func (response RixlConfirmPasswordReset400JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganization400JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8852,9 +8934,24 @@ func (response RixlConfirmPasswordReset400JSONResponse) VisitRixlConfirmPassword
 	return err
 }
 
-type RixlConfirmPasswordReset403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlMembershipServiceLeaveOrganization401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlConfirmPasswordReset403JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganization401JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlMembershipServiceLeaveOrganization403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganization403JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8866,91 +8963,23 @@ func (response RixlConfirmPasswordReset403JSONResponse) VisitRixlConfirmPassword
 	return err
 }
 
-type RixlConfirmPasswordReset413JSONResponse struct {
-	RixlPayloadTooLargeJSONResponse
-}
+type RixlMembershipServiceLeaveOrganization404JSONResponse struct{ RixlNotFoundJSONResponse }
 
-func (response RixlConfirmPasswordReset413JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganization404JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(413)
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type RixlConfirmPasswordReset415JSONResponse struct {
-	RixlUnsupportedMediaTypeJSONResponse
-}
+type RixlMembershipServiceLeaveOrganization409JSONResponse struct{ RixlConflictJSONResponse }
 
-func (response RixlConfirmPasswordReset415JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(415)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlConfirmPasswordReset500JSONResponse struct{ RixlServerErrorJSONResponse }
-
-func (response RixlConfirmPasswordReset500JSONResponse) VisitRixlConfirmPasswordResetResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRegisterRequestObject struct {
-	Body *RixlRegisterJSONRequestBody
-}
-
-type RixlRegisterResponseObject interface {
-	VisitRixlRegisterResponse(w http.ResponseWriter) error
-}
-
-type RixlRegister201JSONResponse RixlVerificationSentResponse
-
-func (response RixlRegister201JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRegister400JSONResponse struct{ RixlBadRequestJSONResponse }
-
-func (response RixlRegister400JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlRegister409JSONResponse struct{ RixlConflictJSONResponse }
-
-func (response RixlRegister409JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+func (response RixlMembershipServiceLeaveOrganization409JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8962,11 +8991,61 @@ func (response RixlRegister409JSONResponse) VisitRixlRegisterResponse(w http.Res
 	return err
 }
 
-type RixlRegister413JSONResponse struct {
+type RixlMembershipServiceLeaveOrganization500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlMembershipServiceLeaveOrganization500JSONResponse) VisitRixlMembershipServiceLeaveOrganizationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceSendPasswordResetRequestObject struct {
+	Body *RixlEmailServiceSendPasswordResetJSONRequestBody
+}
+
+type RixlEmailServiceSendPasswordResetResponseObject interface {
+	VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error
+}
+
+type RixlEmailServiceSendPasswordReset200JSONResponse RixlEmpty
+
+func (response RixlEmailServiceSendPasswordReset200JSONResponse) VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceSendPasswordReset400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlEmailServiceSendPasswordReset400JSONResponse) VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceSendPasswordReset413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlRegister413JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceSendPasswordReset413JSONResponse) VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8978,11 +9057,11 @@ func (response RixlRegister413JSONResponse) VisitRixlRegisterResponse(w http.Res
 	return err
 }
 
-type RixlRegister415JSONResponse struct {
+type RixlEmailServiceSendPasswordReset415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlRegister415JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceSendPasswordReset415JSONResponse) VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8994,11 +9073,203 @@ func (response RixlRegister415JSONResponse) VisitRixlRegisterResponse(w http.Res
 	return err
 }
 
-type RixlRegister429JSONResponse struct {
+type RixlEmailServiceSendPasswordReset500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlEmailServiceSendPasswordReset500JSONResponse) VisitRixlEmailServiceSendPasswordResetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPasswordRequestObject struct {
+	Body *RixlEmailServiceResetPasswordJSONRequestBody
+}
+
+type RixlEmailServiceResetPasswordResponseObject interface {
+	VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type RixlEmailServiceResetPassword200JSONResponse RixlEmpty
+
+func (response RixlEmailServiceResetPassword200JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPassword400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlEmailServiceResetPassword400JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPassword403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlEmailServiceResetPassword403JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPassword413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlEmailServiceResetPassword413JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPassword415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlEmailServiceResetPassword415JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceResetPassword500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlEmailServiceResetPassword500JSONResponse) VisitRixlEmailServiceResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegisterRequestObject struct {
+	Body *RixlEmailServiceRegisterJSONRequestBody
+}
+
+type RixlEmailServiceRegisterResponseObject interface {
+	VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error
+}
+
+type RixlEmailServiceRegister200JSONResponse RixlRegisterResponse
+
+func (response RixlEmailServiceRegister200JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegister400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlEmailServiceRegister400JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegister409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlEmailServiceRegister409JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegister413JSONResponse struct {
+	RixlPayloadTooLargeJSONResponse
+}
+
+func (response RixlEmailServiceRegister413JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegister415JSONResponse struct {
+	RixlUnsupportedMediaTypeJSONResponse
+}
+
+func (response RixlEmailServiceRegister415JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceRegister429JSONResponse struct {
 	RixlTooManyRequestsJSONResponse
 }
 
-func (response RixlRegister429JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceRegister429JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9011,9 +9282,9 @@ func (response RixlRegister429JSONResponse) VisitRixlRegisterResponse(w http.Res
 	return err
 }
 
-type RixlRegister500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceRegister500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlRegister500JSONResponse) VisitRixlRegisterResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceRegister500JSONResponse) VisitRixlEmailServiceRegisterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9025,24 +9296,24 @@ func (response RixlRegister500JSONResponse) VisitRixlRegisterResponse(w http.Res
 	return err
 }
 
-type RixlRefreshTokenRequestObject struct {
-	Body *RixlRefreshTokenJSONRequestBody
+type RixlTokenServiceRefreshTokenRequestObject struct {
+	Body *RixlTokenServiceRefreshTokenJSONRequestBody
 }
 
-type RixlRefreshTokenResponseObject interface {
-	VisitRixlRefreshTokenResponse(w http.ResponseWriter) error
+type RixlTokenServiceRefreshTokenResponseObject interface {
+	VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error
 }
 
-type RixlRefreshToken200ResponseHeaders struct {
+type RixlTokenServiceRefreshToken200ResponseHeaders struct {
 	CacheControl string
 }
 
-type RixlRefreshToken200JSONResponse struct {
-	Body    RixlTokens
-	Headers RixlRefreshToken200ResponseHeaders
+type RixlTokenServiceRefreshToken200JSONResponse struct {
+	Body    RixlTokenResponse
+	Headers RixlTokenServiceRefreshToken200ResponseHeaders
 }
 
-func (response RixlRefreshToken200JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken200JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9055,9 +9326,9 @@ func (response RixlRefreshToken200JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlTokenServiceRefreshToken400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-func (response RixlRefreshToken400JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken400JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9069,9 +9340,9 @@ func (response RixlRefreshToken400JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+type RixlTokenServiceRefreshToken401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlRefreshToken401JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken401JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9084,9 +9355,9 @@ func (response RixlRefreshToken401JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlTokenServiceRefreshToken403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlRefreshToken403JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken403JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9098,11 +9369,11 @@ func (response RixlRefreshToken403JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken413JSONResponse struct {
+type RixlTokenServiceRefreshToken413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlRefreshToken413JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken413JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9114,11 +9385,11 @@ func (response RixlRefreshToken413JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken415JSONResponse struct {
+type RixlTokenServiceRefreshToken415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlRefreshToken415JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken415JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9130,9 +9401,9 @@ func (response RixlRefreshToken415JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlRefreshToken500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlTokenServiceRefreshToken500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlRefreshToken500JSONResponse) VisitRixlRefreshTokenResponse(w http.ResponseWriter) error {
+func (response RixlTokenServiceRefreshToken500JSONResponse) VisitRixlTokenServiceRefreshTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9144,19 +9415,17 @@ func (response RixlRefreshToken500JSONResponse) VisitRixlRefreshTokenResponse(w 
 	return err
 }
 
-type RixlAddEmailRequestObject struct {
-	Body *RixlAddEmailJSONRequestBody
+type RixlUserServiceGetUserInfoRequestObject struct {
+	Params RixlUserServiceGetUserInfoParams
 }
 
-type RixlAddEmailResponseObject interface {
-	VisitRixlAddEmailResponse(w http.ResponseWriter) error
+type RixlUserServiceGetUserInfoResponseObject interface {
+	VisitRixlUserServiceGetUserInfoResponse(w http.ResponseWriter) error
 }
 
-type RixlAddEmail200JSONResponse struct {
-	RixlVerificationSentJSONResponse
-}
+type RixlUserServiceGetUserInfo200JSONResponse RixlUserInfo
 
-func (response RixlAddEmail200JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlUserServiceGetUserInfo200JSONResponse) VisitRixlUserServiceGetUserInfoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9168,23 +9437,9 @@ func (response RixlAddEmail200JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlUserServiceGetUserInfo401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlAddEmail400JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type RixlAddEmail401JSONResponse struct{ RixlUnauthorizedJSONResponse }
-
-func (response RixlAddEmail401JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlUserServiceGetUserInfo401JSONResponse) VisitRixlUserServiceGetUserInfoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9197,9 +9452,9 @@ func (response RixlAddEmail401JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlUserServiceGetUserInfo403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlAddEmail403JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlUserServiceGetUserInfo403JSONResponse) VisitRixlUserServiceGetUserInfoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9211,9 +9466,155 @@ func (response RixlAddEmail403JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail409JSONResponse struct{ RixlConflictJSONResponse }
+type RixlUserServiceGetUserInfo500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlAddEmail409JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlUserServiceGetUserInfo500JSONResponse) VisitRixlUserServiceGetUserInfoResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlUserServiceGetUserRequestObject struct {
+	Params RixlUserServiceGetUserParams
+}
+
+type RixlUserServiceGetUserResponseObject interface {
+	VisitRixlUserServiceGetUserResponse(w http.ResponseWriter) error
+}
+
+type RixlUserServiceGetUser200JSONResponse RixlGetUserResponse
+
+func (response RixlUserServiceGetUser200JSONResponse) VisitRixlUserServiceGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlUserServiceGetUser401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlUserServiceGetUser401JSONResponse) VisitRixlUserServiceGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlUserServiceGetUser403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlUserServiceGetUser403JSONResponse) VisitRixlUserServiceGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlUserServiceGetUser500JSONResponse struct{ RixlServerErrorJSONResponse }
+
+func (response RixlUserServiceGetUser500JSONResponse) VisitRixlUserServiceGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceAddEmailRequestObject struct {
+	Body *RixlEmailServiceAddEmailJSONRequestBody
+}
+
+type RixlEmailServiceAddEmailResponseObject interface {
+	VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error
+}
+
+type RixlEmailServiceAddEmail200JSONResponse struct {
+	RixlVerificationSentJSONResponse
+}
+
+func (response RixlEmailServiceAddEmail200JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceAddEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
+
+func (response RixlEmailServiceAddEmail400JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceAddEmail401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+
+func (response RixlEmailServiceAddEmail401JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceAddEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
+
+func (response RixlEmailServiceAddEmail403JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RixlEmailServiceAddEmail409JSONResponse struct{ RixlConflictJSONResponse }
+
+func (response RixlEmailServiceAddEmail409JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9225,11 +9626,11 @@ func (response RixlAddEmail409JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail413JSONResponse struct {
+type RixlEmailServiceAddEmail413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlAddEmail413JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceAddEmail413JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9241,11 +9642,11 @@ func (response RixlAddEmail413JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail415JSONResponse struct {
+type RixlEmailServiceAddEmail415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlAddEmail415JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceAddEmail415JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9257,11 +9658,11 @@ func (response RixlAddEmail415JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail429JSONResponse struct {
+type RixlEmailServiceAddEmail429JSONResponse struct {
 	RixlTooManyRequestsJSONResponse
 }
 
-func (response RixlAddEmail429JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceAddEmail429JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9274,9 +9675,9 @@ func (response RixlAddEmail429JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlAddEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceAddEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlAddEmail500JSONResponse) VisitRixlAddEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceAddEmail500JSONResponse) VisitRixlEmailServiceAddEmailResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9288,19 +9689,19 @@ func (response RixlAddEmail500JSONResponse) VisitRixlAddEmailResponse(w http.Res
 	return err
 }
 
-type RixlChangeEmailRequestObject struct {
-	Body *RixlChangeEmailJSONRequestBody
+type RixlEmailServiceInitiateEmailChangeRequestObject struct {
+	Body *RixlEmailServiceInitiateEmailChangeJSONRequestBody
 }
 
-type RixlChangeEmailResponseObject interface {
-	VisitRixlChangeEmailResponse(w http.ResponseWriter) error
+type RixlEmailServiceInitiateEmailChangeResponseObject interface {
+	VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error
 }
 
-type RixlChangeEmail200JSONResponse struct {
+type RixlEmailServiceInitiateEmailChange200JSONResponse struct {
 	RixlVerificationSentJSONResponse
 }
 
-func (response RixlChangeEmail200JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange200JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9312,9 +9713,9 @@ func (response RixlChangeEmail200JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail400JSONResponse struct{ RixlBadRequestJSONResponse }
+type RixlEmailServiceInitiateEmailChange400JSONResponse struct{ RixlBadRequestJSONResponse }
 
-func (response RixlChangeEmail400JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange400JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9326,9 +9727,9 @@ func (response RixlChangeEmail400JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+type RixlEmailServiceInitiateEmailChange401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlChangeEmail401JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange401JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9341,9 +9742,9 @@ func (response RixlChangeEmail401JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlEmailServiceInitiateEmailChange403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlChangeEmail403JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange403JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9355,9 +9756,9 @@ func (response RixlChangeEmail403JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail409JSONResponse struct{ RixlConflictJSONResponse }
+type RixlEmailServiceInitiateEmailChange409JSONResponse struct{ RixlConflictJSONResponse }
 
-func (response RixlChangeEmail409JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange409JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9369,11 +9770,11 @@ func (response RixlChangeEmail409JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail413JSONResponse struct {
+type RixlEmailServiceInitiateEmailChange413JSONResponse struct {
 	RixlPayloadTooLargeJSONResponse
 }
 
-func (response RixlChangeEmail413JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange413JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9385,11 +9786,11 @@ func (response RixlChangeEmail413JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail415JSONResponse struct {
+type RixlEmailServiceInitiateEmailChange415JSONResponse struct {
 	RixlUnsupportedMediaTypeJSONResponse
 }
 
-func (response RixlChangeEmail415JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange415JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9401,11 +9802,11 @@ func (response RixlChangeEmail415JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail429JSONResponse struct {
+type RixlEmailServiceInitiateEmailChange429JSONResponse struct {
 	RixlTooManyRequestsJSONResponse
 }
 
-func (response RixlChangeEmail429JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange429JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9418,9 +9819,9 @@ func (response RixlChangeEmail429JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlChangeEmail500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceInitiateEmailChange500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlChangeEmail500JSONResponse) VisitRixlChangeEmailResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceInitiateEmailChange500JSONResponse) VisitRixlEmailServiceInitiateEmailChangeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9432,16 +9833,17 @@ func (response RixlChangeEmail500JSONResponse) VisitRixlChangeEmailResponse(w ht
 	return err
 }
 
-type RixlGetEmailStatusRequestObject struct {
+type RixlEmailServiceGetUserEmailStatusRequestObject struct {
+	Params RixlEmailServiceGetUserEmailStatusParams
 }
 
-type RixlGetEmailStatusResponseObject interface {
-	VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error
+type RixlEmailServiceGetUserEmailStatusResponseObject interface {
+	VisitRixlEmailServiceGetUserEmailStatusResponse(w http.ResponseWriter) error
 }
 
-type RixlGetEmailStatus200JSONResponse RixlEmailStatus
+type RixlEmailServiceGetUserEmailStatus200JSONResponse RixlEmailStatusResponse
 
-func (response RixlGetEmailStatus200JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceGetUserEmailStatus200JSONResponse) VisitRixlEmailServiceGetUserEmailStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9453,9 +9855,9 @@ func (response RixlGetEmailStatus200JSONResponse) VisitRixlGetEmailStatusRespons
 	return err
 }
 
-type RixlGetEmailStatus401JSONResponse struct{ RixlUnauthorizedJSONResponse }
+type RixlEmailServiceGetUserEmailStatus401JSONResponse struct{ RixlUnauthorizedJSONResponse }
 
-func (response RixlGetEmailStatus401JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceGetUserEmailStatus401JSONResponse) VisitRixlEmailServiceGetUserEmailStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -9468,9 +9870,9 @@ func (response RixlGetEmailStatus401JSONResponse) VisitRixlGetEmailStatusRespons
 	return err
 }
 
-type RixlGetEmailStatus403JSONResponse struct{ RixlForbiddenJSONResponse }
+type RixlEmailServiceGetUserEmailStatus403JSONResponse struct{ RixlForbiddenJSONResponse }
 
-func (response RixlGetEmailStatus403JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceGetUserEmailStatus403JSONResponse) VisitRixlEmailServiceGetUserEmailStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9482,9 +9884,9 @@ func (response RixlGetEmailStatus403JSONResponse) VisitRixlGetEmailStatusRespons
 	return err
 }
 
-type RixlGetEmailStatus500JSONResponse struct{ RixlServerErrorJSONResponse }
+type RixlEmailServiceGetUserEmailStatus500JSONResponse struct{ RixlServerErrorJSONResponse }
 
-func (response RixlGetEmailStatus500JSONResponse) VisitRixlGetEmailStatusResponse(w http.ResponseWriter) error {
+func (response RixlEmailServiceGetUserEmailStatus500JSONResponse) VisitRixlEmailServiceGetUserEmailStatusResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -12916,42 +13318,51 @@ type StrictServerInterface interface {
 	// PagesSubmitRixlResetPassword Rixl reset-password link (submit)
 	// (POST /auth/reset-password)
 	PagesSubmitRixlResetPassword(ctx context.Context, request PagesSubmitRixlResetPasswordRequestObject) (PagesSubmitRixlResetPasswordResponseObject, error)
-	// RixlVerifyEmailCode Verify an email address with its code
+	// RixlEmailServiceVerifyEmail VerifyEmail
 	// (POST /auth/v1/email/verify)
-	RixlVerifyEmailCode(ctx context.Context, request RixlVerifyEmailCodeRequestObject) (RixlVerifyEmailCodeResponseObject, error)
-	// RixlResendVerificationCode Mail a new code for a pending verification
+	RixlEmailServiceVerifyEmail(ctx context.Context, request RixlEmailServiceVerifyEmailRequestObject) (RixlEmailServiceVerifyEmailResponseObject, error)
+	// RixlEmailServiceResendVerification ResendVerification
 	// (POST /auth/v1/email/verify/resend)
-	RixlResendVerificationCode(ctx context.Context, request RixlResendVerificationCodeRequestObject) (RixlResendVerificationCodeResponseObject, error)
-	// RixlLoginWithPassword Log in with email and password
+	RixlEmailServiceResendVerification(ctx context.Context, request RixlEmailServiceResendVerificationRequestObject) (RixlEmailServiceResendVerificationResponseObject, error)
+	// RixlEmailServiceLogin Login
 	// (POST /auth/v1/login)
-	RixlLoginWithPassword(ctx context.Context, request RixlLoginWithPasswordRequestObject) (RixlLoginWithPasswordResponseObject, error)
-	// RixlLogout End the current session
+	RixlEmailServiceLogin(ctx context.Context, request RixlEmailServiceLoginRequestObject) (RixlEmailServiceLoginResponseObject, error)
+	// RixlTokenServiceLogout Logout
 	// (POST /auth/v1/logout)
-	RixlLogout(ctx context.Context, request RixlLogoutRequestObject) (RixlLogoutResponseObject, error)
-	// RixlLeaveOrganization Leave an organization
+	RixlTokenServiceLogout(ctx context.Context, request RixlTokenServiceLogoutRequestObject) (RixlTokenServiceLogoutResponseObject, error)
+	// RixlMembershipServiceLeaveOrganizationDelete LeaveOrganization (DELETE)
 	// (DELETE /auth/v1/memberships/{org_id}/leave)
-	RixlLeaveOrganization(ctx context.Context, request RixlLeaveOrganizationRequestObject) (RixlLeaveOrganizationResponseObject, error)
-	// RixlRequestPasswordReset Request a password reset
+	RixlMembershipServiceLeaveOrganizationDelete(ctx context.Context, request RixlMembershipServiceLeaveOrganizationDeleteRequestObject) (RixlMembershipServiceLeaveOrganizationDeleteResponseObject, error)
+	// RixlMembershipServiceLeaveOrganization LeaveOrganization
+	// (POST /auth/v1/memberships/{org_id}/leave)
+	RixlMembershipServiceLeaveOrganization(ctx context.Context, request RixlMembershipServiceLeaveOrganizationRequestObject) (RixlMembershipServiceLeaveOrganizationResponseObject, error)
+	// RixlEmailServiceSendPasswordReset SendPasswordReset
 	// (POST /auth/v1/password/reset)
-	RixlRequestPasswordReset(ctx context.Context, request RixlRequestPasswordResetRequestObject) (RixlRequestPasswordResetResponseObject, error)
-	// RixlConfirmPasswordReset Set a new password with a reset token
+	RixlEmailServiceSendPasswordReset(ctx context.Context, request RixlEmailServiceSendPasswordResetRequestObject) (RixlEmailServiceSendPasswordResetResponseObject, error)
+	// RixlEmailServiceResetPassword ResetPassword
 	// (POST /auth/v1/password/reset/confirm)
-	RixlConfirmPasswordReset(ctx context.Context, request RixlConfirmPasswordResetRequestObject) (RixlConfirmPasswordResetResponseObject, error)
-	// RixlRegister Create an account
+	RixlEmailServiceResetPassword(ctx context.Context, request RixlEmailServiceResetPasswordRequestObject) (RixlEmailServiceResetPasswordResponseObject, error)
+	// RixlEmailServiceRegister Register
 	// (POST /auth/v1/register)
-	RixlRegister(ctx context.Context, request RixlRegisterRequestObject) (RixlRegisterResponseObject, error)
-	// RixlRefreshToken Exchange a refresh token for new tokens
+	RixlEmailServiceRegister(ctx context.Context, request RixlEmailServiceRegisterRequestObject) (RixlEmailServiceRegisterResponseObject, error)
+	// RixlTokenServiceRefreshToken RefreshToken
 	// (POST /auth/v1/token)
-	RixlRefreshToken(ctx context.Context, request RixlRefreshTokenRequestObject) (RixlRefreshTokenResponseObject, error)
-	// RixlAddEmail Add an email address
+	RixlTokenServiceRefreshToken(ctx context.Context, request RixlTokenServiceRefreshTokenRequestObject) (RixlTokenServiceRefreshTokenResponseObject, error)
+	// RixlUserServiceGetUserInfo GetUserInfo
+	// (GET /auth/v1/userinfo)
+	RixlUserServiceGetUserInfo(ctx context.Context, request RixlUserServiceGetUserInfoRequestObject) (RixlUserServiceGetUserInfoResponseObject, error)
+	// RixlUserServiceGetUser GetUser
+	// (GET /auth/v1/users/current)
+	RixlUserServiceGetUser(ctx context.Context, request RixlUserServiceGetUserRequestObject) (RixlUserServiceGetUserResponseObject, error)
+	// RixlEmailServiceAddEmail AddEmail
 	// (POST /auth/v1/users/current/emails)
-	RixlAddEmail(ctx context.Context, request RixlAddEmailRequestObject) (RixlAddEmailResponseObject, error)
-	// RixlChangeEmail Change the account email
+	RixlEmailServiceAddEmail(ctx context.Context, request RixlEmailServiceAddEmailRequestObject) (RixlEmailServiceAddEmailResponseObject, error)
+	// RixlEmailServiceInitiateEmailChange InitiateEmailChange
 	// (PUT /auth/v1/users/current/emails/change)
-	RixlChangeEmail(ctx context.Context, request RixlChangeEmailRequestObject) (RixlChangeEmailResponseObject, error)
-	// RixlGetEmailStatus Email status of the current account
+	RixlEmailServiceInitiateEmailChange(ctx context.Context, request RixlEmailServiceInitiateEmailChangeRequestObject) (RixlEmailServiceInitiateEmailChangeResponseObject, error)
+	// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 	// (GET /auth/v1/users/current/emails/status)
-	RixlGetEmailStatus(ctx context.Context, request RixlGetEmailStatusRequestObject) (RixlGetEmailStatusResponseObject, error)
+	RixlEmailServiceGetUserEmailStatus(ctx context.Context, request RixlEmailServiceGetUserEmailStatusRequestObject) (RixlEmailServiceGetUserEmailStatusResponseObject, error)
 	// PagesShowChangeEmail Webshare change-email link (page)
 	// (GET /changeemail/{code}/confirm/)
 	PagesShowChangeEmail(ctx context.Context, request PagesShowChangeEmailRequestObject) (PagesShowChangeEmailResponseObject, error)
@@ -14523,11 +14934,11 @@ func (sh *strictHandler) PagesSubmitRixlResetPassword(ctx echo.Context, params P
 	return nil
 }
 
-// RixlVerifyEmailCode operation middleware
-func (sh *strictHandler) RixlVerifyEmailCode(ctx echo.Context) error {
-	var request RixlVerifyEmailCodeRequestObject
+// RixlEmailServiceVerifyEmail operation middleware
+func (sh *strictHandler) RixlEmailServiceVerifyEmail(ctx echo.Context) error {
+	var request RixlEmailServiceVerifyEmailRequestObject
 
-	var body RixlVerifyEmailCodeJSONRequestBody
+	var body RixlEmailServiceVerifyEmailJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14551,29 +14962,29 @@ func (sh *strictHandler) RixlVerifyEmailCode(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlVerifyEmailCode(ctx.Request().Context(), request.(RixlVerifyEmailCodeRequestObject))
+		return sh.ssi.RixlEmailServiceVerifyEmail(ctx.Request().Context(), request.(RixlEmailServiceVerifyEmailRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlVerifyEmailCode")
+		handler = middleware(handler, "RixlEmailServiceVerifyEmail")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlVerifyEmailCodeResponseObject); ok {
-		return validResponse.VisitRixlVerifyEmailCodeResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceVerifyEmailResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceVerifyEmailResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlResendVerificationCode operation middleware
-func (sh *strictHandler) RixlResendVerificationCode(ctx echo.Context) error {
-	var request RixlResendVerificationCodeRequestObject
+// RixlEmailServiceResendVerification operation middleware
+func (sh *strictHandler) RixlEmailServiceResendVerification(ctx echo.Context) error {
+	var request RixlEmailServiceResendVerificationRequestObject
 
-	var body RixlResendVerificationCodeJSONRequestBody
+	var body RixlEmailServiceResendVerificationJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14597,29 +15008,29 @@ func (sh *strictHandler) RixlResendVerificationCode(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlResendVerificationCode(ctx.Request().Context(), request.(RixlResendVerificationCodeRequestObject))
+		return sh.ssi.RixlEmailServiceResendVerification(ctx.Request().Context(), request.(RixlEmailServiceResendVerificationRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlResendVerificationCode")
+		handler = middleware(handler, "RixlEmailServiceResendVerification")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlResendVerificationCodeResponseObject); ok {
-		return validResponse.VisitRixlResendVerificationCodeResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceResendVerificationResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceResendVerificationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlLoginWithPassword operation middleware
-func (sh *strictHandler) RixlLoginWithPassword(ctx echo.Context) error {
-	var request RixlLoginWithPasswordRequestObject
+// RixlEmailServiceLogin operation middleware
+func (sh *strictHandler) RixlEmailServiceLogin(ctx echo.Context) error {
+	var request RixlEmailServiceLoginRequestObject
 
-	var body RixlLoginWithPasswordJSONRequestBody
+	var body RixlEmailServiceLoginJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14643,77 +15054,127 @@ func (sh *strictHandler) RixlLoginWithPassword(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlLoginWithPassword(ctx.Request().Context(), request.(RixlLoginWithPasswordRequestObject))
+		return sh.ssi.RixlEmailServiceLogin(ctx.Request().Context(), request.(RixlEmailServiceLoginRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlLoginWithPassword")
+		handler = middleware(handler, "RixlEmailServiceLogin")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlLoginWithPasswordResponseObject); ok {
-		return validResponse.VisitRixlLoginWithPasswordResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceLoginResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceLoginResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlLogout operation middleware
-func (sh *strictHandler) RixlLogout(ctx echo.Context) error {
-	var request RixlLogoutRequestObject
+// RixlTokenServiceLogout operation middleware
+func (sh *strictHandler) RixlTokenServiceLogout(ctx echo.Context) error {
+	var request RixlTokenServiceLogoutRequestObject
+
+	var body RixlTokenServiceLogoutJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlLogout(ctx.Request().Context(), request.(RixlLogoutRequestObject))
+		return sh.ssi.RixlTokenServiceLogout(ctx.Request().Context(), request.(RixlTokenServiceLogoutRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlLogout")
+		handler = middleware(handler, "RixlTokenServiceLogout")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlLogoutResponseObject); ok {
-		return validResponse.VisitRixlLogoutResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlTokenServiceLogoutResponseObject); ok {
+		return validResponse.VisitRixlTokenServiceLogoutResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlLeaveOrganization operation middleware
-func (sh *strictHandler) RixlLeaveOrganization(ctx echo.Context, orgId string) error {
-	var request RixlLeaveOrganizationRequestObject
+// RixlMembershipServiceLeaveOrganizationDelete operation middleware
+func (sh *strictHandler) RixlMembershipServiceLeaveOrganizationDelete(ctx echo.Context, orgId string, params RixlMembershipServiceLeaveOrganizationDeleteParams) error {
+	var request RixlMembershipServiceLeaveOrganizationDeleteRequestObject
 
 	request.OrgId = orgId
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlLeaveOrganization(ctx.Request().Context(), request.(RixlLeaveOrganizationRequestObject))
+		return sh.ssi.RixlMembershipServiceLeaveOrganizationDelete(ctx.Request().Context(), request.(RixlMembershipServiceLeaveOrganizationDeleteRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlLeaveOrganization")
+		handler = middleware(handler, "RixlMembershipServiceLeaveOrganizationDelete")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlLeaveOrganizationResponseObject); ok {
-		return validResponse.VisitRixlLeaveOrganizationResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlMembershipServiceLeaveOrganizationDeleteResponseObject); ok {
+		return validResponse.VisitRixlMembershipServiceLeaveOrganizationDeleteResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlRequestPasswordReset operation middleware
-func (sh *strictHandler) RixlRequestPasswordReset(ctx echo.Context) error {
-	var request RixlRequestPasswordResetRequestObject
+// RixlMembershipServiceLeaveOrganization operation middleware
+func (sh *strictHandler) RixlMembershipServiceLeaveOrganization(ctx echo.Context, orgId string, params RixlMembershipServiceLeaveOrganizationParams) error {
+	var request RixlMembershipServiceLeaveOrganizationRequestObject
 
-	var body RixlRequestPasswordResetJSONRequestBody
+	request.OrgId = orgId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlMembershipServiceLeaveOrganization(ctx.Request().Context(), request.(RixlMembershipServiceLeaveOrganizationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlMembershipServiceLeaveOrganization")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlMembershipServiceLeaveOrganizationResponseObject); ok {
+		return validResponse.VisitRixlMembershipServiceLeaveOrganizationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlEmailServiceSendPasswordReset operation middleware
+func (sh *strictHandler) RixlEmailServiceSendPasswordReset(ctx echo.Context) error {
+	var request RixlEmailServiceSendPasswordResetRequestObject
+
+	var body RixlEmailServiceSendPasswordResetJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14737,29 +15198,29 @@ func (sh *strictHandler) RixlRequestPasswordReset(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlRequestPasswordReset(ctx.Request().Context(), request.(RixlRequestPasswordResetRequestObject))
+		return sh.ssi.RixlEmailServiceSendPasswordReset(ctx.Request().Context(), request.(RixlEmailServiceSendPasswordResetRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlRequestPasswordReset")
+		handler = middleware(handler, "RixlEmailServiceSendPasswordReset")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlRequestPasswordResetResponseObject); ok {
-		return validResponse.VisitRixlRequestPasswordResetResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceSendPasswordResetResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceSendPasswordResetResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlConfirmPasswordReset operation middleware
-func (sh *strictHandler) RixlConfirmPasswordReset(ctx echo.Context) error {
-	var request RixlConfirmPasswordResetRequestObject
+// RixlEmailServiceResetPassword operation middleware
+func (sh *strictHandler) RixlEmailServiceResetPassword(ctx echo.Context) error {
+	var request RixlEmailServiceResetPasswordRequestObject
 
-	var body RixlConfirmPasswordResetJSONRequestBody
+	var body RixlEmailServiceResetPasswordJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14783,29 +15244,29 @@ func (sh *strictHandler) RixlConfirmPasswordReset(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlConfirmPasswordReset(ctx.Request().Context(), request.(RixlConfirmPasswordResetRequestObject))
+		return sh.ssi.RixlEmailServiceResetPassword(ctx.Request().Context(), request.(RixlEmailServiceResetPasswordRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlConfirmPasswordReset")
+		handler = middleware(handler, "RixlEmailServiceResetPassword")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlConfirmPasswordResetResponseObject); ok {
-		return validResponse.VisitRixlConfirmPasswordResetResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceResetPasswordResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceResetPasswordResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlRegister operation middleware
-func (sh *strictHandler) RixlRegister(ctx echo.Context) error {
-	var request RixlRegisterRequestObject
+// RixlEmailServiceRegister operation middleware
+func (sh *strictHandler) RixlEmailServiceRegister(ctx echo.Context) error {
+	var request RixlEmailServiceRegisterRequestObject
 
-	var body RixlRegisterJSONRequestBody
+	var body RixlEmailServiceRegisterJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14829,29 +15290,29 @@ func (sh *strictHandler) RixlRegister(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlRegister(ctx.Request().Context(), request.(RixlRegisterRequestObject))
+		return sh.ssi.RixlEmailServiceRegister(ctx.Request().Context(), request.(RixlEmailServiceRegisterRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlRegister")
+		handler = middleware(handler, "RixlEmailServiceRegister")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlRegisterResponseObject); ok {
-		return validResponse.VisitRixlRegisterResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceRegisterResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceRegisterResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlRefreshToken operation middleware
-func (sh *strictHandler) RixlRefreshToken(ctx echo.Context) error {
-	var request RixlRefreshTokenRequestObject
+// RixlTokenServiceRefreshToken operation middleware
+func (sh *strictHandler) RixlTokenServiceRefreshToken(ctx echo.Context) error {
+	var request RixlTokenServiceRefreshTokenRequestObject
 
-	var body RixlRefreshTokenJSONRequestBody
+	var body RixlTokenServiceRefreshTokenJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14875,29 +15336,79 @@ func (sh *strictHandler) RixlRefreshToken(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlRefreshToken(ctx.Request().Context(), request.(RixlRefreshTokenRequestObject))
+		return sh.ssi.RixlTokenServiceRefreshToken(ctx.Request().Context(), request.(RixlTokenServiceRefreshTokenRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlRefreshToken")
+		handler = middleware(handler, "RixlTokenServiceRefreshToken")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlRefreshTokenResponseObject); ok {
-		return validResponse.VisitRixlRefreshTokenResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlTokenServiceRefreshTokenResponseObject); ok {
+		return validResponse.VisitRixlTokenServiceRefreshTokenResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlAddEmail operation middleware
-func (sh *strictHandler) RixlAddEmail(ctx echo.Context) error {
-	var request RixlAddEmailRequestObject
+// RixlUserServiceGetUserInfo operation middleware
+func (sh *strictHandler) RixlUserServiceGetUserInfo(ctx echo.Context, params RixlUserServiceGetUserInfoParams) error {
+	var request RixlUserServiceGetUserInfoRequestObject
 
-	var body RixlAddEmailJSONRequestBody
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlUserServiceGetUserInfo(ctx.Request().Context(), request.(RixlUserServiceGetUserInfoRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlUserServiceGetUserInfo")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlUserServiceGetUserInfoResponseObject); ok {
+		return validResponse.VisitRixlUserServiceGetUserInfoResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlUserServiceGetUser operation middleware
+func (sh *strictHandler) RixlUserServiceGetUser(ctx echo.Context, params RixlUserServiceGetUserParams) error {
+	var request RixlUserServiceGetUserRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RixlUserServiceGetUser(ctx.Request().Context(), request.(RixlUserServiceGetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RixlUserServiceGetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RixlUserServiceGetUserResponseObject); ok {
+		return validResponse.VisitRixlUserServiceGetUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RixlEmailServiceAddEmail operation middleware
+func (sh *strictHandler) RixlEmailServiceAddEmail(ctx echo.Context) error {
+	var request RixlEmailServiceAddEmailRequestObject
+
+	var body RixlEmailServiceAddEmailJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14921,29 +15432,29 @@ func (sh *strictHandler) RixlAddEmail(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlAddEmail(ctx.Request().Context(), request.(RixlAddEmailRequestObject))
+		return sh.ssi.RixlEmailServiceAddEmail(ctx.Request().Context(), request.(RixlEmailServiceAddEmailRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlAddEmail")
+		handler = middleware(handler, "RixlEmailServiceAddEmail")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlAddEmailResponseObject); ok {
-		return validResponse.VisitRixlAddEmailResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceAddEmailResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceAddEmailResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlChangeEmail operation middleware
-func (sh *strictHandler) RixlChangeEmail(ctx echo.Context) error {
-	var request RixlChangeEmailRequestObject
+// RixlEmailServiceInitiateEmailChange operation middleware
+func (sh *strictHandler) RixlEmailServiceInitiateEmailChange(ctx echo.Context) error {
+	var request RixlEmailServiceInitiateEmailChangeRequestObject
 
-	var body RixlChangeEmailJSONRequestBody
+	var body RixlEmailServiceInitiateEmailChangeJSONRequestBody
 	var err error
 	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
 		// A request validator built on kin-openapi's openapi3filter with
@@ -14967,41 +15478,43 @@ func (sh *strictHandler) RixlChangeEmail(ctx echo.Context) error {
 	request.Body = &body
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlChangeEmail(ctx.Request().Context(), request.(RixlChangeEmailRequestObject))
+		return sh.ssi.RixlEmailServiceInitiateEmailChange(ctx.Request().Context(), request.(RixlEmailServiceInitiateEmailChangeRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlChangeEmail")
+		handler = middleware(handler, "RixlEmailServiceInitiateEmailChange")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlChangeEmailResponseObject); ok {
-		return validResponse.VisitRixlChangeEmailResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceInitiateEmailChangeResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceInitiateEmailChangeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
 	return nil
 }
 
-// RixlGetEmailStatus operation middleware
-func (sh *strictHandler) RixlGetEmailStatus(ctx echo.Context) error {
-	var request RixlGetEmailStatusRequestObject
+// RixlEmailServiceGetUserEmailStatus operation middleware
+func (sh *strictHandler) RixlEmailServiceGetUserEmailStatus(ctx echo.Context, params RixlEmailServiceGetUserEmailStatusParams) error {
+	var request RixlEmailServiceGetUserEmailStatusRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.RixlGetEmailStatus(ctx.Request().Context(), request.(RixlGetEmailStatusRequestObject))
+		return sh.ssi.RixlEmailServiceGetUserEmailStatus(ctx.Request().Context(), request.(RixlEmailServiceGetUserEmailStatusRequestObject))
 	}
 	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "RixlGetEmailStatus")
+		handler = middleware(handler, "RixlEmailServiceGetUserEmailStatus")
 	}
 
 	response, err := handler(ctx, request)
 
 	if err != nil {
 		return err
-	} else if validResponse, ok := response.(RixlGetEmailStatusResponseObject); ok {
-		return validResponse.VisitRixlGetEmailStatusResponse(ctx.Response())
+	} else if validResponse, ok := response.(RixlEmailServiceGetUserEmailStatusResponseObject); ok {
+		return validResponse.VisitRixlEmailServiceGetUserEmailStatusResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

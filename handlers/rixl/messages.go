@@ -46,6 +46,7 @@ var catalogue = map[string]entry{
 	account.CodeAccountDeleted:      {http.StatusForbidden, "Account deleted", "This account has been deleted."},
 	account.CodeAccountSuspended:    {http.StatusForbidden, "Account suspended", "This account has been suspended."},
 	account.CodeEmailTaken:          {http.StatusConflict, "Email already in use by another account", "Another account uses this address."},
+	account.CodeNotPermitted:        {http.StatusForbidden, "Forbidden", "user_id names another account; this operation acts on the caller's own account only."},
 	account.CodeLastAdmin:           {http.StatusConflict, "Last business admin cannot leave the organization", "Another business admin must be appointed first."},
 	account.CodeNotFound:            {http.StatusNotFound, "Not found", "The resource does not exist."},
 	account.CodeThrottled:           {http.StatusTooManyRequests, "Too many requests", ""},
@@ -53,14 +54,18 @@ var catalogue = map[string]entry{
 
 // throttledMessages word a 429 by operation, where Rixl's docs name the limit.
 var throttledMessages = map[string]string{
-	"rixlChangeEmail": "Too many verification requests",
-	"rixlAddEmail":    "Too many verification requests",
+	"rixlEmailServiceInitiateEmailChange": "Too many verification requests",
+	"rixlEmailServiceAddEmail":            "Too many verification requests",
 }
 
-// notFoundDetails words a not_found by the field it is about.
-var notFoundDetails = map[string]string{
-	account.FieldVerificationID: "No verification has this id.",
-	account.FieldOrganization:   "You are not a member of this organization.",
+// fieldDetails words a reason by the field it is about, where the catalogue's words are too general.
+var fieldDetails = map[string]map[string]string{
+	account.CodeNotFound: {
+		account.FieldVerificationID: "No verification has this id.",
+		account.FieldOrganization:   "You are not a member of this organization.",
+	},
+	// The logout body's token (not the caller's bearer token).
+	account.CodeInvalidToken: {account.FieldToken: "The token is unknown, already ended, or not of one of your sessions."},
 }
 
 // failure kinds that are not core errors.

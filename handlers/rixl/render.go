@@ -75,10 +75,9 @@ func renderCore(e *account.Error, field, operation string, now time.Time) *httpa
 			}
 			m.details = strings.Join(texts, " ")
 		}
-	case account.CodeNotFound:
-		if d, ok := notFoundDetails[e.Field]; ok {
-			m.details = d
-		}
+	}
+	if d, ok := fieldDetails[e.Code][e.Field]; ok {
+		m.details = d
 	}
 	if field != "" && m.status == http.StatusBadRequest {
 		m.details = field + ": " + m.details

@@ -13,7 +13,8 @@ var _ httpapi.Vendor = (*Rixl)(nil)
 func (x *Rixl) Name() string { return "Rixl" }
 
 // Schemes: RixlBearer is `Authorization: Bearer <access_token>`, an access token of a session;
-// the session id rides along in Auth.Extra (logout ends that session).
+// the session id rides along in Auth.Extra (logout ends that session). Rixl's X-API-Key is no
+// scheme here: accountd issues no Rixl API keys, so a call with only that header is a 401.
 func (x *Rixl) Schemes() map[string]httpapi.Scheme {
 	return map[string]httpapi.Scheme{
 		"RixlBearer": func(ctx context.Context, in httpapi.SchemeInput) (httpapi.Auth, error) {
@@ -32,10 +33,10 @@ func (x *Rixl) Schemes() map[string]httpapi.Scheme {
 
 // fields renames the core's generic fields to each operation's request fields.
 var fields = httpapi.FieldTable{
-	"rixlChangeEmail":          {account.FieldEmail: "new_email"},
-	"rixlConfirmPasswordReset": {account.FieldCode: "token", account.FieldPassword: "new_password"},
+	"rixlEmailServiceInitiateEmailChange": {account.FieldEmail: "new_email"},
+	"rixlEmailServiceResetPassword":       {account.FieldCode: "token", account.FieldPassword: "new_password"},
 	// The address is not a field of this request: a lost race for it is not about a field.
-	"rixlVerifyEmailCode": {account.FieldEmail: ""},
+	"rixlEmailServiceVerifyEmail": {account.FieldEmail: ""},
 }
 
 // Fields returns Rixl's field table.

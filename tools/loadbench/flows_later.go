@@ -25,13 +25,11 @@ func seedRixl(ctx context.Context, e *benchEnv) ([]flow, error) {
 	rows := make([][]string, len(emails))
 	err = parallel(len(emails), 4, func(i int) error {
 		var out struct {
-			Tokens struct {
-				AccessToken string `json:"access_token"`
-			} `json:"tokens"`
+			AccessToken string `json:"access_token"` // Rixl's LoginResponse is flat
 		}
 		err := call("POST", e.base+"/auth/v1/login", "application/json",
 			fmt.Sprintf(`{"email":%q,"password":%q}`, emails[i], benchPassword), nil, 200, &out)
-		rows[i] = []string{emails[i], out.Tokens.AccessToken}
+		rows[i] = []string{emails[i], out.AccessToken}
 		return err
 	})
 	if err != nil {

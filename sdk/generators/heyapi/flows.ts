@@ -5,7 +5,7 @@
 // login status with its session cookie) use the seeded member, as they have no sign-up.
 import { client } from "./client/client.gen";
 import {
-  akanaGetLoginStatus, akanaLogin, paywayAccessToken, paywayGetMe, rixlLoginWithPassword, rixlRegister,
+  akanaGetLoginStatus, akanaLogin, paywayAccessToken, paywayGetMe, rixlEmailServiceLogin, rixlEmailServiceRegister,
   webshareGetActivation, webshareLogin, webshareRegister,
 } from "./client/sdk.gen";
 
@@ -36,11 +36,11 @@ async function main(): Promise<void> {
   console.log("hey-api webshare: register 201, login 200, activation status 200");
 
   const rxEmail = `hey-rx-${tag}@example.com`;
-  const rxReg = await rixlRegister({ body: { email: rxEmail, password } });
-  check("rixl register", rxReg.response.status === 201 && !!rxReg.data?.verification_id, rxReg.error);
-  const rxLogin = await rixlLoginWithPassword({ body: { email: rxEmail, password } });
-  check("rixl login", rxLogin.response.status === 200 && !!rxLogin.data?.tokens.access_token, rxLogin.error);
-  console.log("hey-api rixl: register 201, login 200");
+  const rxReg = await rixlEmailServiceRegister({ body: { email: rxEmail, password } });
+  check("rixl register", rxReg.response.status === 200 && !!rxReg.data?.verification_id && !!rxReg.data.user_id, rxReg.error);
+  const rxLogin = await rixlEmailServiceLogin({ body: { email: rxEmail, password } });
+  check("rixl login", rxLogin.response.status === 200 && !!rxLogin.data?.access_token, rxLogin.error);
+  console.log("hey-api rixl: register 200, login 200");
 
   const grant = await paywayAccessToken({
     body: {

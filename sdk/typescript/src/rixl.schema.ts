@@ -14,13 +14,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create an account
+         * Register
          * @description Creates an account with an unverified address and mails a 6-digit code to it. The code is
          *     confirmed with `POST /auth/v1/email/verify` and the `verification_id` of this answer,
-         *     which also returns the first tokens. PROPOSED: the response of this operation is not in
-         *     the public record; it reuses the shape of the email-change answer.
+         *     which also returns the first tokens. `subscribe_to_blog` is stored as the account's
+         *     consent to marketing mail. `country_code` is accepted and not stored (accountd keeps
+         *     no country; `GET /auth/v1/userinfo` leaves `country_code` out).
          */
-        post: operations["rixlRegister"];
+        post: operations["rixlEmailServiceRegister"];
         delete?: never;
         options?: never;
         head?: never;
@@ -37,13 +38,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Log in with email and password
+         * Login
          * @description Starts a session and returns its tokens. `status` is `ok`, or `email_not_verified` while
-         *     the account's address is unverified (the tokens then carry `requires_action: true`). A
-         *     wrong address and a wrong password give the same 401 after the same work. Failed logins
-         *     are limited per address and client and per address; past a limit, 429.
+         *     the account's address is unverified (`requires_action` is then `verify_email`). accountd
+         *     has no second factor, so `status` is never `2fa_required` and `authentication` and
+         *     `passkey_options` are never sent. A wrong address and a wrong password give the same 401
+         *     after the same work. Failed logins are limited per address and client and per address;
+         *     past a limit, 429.
          */
-        post: operations["rixlLoginWithPassword"];
+        post: operations["rixlEmailServiceLogin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -60,12 +63,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a refresh token for new tokens
+         * RefreshToken
          * @description Consumes the refresh token and returns a new access and refresh token in the same
          *     session. A refresh token works once: presenting one that was already used revokes the
-         *     whole session it belongs to (every token in it). PROPOSED body: `{refresh_token}`.
+         *     whole session it belongs to (every token in it). `token_type`, `country_code` and
+         *     `origin` are accepted and ignored: accountd's refresh tokens need no type hint, and it
+         *     records no country or origin per session.
          */
-        post: operations["rixlRefreshToken"];
+        post: operations["rixlTokenServiceRefreshToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -82,10 +87,57 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * End the current session
-         * @description Ends the session of the access token used for this call; every token of that session stops working.
+         * Logout
+         * @description Ends a session of the caller: every token of it stops working. With `token` (a refresh
+         *     or access token of one of the caller's sessions) that session ends; without it, the
+         *     session of the access token used for this call. A `token` that is unknown, already
+         *     ended or another account's is a 401 and ends nothing.
          */
-        post: operations["rixlLogout"];
+        post: operations["rixlTokenServiceLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/users/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GetUser
+         * @description The caller's account id and primary address, and whether the address is verified.
+         */
+        get: operations["rixlUserServiceGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/v1/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GetUserInfo
+         * @description The caller's profile. accountd keeps no names, picture, language, country or username,
+         *     so `first_name`, `last_name`, `image_url`, `language_code`, `country_code` and
+         *     `username` are left out. `active_org_id` is the organization the account joined first
+         *     (accountd has no switching between organizations), left out when it is in none; it is
+         *     the `org_id` of `memberships/{org_id}/leave`.
+         */
+        get: operations["rixlUserServiceGetUserInfo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -101,17 +153,18 @@ export interface paths {
         };
         get?: never;
         /**
-         * Change the account email
+         * InitiateEmailChange
          * @description Starts changing the authenticated account's email address. A verification code is sent
          *     to the new address; the change is applied only after the code is confirmed via
          *     `POST /auth/v1/email/verify`, and the old address is then told. Nothing is reserved
          *     until then. Subject to rate limiting per account: one code per 60 seconds
-         *     (`can_resend_at`) and a cap per hour.
+         *     (`can_resend_at`) and a cap per hour. `user_id`, when given, must be the caller's (403
+         *     otherwise).
          *
          *     The vendor page's example body is `{"new_email": "string"}`, a placeholder: sent as
          *     written it is not an address and gets the documented 400.
          */
-        put: operations["rixlChangeEmail"];
+        put: operations["rixlEmailServiceInitiateEmailChange"];
         post?: never;
         delete?: never;
         options?: never;
@@ -129,12 +182,13 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add an email address
+         * AddEmail
          * @description Adds an email address to the authenticated account and sends a verification code to it.
          *     The address becomes active only once it has been verified via `POST /auth/v1/email/verify`.
-         *     Subject to rate limiting per account, as the email change.
+         *     Subject to rate limiting per account, as the email change. `user_id`, when given, must
+         *     be the caller's (403 otherwise).
          */
-        post: operations["rixlAddEmail"];
+        post: operations["rixlEmailServiceAddEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -149,10 +203,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Email status of the current account
+         * GetUserEmailStatus
          * @description The account's primary address and whether it is verified.
          */
-        get: operations["rixlGetEmailStatus"];
+        get: operations["rixlEmailServiceGetUserEmailStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -171,15 +225,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verify an email address with its code
+         * VerifyEmail
          * @description Confirms the code mailed for a verification (sign-up, email change or added address).
          *     A wrong code counts one attempt; after 5 the verification is dead. The address is checked
          *     to be free at this moment: when another account took it meanwhile the answer is 409 and
-         *     nothing changes. A sign-up verification returns the first tokens; an email change or an
-         *     added address returns none (PROPOSED). Errors: 400 wrong, expired or dead code; 404
-         *     unknown `verification_id` (PROPOSED).
+         *     nothing changes. A sign-up verification returns the first tokens (`tokens`); an email
+         *     change or an added address returns none (the caller already has a session). Errors:
+         *     400 wrong, expired or dead code; 404 unknown `verification_id`.
          */
-        post: operations["rixlVerifyEmailCode"];
+        post: operations["rixlEmailServiceVerifyEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -196,13 +250,15 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Mail a new code for a pending verification
+         * ResendVerification
          * @description When the address has a pending verification, a new code is mailed for it (same
          *     `verification_id`; the old code stops working). The answer is the same whether or not
          *     the address is known or pending, and requests over the limits are dropped silently, so
-         *     it tells nothing about the address. PROPOSED body.
+         *     it tells nothing about the address: `code_sent` and `verification_id` are therefore
+         *     never sent (either would say whether the address awaits verification). The
+         *     `verification_id` to confirm the new code with is the one the verification started with.
          */
-        post: operations["rixlResendVerificationCode"];
+        post: operations["rixlEmailServiceResendVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -219,12 +275,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Request a password reset
+         * SendPasswordReset
          * @description Sends a password reset email containing a reset token, when an account has the address.
-         *     Always 204, after the same work for known and unknown addresses (no enumeration);
+         *     Always 200 `{}`, after the same work for known and unknown addresses (no enumeration);
          *     requests over the per-address limits are dropped silently.
          */
-        post: operations["rixlRequestPasswordReset"];
+        post: operations["rixlEmailServiceSendPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -241,12 +297,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Set a new password with a reset token
+         * ResetPassword
          * @description Resets the user's password using a valid reset token and the supplied new password.
-         *     Every session and token of the account is revoked. 400 on a bad, used or expired token
-         *     or a password the policy refuses.
+         *     Every session and token of the account is revoked: log in again afterwards. 400 on a
+         *     bad, used or expired token or a password the policy refuses.
          */
-        post: operations["rixlConfirmPasswordReset"];
+        post: operations["rixlEmailServiceResetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -255,21 +311,39 @@ export interface paths {
     };
     "/auth/v1/memberships/{org_id}/leave": {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
             header?: never;
-            path?: never;
+            path: {
+                /**
+                 * @description The organization's id (`active_org_id` of `GET /auth/v1/userinfo`).
+                 * @example 6767c1a2f3e4d5c6b7a89014
+                 */
+                org_id: string;
+            };
             cookie?: never;
         };
         get?: never;
         put?: never;
-        post?: never;
         /**
-         * Leave an organization
-         * @description Removes the authenticated user's own membership from the organization. 404 when the
-         *     user is not a member (PROPOSED); 409 when the user is its last `business_admin`, who
-         *     cannot leave it.
+         * LeaveOrganization
+         * @description Removes the authenticated user's own membership from the organization. POST is the
+         *     method of Rixl's OpenAPI description; Rixl's doc page says DELETE, which is served as
+         *     well, with the same answers. 404 when the user is not a member; 409 when the user is
+         *     its last `business_admin`, who cannot leave it.
          */
-        delete: operations["rixlLeaveOrganization"];
+        post: operations["rixlMembershipServiceLeaveOrganization"];
+        /**
+         * LeaveOrganization (DELETE)
+         * @description The same as `POST /auth/v1/memberships/{org_id}/leave`, with the method of Rixl's doc
+         *     page ("Leave an organization DELETE").
+         */
+        delete: operations["rixlMembershipServiceLeaveOrganizationDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -286,13 +360,26 @@ export interface components {
         RixlEmail: string;
         /** @example correct-horse-battery */
         RixlPassword: string;
+        /**
+         * @description At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
+         * @example another-long-passphrase
+         */
+        RixlNewPassword: string;
+        /**
+         * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+         * @example 6767c1a2f3e4d5c6b7a89011
+         */
+        RixlUserIDField: string;
         RixlRegisterRequest: {
             email: components["schemas"]["RixlEmail"];
+            password: components["schemas"]["RixlNewPassword"];
             /**
-             * @description At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
-             * @example correct-horse-battery
+             * @description Accepted and not stored.
+             * @example DE
              */
-            password: string;
+            country_code?: string;
+            /** @description Consent to marketing mail, stored with the account. */
+            subscribe_to_blog?: boolean;
         };
         RixlLoginRequest: {
             email: components["schemas"]["RixlEmail"];
@@ -301,11 +388,35 @@ export interface components {
         RixlRefreshTokenRequest: {
             /** @example Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE */
             refresh_token: string;
+            /**
+             * @description Accepted and ignored.
+             * @example Bearer
+             */
+            token_type?: string;
+            /**
+             * @description Accepted and ignored.
+             * @example DE
+             */
+            country_code?: string;
+            /**
+             * @description Accepted and ignored.
+             * @example https://app.example.com
+             */
+            origin?: string;
         };
-        RixlChangeEmailRequest: {
+        RixlLogoutRequest: {
+            /**
+             * @description A refresh or access token of the caller's session to end; empty or absent ends the session of the bearer token.
+             * @example Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE
+             */
+            token?: string;
+        };
+        RixlInitiateEmailChangeRequest: {
+            user_id?: components["schemas"]["RixlUserIDField"];
             new_email: components["schemas"]["RixlEmail"];
         };
         RixlAddEmailRequest: {
+            user_id?: components["schemas"]["RixlUserIDField"];
             email: components["schemas"]["RixlEmail"];
         };
         RixlVerifyEmailRequest: {
@@ -320,79 +431,160 @@ export interface components {
         RixlResendVerificationRequest: {
             email: components["schemas"]["RixlEmail"];
         };
-        RixlPasswordResetRequest: {
+        RixlSendPasswordResetRequest: {
             email: components["schemas"]["RixlEmail"];
         };
         RixlResetPasswordRequest: {
             /** @example 2Kz8wq0v7bX1mY3nD5pR9sT4uV6xZ8aC0eG2iK4mO6q */
             token: string;
-            /**
-             * @description At least 8 characters, not too similar to the email, not entirely numeric, not a common password.
-             * @example another-long-passphrase
-             */
-            new_password: string;
+            new_password: components["schemas"]["RixlNewPassword"];
         };
-        RixlTokens: {
+        /**
+         * Format: int64
+         * @description Seconds until the access token expires, as a JSON integer (Rixl's document allows an integer or its proto3 string form).
+         * @example 900
+         */
+        RixlExpiresIn: number;
+        /**
+         * @description Always `Bearer`.
+         * @enum {string}
+         */
+        RixlTokenType: "Bearer";
+        /**
+         * @description What the user must do before the account is fully usable: `verify_email` while the
+         *     account's primary address is not verified (login `status` `email_not_verified`), `""`
+         *     otherwise. accountd sends no other value.
+         * @enum {string}
+         */
+        RixlRequiresAction: "" | "verify_email";
+        RixlTokenResponse: {
             /**
              * @description Sent as `Authorization: Bearer <access_token>`.
              * @example kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8
              */
             access_token: string;
-            /**
-             * @description Seconds until the access token expires.
-             * @example 900
-             */
-            expires_in: number;
             /** @example Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE */
             refresh_token: string;
-            /** @description True while another step is needed (the address is not verified yet). */
-            requires_action: boolean;
-            /** @enum {string} */
-            token_type: "Bearer";
+            expires_in: components["schemas"]["RixlExpiresIn"];
+            token_type: components["schemas"]["RixlTokenType"];
+            requires_action: components["schemas"]["RixlRequiresAction"];
         };
+        /**
+         * @description Rixl's second-factor methods; accountd has none and never sends one.
+         * @enum {string}
+         */
+        RixlAuthMethod: "AUTH_METHOD_UNSPECIFIED" | "AUTH_METHOD_PASSKEY" | "AUTH_METHOD_TOTP";
         RixlLoginResponse: {
-            /** @example jane@example.com */
-            email: string;
+            /**
+             * @description `ok`, or `email_not_verified` while the address is unverified. Never `2fa_required`: accountd has no second factor.
+             * @enum {string}
+             */
+            status: "ok" | "email_not_verified";
             /** @example 6767c1a2f3e4d5c6b7a89013 */
             session_id: string;
-            /** @enum {string} */
-            status: "ok" | "email_not_verified";
-            tokens: components["schemas"]["RixlTokens"];
-        };
-        RixlVerificationSentResponse: {
+            /** @example jane@example.com */
+            email: string;
             /**
-             * Format: date-time
-             * @description RFC 3339 UTC time from which another code may be requested.
-             * @example 2026-11-28T07:01:00Z
+             * @description Sent as `Authorization: Bearer <access_token>`.
+             * @example kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8
              */
-            can_resend_at: string;
-            code_sent: boolean;
+            access_token: string;
+            /** @example Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE */
+            refresh_token: string;
+            expires_in: components["schemas"]["RixlExpiresIn"];
+            token_type: components["schemas"]["RixlTokenType"];
+            requires_action: components["schemas"]["RixlRequiresAction"];
+            /** @description Rixl's configured second factors when `status` is `2fa_required`; never sent by accountd. */
+            authentication?: components["schemas"]["RixlAuthMethod"][];
+            /**
+             * Format: byte
+             * @description Rixl's WebAuthn request options for a passkey second factor; never sent by accountd.
+             */
+            passkey_options?: string;
+        };
+        RixlRegisterResponse: {
             /** @example Verification code sent */
             message: string;
+            /** @example 6767c1a2f3e4d5c6b7a89011 */
+            user_id: string;
+            email_verification_sent: boolean;
             /**
              * @description Identifies this verification in `POST /auth/v1/email/verify`.
              * @example 6767c1a2f3e4d5c6b7a89012
              */
             verification_id: string;
         };
-        RixlEmailStatus: {
+        RixlVerificationSentResponse: {
+            /** @example Verification code sent */
+            message: string;
+            code_sent: boolean;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC time (whole seconds) from which another code may be requested.
+             * @example 2026-11-28T07:01:00Z
+             */
+            can_resend_at: string;
+            /**
+             * @description Identifies this verification in `POST /auth/v1/email/verify`.
+             * @example 6767c1a2f3e4d5c6b7a89012
+             */
+            verification_id: string;
+        };
+        RixlEmailStatusResponse: {
+            has_email: boolean;
             /** @example jane@example.com */
             email: string;
-            has_email: boolean;
             verified: boolean;
         };
         RixlVerifyEmailResponse: {
-            /** @example jane@example.com */
-            email: string;
             /** @example Email verified */
             message: string;
+            /** @example jane@example.com */
+            email: string;
             verified: boolean;
-            tokens?: components["schemas"]["RixlTokens"];
+            tokens?: components["schemas"]["RixlTokenResponse"];
         };
         RixlResendVerificationResponse: {
             /** @example If this address awaits verification, a new code has been sent to it. */
             message: string;
+            /** @description Never sent (it would tell whether the address awaits verification). */
+            code_sent?: boolean;
+            /** @description Never sent (it would tell whether the address awaits verification). */
+            verification_id?: string;
         };
+        RixlGetUserResponse: {
+            /** @example 6767c1a2f3e4d5c6b7a89011 */
+            user_id: string;
+            /** @example jane@example.com */
+            email: string;
+            email_verified: boolean;
+        };
+        RixlUserInfo: {
+            /** @example 6767c1a2f3e4d5c6b7a89011 */
+            id: string;
+            /** @description Never sent (accountd has no usernames; accounts are named by address). */
+            username?: string;
+            /** @example jane@example.com */
+            email: string;
+            email_verified: boolean;
+            /** @description Never sent (accountd keeps no names). */
+            first_name?: string;
+            /** @description Never sent (accountd keeps no names). */
+            last_name?: string;
+            /** @description Never sent (accountd keeps no picture). */
+            image_url?: string;
+            /** @description Never sent (accountd keeps no language). */
+            language_code?: string;
+            /** @description Never sent (accountd keeps no country). */
+            country_code?: string;
+            /**
+             * @description The organization the account joined first; absent when it is in none.
+             * @example 6767c1a2f3e4d5c6b7a89014
+             */
+            active_org_id?: string;
+        };
+        /** @description Rixl's `google.protobuf.Empty`, always `{}`. */
+        RixlEmpty: Record<string, never>;
         /**
          * @description Rixl's error body (`github.com/rixlhq/api/internal/errors.ErrorResponse`): `code` is the
          *     HTTP status, `error` a short message, `details` what exactly went wrong (for 429, when
@@ -451,14 +643,14 @@ export interface components {
                 /**
                  * @example {
                  *       "code": 401,
-                 *       "details": "The access token is missing, expired or revoked.",
+                 *       "details": "The access token is unknown, expired or revoked.",
                  *       "error": "Missing or invalid access token"
                  *     }
                  */
                 "application/json": components["schemas"]["RixlError"];
             };
         };
-        /** @description The account may not do this (deleted or suspended). */
+        /** @description The account may not do this (deleted or suspended), or `user_id` names another account. */
         RixlForbidden: {
             headers: {
                 [name: string]: unknown;
@@ -468,7 +660,7 @@ export interface components {
                  * @example {
                  *       "code": 403,
                  *       "details": "This account has been suspended.",
-                 *       "error": "Forbidden"
+                 *       "error": "Account suspended"
                  *     }
                  */
                 "application/json": components["schemas"]["RixlError"];
@@ -572,7 +764,13 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+         * @example 6767c1a2f3e4d5c6b7a89011
+         */
+        RixlUserID: string;
+    };
     requestBodies: never;
     headers: {
         /**
@@ -595,7 +793,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    rixlRegister: {
+    rixlEmailServiceRegister: {
         parameters: {
             query?: never;
             header?: never;
@@ -607,7 +805,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "email": "jane@example.com",
-                 *       "password": "correct-horse-battery"
+                 *       "password": "correct-horse-battery",
+                 *       "country_code": "DE",
+                 *       "subscribe_to_blog": false
                  *     }
                  */
                 "application/json": components["schemas"]["RixlRegisterRequest"];
@@ -615,20 +815,20 @@ export interface operations {
         };
         responses: {
             /** @description The account was created and a code was mailed to its address. */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "can_resend_at": "2026-11-28T07:01:00Z",
-                     *       "code_sent": true,
+                     *       "email_verification_sent": true,
                      *       "message": "Verification code sent",
+                     *       "user_id": "6767c1a2f3e4d5c6b7a89011",
                      *       "verification_id": "6767c1a2f3e4d5c6b7a89012"
                      *     }
                      */
-                    "application/json": components["schemas"]["RixlVerificationSentResponse"];
+                    "application/json": components["schemas"]["RixlRegisterResponse"];
                 };
             };
             400: components["responses"]["RixlBadRequest"];
@@ -639,7 +839,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlLoginWithPassword: {
+    rixlEmailServiceLogin: {
         parameters: {
             query?: never;
             header?: never;
@@ -677,7 +877,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlRefreshToken: {
+    rixlTokenServiceRefreshToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -707,11 +907,11 @@ export interface operations {
                      *       "access_token": "kT3v0b9cQ2mN8xY1zL5wR7pA4sD6fG0hJ2kL4nB6vC8",
                      *       "expires_in": 900,
                      *       "refresh_token": "Qm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE",
-                     *       "requires_action": false,
+                     *       "requires_action": "",
                      *       "token_type": "Bearer"
                      *     }
                      */
-                    "application/json": components["schemas"]["RixlTokens"];
+                    "application/json": components["schemas"]["RixlTokenResponse"];
                 };
             };
             400: components["responses"]["RixlBadRequest"];
@@ -722,28 +922,111 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlLogout: {
+    rixlTokenServiceLogout: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RixlLogoutRequest"];
+            };
+        };
         responses: {
-            /** @description The session is ended. */
-            204: {
+            /** @description Done (Rixl's `google.protobuf.Empty`). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["RixlEmpty"];
+                };
+            };
+            400: components["responses"]["RixlBadRequest"];
+            401: components["responses"]["RixlUnauthorized"];
+            403: components["responses"]["RixlForbidden"];
+            413: components["responses"]["RixlPayloadTooLarge"];
+            415: components["responses"]["RixlUnsupportedMediaType"];
+            500: components["responses"]["RixlServerError"];
+        };
+    };
+    rixlUserServiceGetUser: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "user_id": "6767c1a2f3e4d5c6b7a89011"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RixlGetUserResponse"];
+                };
             };
             401: components["responses"]["RixlUnauthorized"];
             403: components["responses"]["RixlForbidden"];
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlChangeEmail: {
+    rixlUserServiceGetUserInfo: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current user's profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "active_org_id": "6767c1a2f3e4d5c6b7a89014",
+                     *       "email": "jane@example.com",
+                     *       "email_verified": true,
+                     *       "id": "6767c1a2f3e4d5c6b7a89011"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RixlUserInfo"];
+                };
+            };
+            401: components["responses"]["RixlUnauthorized"];
+            403: components["responses"]["RixlForbidden"];
+            500: components["responses"]["RixlServerError"];
+        };
+    };
+    rixlEmailServiceInitiateEmailChange: {
         parameters: {
             query?: never;
             header?: never;
@@ -757,7 +1040,7 @@ export interface operations {
                  *       "new_email": "jane.new@example.com"
                  *     }
                  */
-                "application/json": components["schemas"]["RixlChangeEmailRequest"];
+                "application/json": components["schemas"]["RixlInitiateEmailChangeRequest"];
             };
         };
         responses: {
@@ -772,7 +1055,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlAddEmail: {
+    rixlEmailServiceAddEmail: {
         parameters: {
             query?: never;
             header?: never;
@@ -801,9 +1084,15 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlGetEmailStatus: {
+    rixlEmailServiceGetUserEmailStatus: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -823,7 +1112,7 @@ export interface operations {
                      *       "verified": true
                      *     }
                      */
-                    "application/json": components["schemas"]["RixlEmailStatus"];
+                    "application/json": components["schemas"]["RixlEmailStatusResponse"];
                 };
             };
             401: components["responses"]["RixlUnauthorized"];
@@ -831,7 +1120,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlVerifyEmailCode: {
+    rixlEmailServiceVerifyEmail: {
         parameters: {
             query?: never;
             header?: never;
@@ -869,7 +1158,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlResendVerificationCode: {
+    rixlEmailServiceResendVerification: {
         parameters: {
             query?: never;
             header?: never;
@@ -907,7 +1196,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlRequestPasswordReset: {
+    rixlEmailServiceSendPasswordReset: {
         parameters: {
             query?: never;
             header?: never;
@@ -921,16 +1210,19 @@ export interface operations {
                  *       "email": "jane@example.com"
                  *     }
                  */
-                "application/json": components["schemas"]["RixlPasswordResetRequest"];
+                "application/json": components["schemas"]["RixlSendPasswordResetRequest"];
             };
         };
         responses: {
-            /** @description Accepted. */
-            204: {
+            /** @description Done (Rixl's `google.protobuf.Empty`). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["RixlEmpty"];
+                };
             };
             400: components["responses"]["RixlBadRequest"];
             413: components["responses"]["RixlPayloadTooLarge"];
@@ -938,7 +1230,7 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlConfirmPasswordReset: {
+    rixlEmailServiceResetPassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -957,12 +1249,15 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The password is changed; every session of the account has ended. */
-            204: {
+            /** @description Done (Rixl's `google.protobuf.Empty`). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["RixlEmpty"];
+                };
             };
             400: components["responses"]["RixlBadRequest"];
             403: components["responses"]["RixlForbidden"];
@@ -971,13 +1266,19 @@ export interface operations {
             500: components["responses"]["RixlServerError"];
         };
     };
-    rixlLeaveOrganization: {
+    rixlMembershipServiceLeaveOrganization: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
             header?: never;
             path: {
                 /**
-                 * @description The organization's id.
+                 * @description The organization's id (`active_org_id` of `GET /auth/v1/userinfo`).
                  * @example 6767c1a2f3e4d5c6b7a89014
                  */
                 org_id: string;
@@ -986,12 +1287,54 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The membership is gone. */
-            204: {
+            /** @description Done (Rixl's `google.protobuf.Empty`). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["RixlEmpty"];
+                };
+            };
+            400: components["responses"]["RixlBadRequest"];
+            401: components["responses"]["RixlUnauthorized"];
+            403: components["responses"]["RixlForbidden"];
+            404: components["responses"]["RixlNotFound"];
+            409: components["responses"]["RixlConflict"];
+            500: components["responses"]["RixlServerError"];
+        };
+    };
+    rixlMembershipServiceLeaveOrganizationDelete: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Rixl's optional user id; empty or the caller's own id, anything else is a 403.
+                 * @example 6767c1a2f3e4d5c6b7a89011
+                 */
+                user_id?: components["parameters"]["RixlUserID"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The organization's id (`active_org_id` of `GET /auth/v1/userinfo`).
+                 * @example 6767c1a2f3e4d5c6b7a89014
+                 */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (Rixl's `google.protobuf.Empty`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["RixlEmpty"];
+                };
             };
             400: components["responses"]["RixlBadRequest"];
             401: components["responses"]["RixlUnauthorized"];
