@@ -119,6 +119,22 @@ func (s *Service) ConfirmPasswordResetFor(ctx context.Context, email, code, next
 	return s.ConfirmPasswordReset(ctx, code, next)
 }
 
+// ConfirmPasswordResetOfMember is CompletePasswordResetByID for a mailed link that names the
+// account (Payway's reset links carry its id and the code) but not the organisation, which
+// CompletePasswordResetByID checks membership of: any organisation the account belongs to
+// will do, since the link's code is the account's own.
+func (s *Service) ConfirmPasswordResetOfMember(ctx context.Context, userID, code, next string, opts ResetOptions) error {
+	var orgs []string
+	if err := s.db.WithContext(ctx).Model(&models.Membership{}).Where("user_id = ?", userID).
+		Order("organization_id").Limit(1).Pluck("organization_id", &orgs).Error; err != nil {
+		return internal(err)
+	}
+	if len(orgs) == 0 {
+		return errInvalidCode(FieldCode)
+	}
+	return s.CompletePasswordResetByID(ctx, orgs[0], userID, code, next, opts)
+}
+
 // PageToken binds a page's form to the page, the link's value and the browser's nonce: an
 // HMAC under a key of its own (derived from the code key), so it proves nothing elsewhere.
 func (s *Service) PageToken(page, link, nonce string) []byte {

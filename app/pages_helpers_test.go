@@ -64,6 +64,21 @@ func (p *payway) requestEmailChange(tok, newEmail string) {
 	}
 }
 
+// requestReset asks for a reset of email through the organisation's application token.
+func (p *payway) requestReset(email, returnURL string) {
+	p.t.Helper()
+	r, err := p.api.PaywayRequestPasswordResetWithResponse(context.Background(),
+		models.PaywayRequestPasswordResetRequest{Email: email, ReturnUrl: &returnURL}, bearer(p.appToken(p.a)))
+	if err != nil || r.StatusCode() != http.StatusNoContent {
+		p.t.Fatalf("request_password_reset: %v %d %s", err, r.StatusCode(), r.Body)
+	}
+}
+
+func (p *payway) loginStatus(email, pw string) int {
+	p.t.Helper()
+	return p.grant(passwordForm(p.a, p.a.org, email, pw, meR)).StatusCode()
+}
+
 func (p *payway) meEmail(tok string) string {
 	p.t.Helper()
 	r, err := p.api.PaywayGetMeWithResponse(context.Background(), bearer(tok))

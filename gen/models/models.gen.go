@@ -1655,6 +1655,15 @@ type PagesChangeEmailCode = string
 // PagesPaywayEmailChangeConfirmationCode defines model for PagesPaywayEmailChangeConfirmationCode.
 type PagesPaywayEmailChangeConfirmationCode = string
 
+// PagesPaywayResetPasswordConfirmationCode defines model for PagesPaywayResetPasswordConfirmationCode.
+type PagesPaywayResetPasswordConfirmationCode = string
+
+// PagesPaywayResetPasswordId defines model for PagesPaywayResetPasswordId.
+type PagesPaywayResetPasswordId = string
+
+// PagesPaywayResetPasswordReturnUrl defines model for PagesPaywayResetPasswordReturnUrl.
+type PagesPaywayResetPasswordReturnUrl = string
+
 // PagesResetPasswordToken defines model for PagesResetPasswordToken.
 type PagesResetPasswordToken = string
 
@@ -1978,6 +1987,30 @@ type PaywayGetAuthenticationAttemptsParams struct {
 	Email PaywayEmail `form:"email" json:"email"`
 }
 
+// PagesShowPaywayResetPasswordParams defines parameters for PagesShowPaywayResetPassword.
+type PagesShowPaywayResetPasswordParams struct {
+	// Id The account the reset link is for.
+	Id PagesPaywayResetPasswordId `form:"id" json:"id"`
+
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayResetPasswordConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+
+	// ReturnUrl Where the client asked the user to go after the reset (request_password_reset's return_url); the result page links to it.
+	ReturnUrl *PagesPaywayResetPasswordReturnUrl `form:"return_url,omitempty" json:"return_url,omitempty"`
+}
+
+// PagesSubmitPaywayResetPasswordParams defines parameters for PagesSubmitPaywayResetPassword.
+type PagesSubmitPaywayResetPasswordParams struct {
+	// Id The account the reset link is for.
+	Id PagesPaywayResetPasswordId `form:"id" json:"id"`
+
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayResetPasswordConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+
+	// ReturnUrl Where the client asked the user to go after the reset (request_password_reset's return_url); the result page links to it.
+	ReturnUrl *PagesPaywayResetPasswordReturnUrl `form:"return_url,omitempty" json:"return_url,omitempty"`
+}
+
 // PagesSubmitActivationFormdataRequestBody defines body for PagesSubmitActivation for application/x-www-form-urlencoded ContentType.
 type PagesSubmitActivationFormdataRequestBody = PagesConfirmRequest
 
@@ -2148,6 +2181,9 @@ type PaywayVerifyEmailChangePostJSONRequestBody = PaywayVerifyEmailChangeRequest
 
 // PaywayVerifyEmailChangeJSONRequestBody defines body for PaywayVerifyEmailChange for application/json ContentType.
 type PaywayVerifyEmailChangeJSONRequestBody = PaywayVerifyEmailChangeRequest
+
+// PagesSubmitPaywayResetPasswordFormdataRequestBody defines body for PagesSubmitPaywayResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitPaywayResetPasswordFormdataRequestBody = PagesNewPasswordRequest
 
 // PagesSubmitResetPasswordFormdataRequestBody defines body for PagesSubmitResetPassword for application/x-www-form-urlencoded ContentType.
 type PagesSubmitResetPasswordFormdataRequestBody = PagesNewPasswordRequest

@@ -232,6 +232,12 @@ type ServerInterface interface {
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx echo.Context) error
+	// PagesShowPaywayResetPassword Payway reset-password link (page)
+	// (GET /reset_password)
+	PagesShowPaywayResetPassword(ctx echo.Context, params PagesShowPaywayResetPasswordParams) error
+	// PagesSubmitPaywayResetPassword Payway reset-password link (submit)
+	// (POST /reset_password)
+	PagesSubmitPaywayResetPassword(ctx echo.Context, params PagesSubmitPaywayResetPasswordParams) error
 	// PagesShowResetPassword Webshare reset-password link (page)
 	// (GET /resetpassword/{token}/confirm/)
 	PagesShowResetPassword(ctx echo.Context, token PagesResetPasswordToken) error
@@ -1068,6 +1074,70 @@ func (w *ServerInterfaceWrapper) GetReadiness(ctx echo.Context) error {
 	return err
 }
 
+// PagesShowPaywayResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowPaywayResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesShowPaywayResetPasswordParams
+	// ------------- Required query parameter "id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "id", ctx.QueryParams(), &params.Id, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// ------------- Optional query parameter "return_url" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "return_url", ctx.QueryParams(), &params.ReturnUrl, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_url: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowPaywayResetPassword(ctx, params)
+	return err
+}
+
+// PagesSubmitPaywayResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitPaywayResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesSubmitPaywayResetPasswordParams
+	// ------------- Required query parameter "id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "id", ctx.QueryParams(), &params.Id, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// ------------- Optional query parameter "return_url" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "return_url", ctx.QueryParams(), &params.ReturnUrl, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_url: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitPaywayResetPassword(ctx, params)
+	return err
+}
+
 // PagesShowResetPassword converts echo context to params.
 func (w *ServerInterfaceWrapper) PagesShowResetPassword(ctx echo.Context) error {
 	var err error
@@ -1245,6 +1315,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/resetpassword/:token/confirm/", wrapper.PagesSubmitResetPassword, options.OperationMiddlewares["pagesSubmitResetPassword"]...)
 	router.GET(options.BaseURL+"/email_change/confirm", wrapper.PagesShowPaywayEmailChange, options.OperationMiddlewares["pagesShowPaywayEmailChange"]...)
 	router.POST(options.BaseURL+"/email_change/confirm", wrapper.PagesSubmitPaywayEmailChange, options.OperationMiddlewares["pagesSubmitPaywayEmailChange"]...)
+	router.GET(options.BaseURL+"/reset_password", wrapper.PagesShowPaywayResetPassword, options.OperationMiddlewares["pagesShowPaywayResetPassword"]...)
+	router.POST(options.BaseURL+"/reset_password", wrapper.PagesSubmitPaywayResetPassword, options.OperationMiddlewares["pagesSubmitPaywayResetPassword"]...)
 	router.GET(options.BaseURL+"/auth/reset-password", wrapper.PagesShowRixlResetPassword, options.OperationMiddlewares["pagesShowRixlResetPassword"]...)
 	router.POST(options.BaseURL+"/auth/reset-password", wrapper.PagesSubmitRixlResetPassword, options.OperationMiddlewares["pagesSubmitRixlResetPassword"]...)
 	router.GET(options.BaseURL+"/enter-code/email-change/", wrapper.PagesShowAkanaEmailChange, options.OperationMiddlewares["pagesShowAkanaEmailChange"]...)
@@ -12618,6 +12690,312 @@ func (response GetReadiness503JSONResponse) VisitGetReadinessResponse(w http.Res
 	return err
 }
 
+type PagesShowPaywayResetPasswordRequestObject struct {
+	Params PagesShowPaywayResetPasswordParams
+}
+
+type PagesShowPaywayResetPasswordResponseObject interface {
+	VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesShowPaywayResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowPaywayResetPassword200TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowPaywayResetPassword400TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword404TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword413TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword500TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPasswordRequestObject struct {
+	Params PagesSubmitPaywayResetPasswordParams
+	Body   *PagesSubmitPaywayResetPasswordFormdataRequestBody
+}
+
+type PagesSubmitPaywayResetPasswordResponseObject interface {
+	VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitPaywayResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword200TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword400TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword403TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword404TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword413TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword415TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword429TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword500TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type PagesShowResetPasswordRequestObject struct {
 	Token PagesResetPasswordToken `json:"token"`
 }
@@ -13444,6 +13822,12 @@ type StrictServerInterface interface {
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx context.Context, request GetReadinessRequestObject) (GetReadinessResponseObject, error)
+	// PagesShowPaywayResetPassword Payway reset-password link (page)
+	// (GET /reset_password)
+	PagesShowPaywayResetPassword(ctx context.Context, request PagesShowPaywayResetPasswordRequestObject) (PagesShowPaywayResetPasswordResponseObject, error)
+	// PagesSubmitPaywayResetPassword Payway reset-password link (submit)
+	// (POST /reset_password)
+	PagesSubmitPaywayResetPassword(ctx context.Context, request PagesSubmitPaywayResetPasswordRequestObject) (PagesSubmitPaywayResetPasswordResponseObject, error)
 	// PagesShowResetPassword Webshare reset-password link (page)
 	// (GET /resetpassword/{token}/confirm/)
 	PagesShowResetPassword(ctx context.Context, request PagesShowResetPasswordRequestObject) (PagesShowResetPasswordResponseObject, error)
@@ -16372,6 +16756,66 @@ func (sh *strictHandler) GetReadiness(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetReadinessResponseObject); ok {
 		return validResponse.VisitGetReadinessResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowPaywayResetPassword operation middleware
+func (sh *strictHandler) PagesShowPaywayResetPassword(ctx echo.Context, params PagesShowPaywayResetPasswordParams) error {
+	var request PagesShowPaywayResetPasswordRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowPaywayResetPassword(ctx.Request().Context(), request.(PagesShowPaywayResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowPaywayResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowPaywayResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesShowPaywayResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitPaywayResetPassword operation middleware
+func (sh *strictHandler) PagesSubmitPaywayResetPassword(ctx echo.Context, params PagesSubmitPaywayResetPasswordParams) error {
+	var request PagesSubmitPaywayResetPasswordRequestObject
+
+	request.Params = params
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitPaywayResetPasswordFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitPaywayResetPassword(ctx.Request().Context(), request.(PagesSubmitPaywayResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitPaywayResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitPaywayResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesSubmitPaywayResetPasswordResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

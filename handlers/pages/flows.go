@@ -26,6 +26,8 @@ type linkFlow struct {
 	done view
 	// again says what to do when the link does not work.
 	again string
+	// next are links for the result page, from the form's values (nil: none).
+	next func(values map[string]string) []link
 }
 
 var (
@@ -162,6 +164,9 @@ func (p *Pages) submit(ctx context.Context, f linkFlow, code string, token *stri
 	if err == nil {
 		v := f.done
 		v.Done = true
+		if f.next != nil {
+			v.Links = f.next(values)
+		}
 		return page{status: http.StatusOK, body: v.html()}, nil
 	}
 	if fe, ok := err.(*formError); ok {
@@ -172,7 +177,7 @@ func (p *Pages) submit(ctx context.Context, f linkFlow, code string, token *stri
 		return page{}, err
 	}
 	switch {
-	case ce.Code == account.CodeInvalidCode:
+	case ce.Code == account.CodeInvalidCode, ce.Kind == account.KindNotFound:
 		return deadLink(f), nil
 	case ce.Kind == account.KindRateLimited:
 		return tooMany(ce.RetryAfter), nil

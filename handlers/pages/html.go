@@ -116,7 +116,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 {{- range .Links}}
 <p><a href="{{.URL}}">{{.Text}}</a></p>
 {{- end}}
+{{- if .Form}}
 <footer>You got this page from a link in a mail. If you did not expect that mail, you can close this page: nothing changes.</footer>
+{{- end}}
 </main>
 </body>
 </html>

@@ -11,6 +11,9 @@ func (p page) VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) er
 }
 func (p page) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error       { return p.write(w) }
 func (p page) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error { return p.write(w) }
+func (p page) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+	return p.write(w)
+}
 func (p page) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error     { return p.write(w) }
 func (p page) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error { return p.write(w) }
 func (p page) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error   { return p.write(w) }
@@ -23,6 +26,9 @@ func (p page) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) 
 }
 func (p page) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error { return p.write(w) }
 func (p page) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+	return p.write(w)
+}
+func (p page) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
 	return p.write(w)
 }
 func (p page) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error { return p.write(w) }
