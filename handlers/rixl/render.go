@@ -95,7 +95,8 @@ func throttled(m entry, wait time.Duration, now time.Time) *httpapi.Reply {
 	if secs < 1 {
 		secs = 1
 	}
-	m.details = "retry after " + now.UTC().Add(time.Duration(secs)*time.Second).Format(time.RFC3339)
+	// The instant itself, rounded up as can_resend_at is: the two agree to the second.
+	m.details = "retry after " + wholeSecondUp(now.Add(wait)).Format(time.RFC3339)
 	r := reply(m)
 	r.Headers = map[string]string{"Retry-After": strconv.Itoa(secs)}
 	return r

@@ -8,6 +8,7 @@ import (
 
 	"github.com/accountd/accountd/account"
 	"github.com/accountd/accountd/account/password"
+	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -115,5 +116,23 @@ func TestRender(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A 429's "retry after" time is the can_resend_at the earlier answer gave, whatever the
+// fractions of a second of the clock: both are the instant rounded up to a whole second.
+func TestThrottledAgreesWithCanResendAt(t *testing.T) {
+	start := time.Date(2026, 11, 28, 7, 0, 0, 0, time.UTC)
+	for _, sent := range []time.Duration{0, 200 * time.Millisecond, 900 * time.Millisecond} {
+		for _, later := range []time.Duration{time.Second, 3300 * time.Millisecond, 59500 * time.Millisecond} {
+			canResend := start.Add(sent + time.Minute)
+			now := start.Add(sent + later)
+			want := ticket(account.EmailChangeTicket{CanResendAt: canResend}).CanResendAt.Format(time.RFC3339)
+			r := throttled(entry{status: 429}, canResend.Sub(now), now)
+			got := r.Body.(models.RixlError).Details
+			if got != "retry after "+want {
+				t.Errorf("sent at +%v, asked at +%v: details %q, can_resend_at %s", sent, later, got, want)
+			}
+		}
 	}
 }
