@@ -17,7 +17,7 @@ generate: ## Bundle spec/*.yaml into openapi.yaml, then regenerate gen/ from it 
 	$(GO) generate ./gen/...
 
 specs: ## Each vendor's slice of openapi.yaml into sdk/specs/ (part of `make generate`; served at /openapi/{vendor}.yaml).
-	$(GO) run ./tools/specslice -in openapi.yaml -o sdk/specs -o gen/spec/vendors
+	$(GO) run ./tools/specslice -in openapi.yaml -o sdk/specs
 
 sdk-ts: ## TypeScript SDK into sdk/typescript/src, one entry point per vendor, from sdk/specs/; then tsc --noEmit.
 	scripts/sdk-ts.sh

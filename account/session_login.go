@@ -94,11 +94,18 @@ func (s *Service) AuthenticateSessionWithSecret(ctx context.Context, audience, a
 	if err != nil {
 		return p, err
 	}
-	if err := s.CheckSessionSecret(ctx, p.SessionID, secret); err != nil {
-		if AsError(err).Kind == KindInternal {
-			return SessionPrincipal{}, err
-		}
-		return SessionPrincipal{}, &Error{Kind: KindUnauthenticated, Code: CodeInvalidSessionSecret}
+	if err := p.CheckSecret(secret); err != nil {
+		return SessionPrincipal{}, err
 	}
 	return p, nil
+}
+
+// CheckSecret compares a presented session secret (a CSRF token) with the one of the session p
+// was authenticated with, in constant time, without reading the session again. A session
+// without a secret matches nothing.
+func (p SessionPrincipal) CheckSecret(secret string) error {
+	if secret == "" || len(p.secretHash) == 0 || !equalHashes(p.secretHash, tokenHash(secret)) {
+		return &Error{Kind: KindUnauthenticated, Code: CodeInvalidSessionSecret}
+	}
+	return nil
 }

@@ -96,6 +96,9 @@ type SessionPrincipal struct {
 	// session has none, or when it has been revoked).
 	Client    *Client
 	ExpiresAt time.Time
+	// secretHash is the session's secret (SessionSpec.WithSecret), read with the token, so
+	// CheckSecret needs no second read of the session.
+	secretHash []byte
 }
 
 // StartSession opens a session for a user who has just proved who they are.
@@ -325,11 +328,12 @@ func (s *Service) AuthenticateSession(ctx context.Context, audience, accessToken
 		// The client, when the session has a live one: one round trip for a bearer request.
 		LiveClientID, ClientOrg, ClientName, ClientScopes *string
 		ClientOwnMail                                     *bool
+		SecretHash                                        []byte
 	}
 	err := s.db.WithContext(ctx).Table("credentials").
 		Select("credentials.id, credentials.user_id, credentials.scopes, credentials.expires_at, credentials.session_id, sessions.client_id, users.status, "+
 			"api_clients.id AS live_client_id, api_clients.organization_id AS client_org, api_clients.name AS client_name, "+
-			"api_clients.scopes AS client_scopes, api_clients.sends_own_mail AS client_own_mail").
+			"api_clients.scopes AS client_scopes, api_clients.sends_own_mail AS client_own_mail, sessions.secret_hash").
 		Joins("JOIN sessions ON sessions.id = credentials.session_id").
 		Joins("JOIN users ON users.id = credentials.user_id").
 		Joins("LEFT JOIN api_clients ON api_clients.id = sessions.client_id AND api_clients.revoked_at IS NULL").
@@ -346,7 +350,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, audience, accessToken
 		return SessionPrincipal{}, err
 	}
 	p := SessionPrincipal{Principal: Principal{UserID: row.UserID, CredentialID: row.ID, Kind: models.CredentialAccessToken,
-		Scopes: strings.Fields(row.Scopes)}, SessionID: row.SessionID, ExpiresAt: *row.ExpiresAt}
+		Scopes: strings.Fields(row.Scopes)}, SessionID: row.SessionID, ExpiresAt: *row.ExpiresAt, secretHash: row.SecretHash}
 	if row.ClientID != nil {
 		p.ClientID = *row.ClientID
 	}

@@ -72,9 +72,9 @@ func TestAkanaSendEmailChangeCodeSample(t *testing.T) {
 		if got := sample(session, csrf); got != http.StatusOK {
 			t.Fatalf("after logging in again: %d, want 200", got)
 		}
-		r, err := jmead.api.AkanaLogoutWithResponse(ctx, nil, jmead.csrf())
+		r, err := jmead.api.AkanaEndSessionWithResponse(ctx)
 		if err != nil || r.StatusCode() != http.StatusOK {
-			t.Fatalf("logout: %v %v", r.StatusCode(), err)
+			t.Fatalf("endsession: %v %v", r.StatusCode(), err)
 		}
 		e.clock.Advance(2 * time.Minute)
 		if got := sample(session, csrf); got != http.StatusUnauthorized {

@@ -149,11 +149,13 @@ func TestAkanaSessionLifecycle(t *testing.T) {
 		})
 		t.Run("logout ends the session and expires the cookies", func(t *testing.T) {
 			jane.login("jane@a.example", goodPassword)
+			//lint:ignore SA1019 this test is about the deprecated operation, which Akana still serves
 			r, err := jane.api.AkanaLogoutWithResponse(ctx, &models.AkanaLogoutParams{FedmemberId: ptrTo(akanaTenant)})
 			if err != nil || r.StatusCode() != http.StatusUnauthorized {
 				t.Fatalf("logout without CSRF: %v %d", err, r.StatusCode())
 			}
 			session := jane.cookie(akanaSession)
+			//lint:ignore SA1019 this test is about the deprecated operation, which Akana still serves
 			r, err = jane.api.AkanaLogoutWithResponse(ctx, nil, jane.csrf())
 			if err != nil || r.StatusCode() != http.StatusOK {
 				t.Fatalf("logout: %v %d %s", err, r.StatusCode(), r.Body)

@@ -16,6 +16,7 @@ import (
 const (
 	authKey        = "accountd.auth"
 	authFailureKey = "accountd.authFailure"
+	authSharedKey  = "accountd.authShared"
 )
 
 type authenticated struct {
@@ -34,7 +35,12 @@ func (rt *routes) authenticate(ctx context.Context, in *openapi3filter.Authentic
 	if scheme == nil { // newRoutes checked every scheme of the document
 		return fmt.Errorf("unknown security scheme %q", in.SecuritySchemeName)
 	}
-	auth, err := scheme(ctx, httpapi.SchemeInput{Request: in.RequestValidationInput.Request, Scopes: in.Scopes})
+	shared, _ := ec.Get(authSharedKey).(*httpapi.Shared)
+	if shared == nil {
+		shared = &httpapi.Shared{}
+		ec.Set(authSharedKey, shared)
+	}
+	auth, err := scheme(ctx, httpapi.SchemeInput{Request: in.RequestValidationInput.Request, Scopes: in.Scopes, Shared: shared})
 	if err != nil {
 		if !httpapi.IsNoCredential(err) {
 			// Remembered so that a bad credential is refused even where authentication is optional.

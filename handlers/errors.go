@@ -9,22 +9,19 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
 // The one error path: every error, from validation, authentication, a handler, the body limit,
-// the router or a recovered panic, is sorted by classify, its core field renamed through the
-// operation's field table, and rendered by the vendor of the operation (or of the path).
+// the router or a recovered panic, reaches Echo's error handler as it was returned (the
+// generated strict wrapper passes a handler's error through), is sorted by classify, its core
+// field renamed through the operation's field table, and rendered by the vendor of the
+// operation (or of the path).
 
 // render turns err into the vendor's reply.
 func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
-	var r *httpapi.Reply
-	if errors.As(err, &r) {
-		return r // already rendered (by renderErrors, below)
-	}
 	vendor, op := rt.vendorOf(c)
 	f := classify(err)
 	f.Operation = op
@@ -32,25 +29,14 @@ func (rt *routes) render(c echo.Context, err error) *httpapi.Reply {
 	if f.Kind == httpapi.FailCore {
 		f.Field = vendor.Fields().Rename(op, f.Core.Field)
 	}
-	if r = vendor.Render(f); r == nil {
+	r := vendor.Render(f)
+	if r == nil {
 		r = &httpapi.Reply{Status: http.StatusInternalServerError, Cause: err}
 	}
 	if r.Status >= 500 && r.Cause == nil {
 		r.Cause = err
 	}
 	return r
-}
-
-// renderErrors is the strict middleware: an error a handler returns (a core error or the
-// vendor's own) leaves the operation already rendered in its vendor's body.
-func (rt *routes) renderErrors(f server.StrictHandlerFunc, _ string) server.StrictHandlerFunc {
-	return func(c echo.Context, request any) (any, error) {
-		response, err := f(c, request)
-		if err != nil {
-			return nil, rt.render(c, err)
-		}
-		return response, nil
-	}
 }
 
 // errorHandler is Echo's HTTPErrorHandler: it sends what render makes of any error.

@@ -109,7 +109,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(rt.attach)
 	e.Use(pages.Attach)
 
-	server.RegisterHandlers(e, server.NewStrictHandler(api, []server.StrictMiddlewareFunc{rt.renderErrors}))
+	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil
 }
 

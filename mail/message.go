@@ -94,8 +94,3 @@ func isAtext(c byte) bool {
 	}
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
-
-// messageID returns the Message-ID header value for the outbox row id.
-func messageID(id string) string {
-	return "<" + id + "@" + messageIDDomain + ">"
-}

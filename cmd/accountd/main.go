@@ -64,6 +64,7 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return createClient(ctx, args[1:], out)
 	case "orgs", "users":
 		if len(args) == 0 || args[0] != "create" {
+			//lint:ignore ST1005 a usage line, printed as it is; its "..." stands for the flags
 			return fmt.Errorf("usage: accountd %s create ...", cmd)
 		}
 		if cmd == "orgs" {

@@ -1,19 +1,18 @@
-// Package spec embeds a copy of ../../openapi.yaml, made by `make generate`: the server
-// validates requests against it and serves it byte for byte.
+// Package spec is the contract the server runs on: openapi.yaml and its per-vendor slices as
+// the repository commits them (embedded by the root package, github.com/accountd/accountd),
+// parsed and validated once. It is written by hand; the rest of gen/ is generated.
 package spec
 
 import (
-	_ "embed"
 	"encoding/json"
 	"sync"
 
+	"github.com/accountd/accountd"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // YAML is openapi.yaml as written.
-//
-//go:embed openapi.yaml
-var YAML []byte
+var YAML = accountd.OpenAPIYAML
 
 var (
 	loadOnce sync.Once

@@ -80,10 +80,7 @@ func renderCore(f httpapi.Failure) *httpapi.Reply {
 	case account.KindNotFound:
 		return reply(f, http.StatusNotFound, msgNotFound)
 	case account.KindRateLimited:
-		secs := int(e.RetryAfter.Seconds())
-		if secs < 1 {
-			secs = 1
-		}
+		secs := httpapi.RetryAfterSeconds(e.RetryAfter)
 		r := reply(f, http.StatusTooManyRequests, msgThrottled)
 		r.Headers["Retry-After"] = strconv.Itoa(secs)
 		return r

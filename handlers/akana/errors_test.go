@@ -42,7 +42,7 @@ func TestRender(t *testing.T) {
 			409, `{"code":409,"message":"The email address is already in use."}`, nil},
 		{"wrong current password", core(&account.Error{Kind: account.KindInvalid, Code: account.CodeWrongPassword, Field: account.FieldPassword}, "oldPassword"),
 			400, `{"code":400,"message":"oldPassword is not the current password."}`, nil},
-		{"throttled", core(&account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 42 * time.Second}, ""),
+		{"throttled (a partial second rounds up)", core(&account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 41200 * time.Millisecond}, ""),
 			429, `{"code":429,"message":"Too many requests; try again later."}`, map[string]string{"Retry-After": "42"}},
 		{"validation", httpapi.Failure{Kind: httpapi.FailValidation, Issues: []httpapi.Issue{{Field: "newEmailAddress", Rule: "required"}}},
 			400, `{"code":400,"message":"newEmailAddress is required."}`, nil},

@@ -8,7 +8,10 @@ import (
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
-var _ httpapi.Vendor = (*Akana)(nil)
+var (
+	_ httpapi.Vendor   = (*Akana)(nil)
+	_ httpapi.Preparer = (*Akana)(nil)
+)
 
 // Name is Akana's tag in openapi.yaml.
 func (a *Akana) Name() string { return "Akana" }
@@ -16,27 +19,38 @@ func (a *Akana) Name() string { return "Akana" }
 // Schemes: AkanaAuthCookie is the session cookie AtmoAuthToken_{tenant}; AkanaCsrfHeader is
 // the header X-Csrf-Token_{tenant}, which must equal the session's CSRF token. The spec spells
 // the default tenant; the cookie and header are looked up under the configured tenant's names.
-// Operations that require the header require the cookie in the same requirement, and the
-// header's scheme authenticates the session itself, so it never depends on the order in which
-// the schemes are checked.
+// Operations that require the header require the cookie in the same requirement; both schemes
+// resolve the cookie through session, which reads it once per request whichever asks first, so
+// neither depends on the order in which the schemes are checked.
 func (a *Akana) Schemes() map[string]httpapi.Scheme {
 	return map[string]httpapi.Scheme{
 		"AkanaAuthCookie": func(ctx context.Context, in httpapi.SchemeInput) (httpapi.Auth, error) {
-			token, ok := a.sessionToken(in.Request)
-			if !ok {
-				return httpapi.Auth{}, httpapi.NoCredential()
-			}
-			return sessionAuth(a.core.AuthenticateSession(ctx, sessionAudience, token))
+			return sessionAuth(a.session(ctx, in))
 		},
 		"AkanaCsrfHeader": func(ctx context.Context, in httpapi.SchemeInput) (httpapi.Auth, error) {
-			token, ok := a.sessionToken(in.Request)
-			if !ok {
-				return httpapi.Auth{}, httpapi.NoCredential()
+			p, err := a.session(ctx, in)
+			if err == nil {
+				// A missing header is "", which never matches: 401, like a wrong one.
+				err = p.CheckSecret(in.Request.Header.Get(a.csrfHeaderName))
 			}
-			// A missing header is "", which never matches: 401, like a wrong one.
-			return sessionAuth(a.core.AuthenticateSessionWithSecret(ctx, sessionAudience, token, in.Request.Header.Get(a.csrfHeaderName)))
+			return sessionAuth(p, err)
 		},
 	}
+}
+
+type sessionKey struct{}
+
+// session resolves the request's session cookie, once per request (in.Shared).
+func (a *Akana) session(ctx context.Context, in httpapi.SchemeInput) (account.SessionPrincipal, error) {
+	token, ok := a.sessionToken(in.Request)
+	if !ok {
+		return account.SessionPrincipal{}, httpapi.NoCredential()
+	}
+	v, err := in.Shared.Once(sessionKey{}, func() (any, error) {
+		return a.core.AuthenticateSession(ctx, sessionAudience, token)
+	})
+	p, _ := v.(account.SessionPrincipal)
+	return p, err
 }
 
 func (a *Akana) sessionToken(r *http.Request) (string, bool) {
@@ -78,14 +92,25 @@ func optionalSession(ctx context.Context) *account.SessionPrincipal {
 	return nil
 }
 
-// mediaType is the response media type the request's Accept header asks for, or
-// httpapi.ErrNotAcceptable (406).
-func mediaType(ctx context.Context) (string, error) {
+type mediaTypeKey struct{}
+
+// Prepare negotiates the response media type of every Akana operation, once, before its
+// handler: an Accept header that allows none of Akana's types is 406 (after validation and
+// authentication, before anything is done).
+func (a *Akana) Prepare(ctx context.Context, _ string, _ *http.Request) (context.Context, error) {
 	mt, ok := negotiate(httpapi.InfoFrom(ctx).Accept)
 	if !ok {
-		return "", httpapi.ErrNotAcceptable
+		return ctx, httpapi.ErrNotAcceptable
 	}
-	return mt, nil
+	return context.WithValue(ctx, mediaTypeKey{}, mt), nil
+}
+
+// mediaType is the response media type Prepare negotiated.
+func mediaType(ctx context.Context) string {
+	if mt, ok := ctx.Value(mediaTypeKey{}).(string); ok {
+		return mt
+	}
+	return mediaJSON
 }
 
 // fields renames the core's generic fields to each operation's request fields.

@@ -60,8 +60,8 @@ type VendorError interface {
 	VendorFailure()
 }
 
-// ErrNotAcceptable is returned by a handler when it has no representation the client's Accept
-// header allows; it becomes FailNotAcceptable.
+// ErrNotAcceptable is returned by a handler or a Prepare step when there is no representation
+// the client's Accept header allows; it becomes FailNotAcceptable.
 var ErrNotAcceptable = notAcceptable{}
 
 type notAcceptable struct{}

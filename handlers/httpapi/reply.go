@@ -1,6 +1,9 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // Reply is a finished error response in one vendor's format. Only a Vendor's Render makes
 // one; handlers return errors (core errors or the vendor's own VendorError types) instead.
@@ -20,4 +23,12 @@ func (r *Reply) Error() string {
 		return http.StatusText(r.Status) + ": " + r.Cause.Error()
 	}
 	return http.StatusText(r.Status)
+}
+
+// RetryAfterSeconds is the one Retry-After value of a wait, in whole seconds: rounded up, so a
+// client that waits as long as it is told is not refused again (Django REST Framework rounds up
+// too), and at least 1.
+func RetryAfterSeconds(wait time.Duration) int {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return max(secs, 1)
 }

@@ -24,6 +24,38 @@ type SchemeInput struct {
 	Request *http.Request
 	// Scopes are the scopes the operation's security requirement lists for this scheme.
 	Scopes []string
+	// Shared lives as long as the request: schemes of one requirement that resolve the same
+	// credential (Akana's session cookie and its CSRF header) read it once through it.
+	Shared *Shared
+}
+
+// Shared keeps what the schemes of one request resolved. The validator checks a request's
+// schemes one after another, never at once.
+type Shared struct {
+	results map[any]sharedResult
+}
+
+type sharedResult struct {
+	value any
+	err   error
+}
+
+// Once returns what load returned for key, calling load only the first time in this request.
+// Errors are kept too: a credential that failed once fails again without a second look.
+// A nil Shared keeps nothing.
+func (s *Shared) Once(key any, load func() (any, error)) (any, error) {
+	if s == nil {
+		return load()
+	}
+	if r, ok := s.results[key]; ok {
+		return r.value, r.err
+	}
+	v, err := load()
+	if s.results == nil {
+		s.results = map[any]sharedResult{}
+	}
+	s.results[key] = sharedResult{v, err}
+	return v, err
 }
 
 // Auth is an authenticated caller.

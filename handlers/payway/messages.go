@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
@@ -97,13 +98,16 @@ func article(kind string) string {
 }
 
 // oauthDescriptions word the core's errors at the token endpoint.
-var oauthDescriptions = map[string]struct{ code, description string }{
-	account.CodeInvalidCredentials:  {"invalid_grant", "Username/password do not match"},
-	account.CodeAccountFrozen:       {"invalid_grant", "The account is frozen after too many failed logins; try again later"},
-	account.CodeAccountDeleted:      {"invalid_grant", "Username/password do not match"},
-	account.CodeAccountSuspended:    {"invalid_grant", "The account is suspended"},
-	account.CodeInvalidRefreshToken: {"invalid_grant", "The refresh token is invalid or expired"},
-	account.CodeRefreshTokenReused:  {"invalid_grant", "The refresh token was already used; every token of its login is revoked"},
-	account.CodeInvalidScope:        {"invalid_scope", "The requested scope is invalid or exceeds what the client holds"},
-	account.CodeInvalidClient:       {"invalid_client", "Client authentication failed"},
+var oauthDescriptions = map[string]struct {
+	code        models.PaywayOAuthErrorError
+	description string
+}{
+	account.CodeInvalidCredentials:  {models.PaywayOAuthErrorErrorInvalidGrant, "Username/password do not match"},
+	account.CodeAccountFrozen:       {models.PaywayOAuthErrorErrorInvalidGrant, "The account is frozen after too many failed logins; try again later"},
+	account.CodeAccountDeleted:      {models.PaywayOAuthErrorErrorInvalidGrant, "Username/password do not match"},
+	account.CodeAccountSuspended:    {models.PaywayOAuthErrorErrorInvalidGrant, "The account is suspended"},
+	account.CodeInvalidRefreshToken: {models.PaywayOAuthErrorErrorInvalidGrant, "The refresh token is invalid or expired"},
+	account.CodeRefreshTokenReused:  {models.PaywayOAuthErrorErrorInvalidGrant, "The refresh token was already used; every token of its login is revoked"},
+	account.CodeInvalidScope:        {models.PaywayOAuthErrorErrorInvalidScope, "The requested scope is invalid or exceeds what the client holds"},
+	account.CodeInvalidClient:       {models.PaywayOAuthErrorErrorInvalidClient, "Client authentication failed"},
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/accountd/accountd/account"
+	"github.com/accountd/accountd/gen/models"
 	"github.com/accountd/accountd/handlers/httpapi"
 )
 
@@ -25,11 +26,12 @@ type errorBody struct {
 	Message string `json:"message"`
 }
 
-// oauthBody is the token endpoint's error body.
-type oauthBody struct {
-	Error       string `json:"error"`
-	Description string `json:"error_description"`
-}
+// Payway's answers to requests that match no operation (no response of the spec declares
+// them, so the generator made no enum for them).
+const (
+	codeMethodNotAllowed = "method_not_allowed"
+	codeNotAcceptable    = "not_acceptable"
+)
 
 // Render turns any failure of a Payway operation, or of a request under Payway's paths, into
 // Payway's body.
@@ -39,19 +41,19 @@ func (p *Payway) Render(f httpapi.Failure) *httpapi.Reply {
 	}
 	switch f.Kind {
 	case httpapi.FailMediaType:
-		return reply(http.StatusBadRequest, "invalid_content_type_error", "", msgContentType)
+		return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeInvalidContentTypeError, "", msgContentType)
 	case httpapi.FailParse:
-		return reply(http.StatusBadRequest, "json_parser_error", "", msgJSON)
+		return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeJsonParserError, "", msgJSON)
 	case httpapi.FailValidation:
 		return renderIssues(f.Issues)
 	case httpapi.FailTooLarge:
-		return reply(http.StatusRequestEntityTooLarge, "payload_too_large", "", msgTooLarge)
+		return reply(http.StatusRequestEntityTooLarge, models.PaywayPayloadTooLargeErrorCodePayloadTooLarge, "", msgTooLarge)
 	case httpapi.FailNotFound:
-		return reply(http.StatusNotFound, "not_found", "", msgRouteUnknown)
+		return reply(http.StatusNotFound, models.PaywayNotFoundErrorCodeNotFound, "", msgRouteUnknown)
 	case httpapi.FailMethod:
-		return reply(http.StatusMethodNotAllowed, "method_not_allowed", "", msgMethod)
+		return reply(http.StatusMethodNotAllowed, codeMethodNotAllowed, "", msgMethod)
 	case httpapi.FailNotAcceptable:
-		return reply(http.StatusNotAcceptable, "not_acceptable", "", msgNotAccept)
+		return reply(http.StatusNotAcceptable, codeNotAcceptable, "", msgNotAccept)
 	case httpapi.FailVendor:
 		return renderVendor(f.Err)
 	case httpapi.FailCore:
@@ -73,16 +75,16 @@ func renderIssues(issues []httpapi.Issue) *httpapi.Reply {
 	})
 	for _, is := range sorted {
 		if is.Rule == "object" {
-			return reply(http.StatusBadRequest, "json_parser_error", "", msgJSONObject)
+			return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeJsonParserError, "", msgJSONObject)
 		}
 	}
 	if len(sorted) == 0 {
-		return reply(http.StatusBadRequest, "invalid_parameter", "", "Parameter is invalid")
+		return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeInvalidParameter, "", "Parameter is invalid")
 	}
 	is := sorted[0]
-	code := "invalid_parameter"
+	code := models.PaywayBadRequestErrorCodeInvalidParameter
 	if is.Rule == "unsupported" {
-		code = "unknown_parameter"
+		code = models.PaywayBadRequestErrorCodeUnknownParameter
 	}
 	return reply(http.StatusBadRequest, code, is.Field, issueMessage(is))
 }
@@ -90,11 +92,11 @@ func renderIssues(issues []httpapi.Issue) *httpapi.Reply {
 func renderVendor(err error) *httpapi.Reply {
 	var ip *invalidParam
 	if errors.As(err, &ip) {
-		return reply(http.StatusBadRequest, "invalid_parameter", ip.field, issueMessage(httpapi.Issue{Field: ip.field, Rule: ip.rule}))
+		return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeInvalidParameter, ip.field, issueMessage(httpapi.Issue{Field: ip.field, Rule: ip.rule}))
 	}
 	var fb *forbidden
 	if errors.As(err, &fb) {
-		return reply(http.StatusForbidden, "insufficient_scope", "", forbiddenMessage(fb))
+		return reply(http.StatusForbidden, models.PaywayForbiddenErrorCodeInsufficientScope, "", forbiddenMessage(fb))
 	}
 	return serverError(err)
 }
@@ -104,32 +106,29 @@ func renderCore(e *account.Error, field string) *httpapi.Reply {
 	switch e.Kind {
 	case account.KindUnauthenticated, account.KindForbidden:
 		// Forbidden from the core means a deleted or suspended account: its tokens are dead.
-		r := reply(http.StatusUnauthorized, "unauthorized", "", msgUnauthorized)
+		r := reply(http.StatusUnauthorized, models.PaywayUnauthorizedErrorCodeUnauthorized, "", msgUnauthorized)
 		r.Headers = map[string]string{"WWW-Authenticate": "Bearer"}
 		return r
 	case account.KindNotFound:
-		return reply(http.StatusNotFound, "not_found", field, notFoundMessage(field))
+		return reply(http.StatusNotFound, models.PaywayNotFoundErrorCodeNotFound, field, notFoundMessage(field))
 	case account.KindRateLimited:
-		secs := int(e.RetryAfter.Seconds())
-		if secs < 1 {
-			secs = 1
-		}
-		r := reply(http.StatusTooManyRequests, "too_many_requests", "", "Too many requests; try again in "+strconv.Itoa(secs)+" seconds")
+		secs := httpapi.RetryAfterSeconds(e.RetryAfter)
+		r := reply(http.StatusTooManyRequests, models.PaywayTooManyRequestsErrorCodeTooManyRequests, "", "Too many requests; try again in "+strconv.Itoa(secs)+" seconds")
 		r.Headers = map[string]string{"Retry-After": strconv.Itoa(secs)}
 		return r
 	case account.KindInvalid, account.KindConflict:
 		switch e.Code {
 		case account.CodeInvalidOrgAccount:
-			return reply(http.StatusConflict, "account_not_belonging_to_organisation", "", msgOrgConflict)
+			return reply(http.StatusConflict, models.PaywayOrganisationConflictErrorCodeAccountNotBelongingToOrganisation, "", msgOrgConflict)
 		case account.CodeEmailUnchanged:
-			return reply(http.StatusConflict, "new_and_current_email_same", "", msgSameEmail)
+			return reply(http.StatusConflict, models.PaywayRequestEmailChangeConflictErrorCodeNewAndCurrentEmailSame, "", msgSameEmail)
 		case account.CodeEmailTaken:
-			return reply(http.StatusConflict, "already_exists", field, field+" already exists")
+			return reply(http.StatusConflict, models.PaywayRequestEmailChangeConflictErrorCodeAlreadyExists, field, field+" already exists")
 		case account.CodeInvalidCode:
-			return reply(http.StatusConflict, "invalid_confirmation_code", field, field+" does not match")
+			return reply(http.StatusConflict, models.PaywayVerifyEmailChangeConflictErrorCodeInvalidConfirmationCode, field, field+" does not match")
 		}
 		if e.Kind == account.KindInvalid {
-			return reply(http.StatusBadRequest, "invalid_parameter", field, invalidMessage(e, field))
+			return reply(http.StatusBadRequest, models.PaywayBadRequestErrorCodeInvalidParameter, field, invalidMessage(e, field))
 		}
 	}
 	return serverError(e)
@@ -137,24 +136,24 @@ func renderCore(e *account.Error, field string) *httpapi.Reply {
 
 // renderOAuth answers a failure of the token endpoint in OAuth 2 form (RFC 6749 §5.2).
 func renderOAuth(f httpapi.Failure) *httpapi.Reply {
-	oauth := func(status int, code, description string) *httpapi.Reply {
-		return &httpapi.Reply{Status: status, Body: oauthBody{Error: code, Description: description},
+	oauth := func(status int, code models.PaywayOAuthErrorError, description string) *httpapi.Reply {
+		return &httpapi.Reply{Status: status, Body: models.PaywayOAuthError{Error: code, ErrorDescription: description},
 			Headers: map[string]string{"Cache-Control": "no-store"}}
 	}
 	switch f.Kind {
 	case httpapi.FailMediaType:
-		return oauth(http.StatusBadRequest, "invalid_request", "The body must be application/x-www-form-urlencoded")
+		return oauth(http.StatusBadRequest, models.PaywayOAuthErrorErrorInvalidRequest, "The body must be application/x-www-form-urlencoded")
 	case httpapi.FailParse:
-		return oauth(http.StatusBadRequest, "invalid_request", "The body could not be parsed")
+		return oauth(http.StatusBadRequest, models.PaywayOAuthErrorErrorInvalidRequest, "The body could not be parsed")
 	case httpapi.FailValidation:
 		is := renderIssues(f.Issues).Body.(errorBody)
 		desc := "Invalid parameter " + is.Field
-		if is.Code == "unknown_parameter" {
+		if is.Code == string(models.PaywayBadRequestErrorCodeUnknownParameter) {
 			desc = "Unknown parameter " + is.Field
 		}
-		return oauth(http.StatusBadRequest, "invalid_request", desc)
+		return oauth(http.StatusBadRequest, models.PaywayOAuthErrorErrorInvalidRequest, desc)
 	case httpapi.FailTooLarge:
-		return oauth(http.StatusRequestEntityTooLarge, "invalid_request", "The request body is too large")
+		return oauth(http.StatusRequestEntityTooLarge, models.PaywayOAuthErrorErrorInvalidRequest, "The request body is too large")
 	case httpapi.FailVendor:
 		var oe *oauthError
 		if errors.As(f.Err, &oe) {
@@ -163,16 +162,16 @@ func renderOAuth(f httpapi.Failure) *httpapi.Reply {
 	case httpapi.FailCore:
 		if d, ok := oauthDescriptions[f.Core.Code]; ok {
 			status := http.StatusBadRequest
-			if d.code == "invalid_client" {
+			if d.code == models.PaywayOAuthErrorErrorInvalidClient {
 				status = http.StatusUnauthorized
 			}
 			return oauth(status, d.code, d.description)
 		}
 		if f.Core.Kind == account.KindInvalid {
-			return oauth(http.StatusBadRequest, "invalid_request", "Invalid parameter "+f.Field)
+			return oauth(http.StatusBadRequest, models.PaywayOAuthErrorErrorInvalidRequest, "Invalid parameter "+f.Field)
 		}
 	}
-	r := oauth(http.StatusInternalServerError, "server_error", msgServerError)
+	r := oauth(http.StatusInternalServerError, models.PaywayOAuthErrorErrorServerError, msgServerError)
 	r.Cause = f.Err
 	if r.Cause == nil && f.Core != nil {
 		r.Cause = f.Core
@@ -180,12 +179,13 @@ func renderOAuth(f httpapi.Failure) *httpapi.Reply {
 	return r
 }
 
-func reply(status int, code, field, message string) *httpapi.Reply {
-	return &httpapi.Reply{Status: status, Body: errorBody{Code: code, Field: field, Message: message}}
+// reply is Payway's error body; code is one of the generated enums of the spec's error schemas.
+func reply[C ~string](status int, code C, field, message string) *httpapi.Reply {
+	return &httpapi.Reply{Status: status, Body: errorBody{Code: string(code), Field: field, Message: message}}
 }
 
 func serverError(cause error) *httpapi.Reply {
-	r := reply(http.StatusInternalServerError, "internal_server_error", "", msgServerError)
+	r := reply(http.StatusInternalServerError, models.PaywayServerErrorErrorCodeInternalServerError, "", msgServerError)
 	r.Cause = cause
 	return r
 }

@@ -90,7 +90,7 @@ func TestRender(t *testing.T) {
 			409, `{"code":"invalid_confirmation_code","field":"confirmation_code","message":"confirmation_code does not match"}`, nil},
 		{"invalid value from the core", core(op, account.KindInvalid, account.CodeInvalidEmail, "new_email"),
 			400, `{"code":"invalid_parameter","field":"new_email","message":"Parameter must be a valid e-mail address"}`, nil},
-		{"throttled", httpapi.Failure{Kind: httpapi.FailCore, Operation: op, Core: &account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 42 * time.Second}},
+		{"throttled (a partial second rounds up)", httpapi.Failure{Kind: httpapi.FailCore, Operation: op, Core: &account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 41200 * time.Millisecond}},
 			429, `{"code":"too_many_requests","message":"Too many requests; try again in 42 seconds"}`, map[string]string{"Retry-After": "42"}},
 		{"core internal", core(op, account.KindInternal, "internal", ""),
 			500, `{"code":"internal_server_error","message":"Something unexpected happened server side"}`, nil},

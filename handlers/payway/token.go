@@ -14,14 +14,15 @@ import (
 // oauthError is an OAuth 2 error of the token endpoint (RFC 6749 §5.2) raised by the handler
 // itself; core errors of that endpoint are mapped to OAuth names in render.go.
 type oauthError struct {
-	code, description string
+	code        models.PaywayOAuthErrorError
+	description string
 }
 
-func (e *oauthError) Error() string { return "payway: oauth " + e.code + ": " + e.description }
+func (e *oauthError) Error() string { return "payway: oauth " + string(e.code) + ": " + e.description }
 func (*oauthError) VendorFailure()  {}
 
 func invalidRequest(description string) error {
-	return &oauthError{code: "invalid_request", description: description}
+	return &oauthError{code: models.PaywayOAuthErrorErrorInvalidRequest, description: description}
 }
 
 // grantScopes are the scopes a grant may hand out: a user token never carries an application
@@ -61,7 +62,7 @@ func (p *Payway) PaywayAccessToken(ctx context.Context, req server.PaywayAccessT
 	}
 	grant := f.GrantType
 	if _, ok := grantScopes[grant]; !ok {
-		return nil, &oauthError{code: "unsupported_grant_type", description: "grant_type must be password, none or refresh_token"}
+		return nil, &oauthError{code: models.PaywayOAuthErrorErrorUnsupportedGrantType, description: "grant_type must be password, none or refresh_token"}
 	}
 	if val(f.ClientId) == "" || val(f.ClientSecret) == "" {
 		return nil, &account.Error{Kind: account.KindUnauthenticated, Code: account.CodeInvalidClient}

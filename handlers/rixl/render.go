@@ -91,10 +91,7 @@ func renderCore(e *account.Error, field, operation string, now time.Time) *httpa
 
 // throttled is a 429: Retry-After in whole seconds, and details with the RFC 3339 time to retry.
 func throttled(m entry, wait time.Duration, now time.Time) *httpapi.Reply {
-	secs := int(wait.Round(time.Second).Seconds())
-	if secs < 1 {
-		secs = 1
-	}
+	secs := httpapi.RetryAfterSeconds(wait)
 	// The instant itself, rounded up as can_resend_at is: the two agree to the second.
 	m.details = "retry after " + wholeSecondUp(now.Add(wait)).Format(time.RFC3339)
 	r := reply(m)

@@ -69,10 +69,7 @@ func renderCore(e *account.Error, field string) *httpapi.Reply {
 	case account.KindNotFound:
 		return detail(http.StatusNotFound, msgNotFound, "")
 	case account.KindRateLimited:
-		secs := int(e.RetryAfter.Seconds())
-		if secs < 1 {
-			secs = 1
-		}
+		secs := httpapi.RetryAfterSeconds(e.RetryAfter)
 		r := detail(http.StatusTooManyRequests, throttledMessage(secs), "")
 		r.Headers = map[string]string{"Retry-After": strconv.Itoa(secs)}
 		return r

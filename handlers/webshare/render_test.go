@@ -95,7 +95,7 @@ func TestRender(t *testing.T) {
 		{"forbidden, no wording", core(account.KindForbidden, "role_required", ""),
 			403, `{"code":"role_required","detail":"You do not have permission to perform this action."}`, nil},
 		{"core not found", core(account.KindNotFound, account.CodeNotFound, ""), 404, `{"detail":"Not found."}`, nil},
-		{"throttled", httpapi.Failure{Kind: httpapi.FailCore, Core: &account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 42 * time.Second}},
+		{"throttled (a partial second rounds up)", httpapi.Failure{Kind: httpapi.FailCore, Core: &account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled, RetryAfter: 41200 * time.Millisecond}},
 			429, `{"detail":"Request was throttled. Expected available in 42 seconds."}`, map[string]string{"Retry-After": "42"}},
 		{"throttled under a second", httpapi.Failure{Kind: httpapi.FailCore, Core: &account.Error{Kind: account.KindRateLimited, Code: account.CodeThrottled}},
 			429, `{"detail":"Request was throttled. Expected available in 1 seconds."}`, map[string]string{"Retry-After": "1"}},

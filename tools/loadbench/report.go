@@ -107,15 +107,6 @@ func (r *report) header() string {
 		r.started.Format("2006-01-02 15:04 UTC"), r.loadBefore, r.loadAfter, r.o.warmup, r.o.duration, r.o.threads, r.o.conns, r.o.resetConns, r.o.conns)
 }
 
-func (r *report) floorOf(key string) floor {
-	for _, f := range r.floors {
-		if f.key == key {
-			return f
-		}
-	}
-	return floor{}
-}
-
 // print writes the plain table to w.
 func (r *report) print(w io.Writer) {
 	fmt.Fprintln(w, r.header())

@@ -1,28 +1,27 @@
-// Command specbundle assembles openapi.yaml from the per-vendor sources under spec/:
-// spec/base.yaml (openapi, info, servers, the tags list, the Service operations, shared
-// components), then spec/webshare.yaml, spec/payway.yaml, spec/rixl.yaml, spec/akana.yaml,
-// skipping files that do not exist. A vendor file holds only `tags` (its one tag), `paths` and
-// `components`; its entries are appended to the base document's, and a key defined twice (a
-// path, a schema, a tag...) is an error. `make generate` runs it; the output is deterministic,
-// so scripts/check-generated.sh can tell a stale openapi.yaml.
+// Command specbundle assembles openapi.yaml from the partial documents under spec/: base.yaml
+// (openapi, info, servers, the tags list, the Service operations, shared components), then
+// every other spec/*.yaml, one per tag, in the order of base.yaml's tags list. base.yaml names
+// each such tag with a placeholder entry that holds only its name (`- name: Payway`); the file
+// that defines the tag (its one entry under `tags`, with its description) takes the
+// placeholder's place. A file whose tag is not in that list, a placeholder no file fills, and a
+// key defined twice (a path, a schema, a tag...) are errors. A partial document holds only
+// `tags` (its one tag), `paths` and `components`; its entries are appended to base.yaml's.
+// `make generate` runs it; the output is deterministic, so scripts/check-generated.sh can tell
+// a stale openapi.yaml.
 //
 //	go run ./tools/specbundle -spec spec -o openapi.yaml
 package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
-
-// vendorFiles are merged after base.yaml, in this order.
-var vendorFiles = []string{"webshare.yaml", "payway.yaml", "rixl.yaml", "akana.yaml", "pages.yaml"}
 
 // componentSections are the components a vendor file may add to.
 var componentSections = map[string]bool{"schemas": true, "responses": true, "parameters": true,
@@ -44,35 +43,127 @@ func main() {
 	}
 }
 
-// bundle merges the files under dir into one document.
+// bundle merges the files under dir into one document. A step over the whole merged document
+// (say, a header every response declares) goes between assemble and encode.
 func bundle(dir string) ([]byte, error) {
+	doc, err := assemble(dir)
+	if err != nil {
+		return nil, err
+	}
+	return encode(doc)
+}
+
+// part is one partial document and the tag it defines.
+type part struct {
+	file string
+	doc  *yaml.Node
+	tag  string
+}
+
+// assemble merges base.yaml and every other *.yaml file of dir, in the order of base.yaml's
+// tags list.
+func assemble(dir string) (*yaml.Node, error) {
 	base, err := load(filepath.Join(dir, "base.yaml"))
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range vendorFiles {
-		part, err := load(filepath.Join(dir, name))
-		if errors.Is(err, fs.ErrNotExist) {
+	order := tagNames(tagsOf(base))
+	// definedBy is the file that defines each tag of base.yaml's list ("base.yaml" for a
+	// complete entry, "" for a placeholder until a file fills it).
+	definedBy := map[string]string{}
+	for _, t := range tagsOf(base) {
+		if !isPlaceholder(t) {
+			definedBy[value(t, "name")] = "base.yaml"
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var parts []part
+	for _, path := range files {
+		name := filepath.Base(path)
+		if name == "base.yaml" {
 			continue
 		}
+		doc, err := load(path)
 		if err != nil {
 			return nil, err
 		}
-		if err := merge(base, part); err != nil {
+		tag, err := partTag(doc)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if !slices.Contains(order, tag) {
+			return nil, fmt.Errorf("%s: its tag %q is not in base.yaml's tags list; add `- name: %s` there, "+
+				"where its operations should come in openapi.yaml", name, tag, tag)
+		}
+		if other := definedBy[tag]; other != "" {
+			return nil, fmt.Errorf("%s: tag %q is defined twice (also by %s)", name, tag, other)
+		}
+		definedBy[tag] = name
+		parts = append(parts, part{file: name, doc: doc, tag: tag})
 	}
+	slices.SortStableFunc(parts, func(a, b part) int {
+		return slices.Index(order, a.tag) - slices.Index(order, b.tag)
+	})
+	for _, p := range parts {
+		if err := merge(base, p.doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.file, err)
+		}
+	}
+	for _, tag := range order {
+		if definedBy[tag] == "" {
+			return nil, fmt.Errorf("base.yaml lists tag %q, but no file under %s defines it", tag, dir)
+		}
+	}
+	return base, nil
+}
+
+// encode writes the document as openapi.yaml is committed.
+func encode(doc *yaml.Node) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(base); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// partTag is the one tag a partial document defines.
+func partTag(doc *yaml.Node) (string, error) {
+	tags := lookup(doc, "tags")
+	if tags == nil || tags.Kind != yaml.SequenceNode || len(tags.Content) != 1 || value(tags.Content[0], "name") == "" {
+		return "", fmt.Errorf("tags must list exactly one tag, the vendor's")
+	}
+	return value(tags.Content[0], "name"), nil
+}
+
+// tagsOf returns the entries of a document's tags list.
+func tagsOf(doc *yaml.Node) []*yaml.Node {
+	if tags := lookup(doc, "tags"); tags != nil && tags.Kind == yaml.SequenceNode {
+		return tags.Content
+	}
+	return nil
+}
+
+// tagNames lists the names of tag entries, in order.
+func tagNames(tags []*yaml.Node) []string {
+	names := make([]string, 0, len(tags))
+	for _, t := range tags {
+		names = append(names, value(t, "name"))
+	}
+	return names
+}
+
+// isPlaceholder tells a tag entry of base.yaml that only names a tag another file defines.
+func isPlaceholder(tag *yaml.Node) bool {
+	return tag.Kind == yaml.MappingNode && len(tag.Content) == 2 && tag.Content[0].Value == "name"
 }
 
 // load reads one file as a top-level mapping node.
@@ -91,23 +182,18 @@ func load(path string) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// merge appends a vendor part's tags, paths and components to base.
+// merge puts a partial document's tag in its place in base's tags list and appends its paths
+// and components to base's.
 func merge(base, part *yaml.Node) error {
 	for i := 0; i+1 < len(part.Content); i += 2 {
 		key, val := part.Content[i].Value, part.Content[i+1]
 		switch key {
 		case "tags":
-			if val.Kind != yaml.SequenceNode || len(val.Content) != 1 {
-				return fmt.Errorf("tags must list exactly one tag, the vendor's")
-			}
-			tags := child(base, "tags", yaml.SequenceNode)
+			// assemble checked that the part has one tag, the one that fills this placeholder of
+			// base.yaml's list: the part's entry takes its place.
+			tags := tagsOf(base)
 			name := value(val.Content[0], "name")
-			for _, t := range tags.Content {
-				if value(t, "name") == name {
-					return fmt.Errorf("tag %q is defined twice", name)
-				}
-			}
-			tags.Content = append(tags.Content, val.Content...)
+			tags[slices.IndexFunc(tags, func(t *yaml.Node) bool { return value(t, "name") == name })] = val.Content[0]
 		case "paths":
 			if err := appendPairs(child(base, "paths", yaml.MappingNode), val, "path"); err != nil {
 				return err

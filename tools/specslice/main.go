@@ -6,11 +6,11 @@
 // except Service, so a vendor that lands in spec/ gets its slice without a change here.
 //
 // Each slice is written as <vendor in lower case>.yaml into every directory given with -o;
-// other *.yaml files there (a vendor that is gone) are removed. `make generate` runs it
-// (sdk/specs for people, gen/spec/vendors for the server to embed and serve); the output is
-// deterministic, so scripts/check-generated.sh can tell a stale slice.
+// other *.yaml files there (a vendor that is gone) are removed. `make generate` runs it into
+// sdk/specs (for people, and embedded by the root package for the server to serve); the output
+// is deterministic, so scripts/check-generated.sh can tell a stale slice.
 //
-//	go run ./tools/specslice -in openapi.yaml -o sdk/specs -o gen/spec/vendors
+//	go run ./tools/specslice -in openapi.yaml -o sdk/specs
 package main
 
 import (
