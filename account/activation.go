@@ -46,15 +46,8 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 		return Activation{}, invalid(CodeAlreadyVerified, "")
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		// The cooldown is decided here, in the transaction that makes the code: of parallel
-		// requests exactly one passes.
-		if err := s.gate(tx, resendScope(models.PurposeActivation), p.UserID, s.cfg.ResendCooldown); err != nil {
+		if err := s.spendMail(tx, models.PurposeActivation, p.UserID); err != nil {
 			return err
-		}
-		if ok, wait, err := s.allow(tx, s.keys.limitKey("activation", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
-			return err
-		} else if !ok {
-			return throttled(wait)
 		}
 		_, err := s.sendActivation(tx, p.UserID, acct.primary, d)
 		return err
@@ -71,7 +64,7 @@ func (s *Service) ResendActivation(ctx context.Context, p Principal, d Delivery)
 
 // sendActivation makes an activation code for address e and mails it, inside tx.
 func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d Delivery) (models.OneTimeCode, error) {
-	code, row, err := s.newCode(tx, userID, models.PurposeActivation, e.Address, d)
+	code, row, err := s.newCode(tx, userID, models.PurposeActivation, stored(e), d)
 	if err != nil {
 		return row, err
 	}
@@ -79,8 +72,7 @@ func (s *Service) sendActivation(tx *gorm.DB, userID string, e models.Email, d D
 		Updates(map[string]any{"verification_sent_at": row.CreatedAt, "updated_at": row.CreatedAt}).Error; err != nil {
 		return row, err
 	}
-	return row, s.enqueueMail(tx, MailActivation, e.Address, mailData{Email: e.Address, Code: code, Link: linkFor(d, code),
-		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
+	return row, s.mailCode(tx, models.PurposeActivation, e.Address, code, row, d)
 }
 
 // CompleteActivation verifies the address an activation code was mailed to and returns a new

@@ -39,7 +39,8 @@ type CreatedUser struct {
 
 // CreateUser adds an account without mail (operator command). The password policy applies.
 func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUser, error) {
-	if err := checkEmail(in.Email, FieldEmail); err != nil {
+	addr, err := parseAddress(in.Email, FieldEmail)
+	if err != nil {
 		return CreatedUser{}, err
 	}
 	if err := weakPassword(in.Password, in.Email, FieldPassword); err != nil {
@@ -66,7 +67,7 @@ func (s *Service) CreateUser(ctx context.Context, in CreateUserInput) (CreatedUs
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, AddressKey: mustKey(in.Email), IsPrimary: true, CreatedAt: now, UpdatedAt: now}
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: addr.Typed, AddressKey: addr.Key, IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 		if in.Verified {
 			e.VerifiedAt = &now
 		}

@@ -2,7 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
 	"slices"
@@ -62,12 +61,10 @@ type ClientCredentials struct {
 }
 
 // clientSecretHash is the stored form of a client secret.
+// It keeps the key it always had (the link tokens'), so existing clients keep working; the
+// label is its domain.
 func (s *Service) clientSecretHash(secret string) []byte {
-	m := hmac.New(sha256.New, s.keys.code)
-	m.Write([]byte("api-client-secret"))
-	m.Write([]byte{0})
-	m.Write([]byte(secret))
-	return m.Sum(nil)
+	return hmacOf(s.keys.link, "api-client-secret", secret)
 }
 
 // CreateClient registers an API client of an organisation (operator command).

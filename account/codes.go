@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/accountd/accountd/models"
@@ -15,7 +14,7 @@ const liveCode = "consumed_at IS NULL AND revoked_at IS NULL AND expires_at > ? 
 
 // newCode makes a code for purpose, revoking the user's earlier live codes of that purpose (the
 // newest mail is the only one that works), and stores only its HMAC.
-func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery) (code string, row models.OneTimeCode, err error) {
+func (s *Service) newCode(tx *gorm.DB, userID, purpose string, to Address, d Delivery) (code string, row models.OneTimeCode, err error) {
 	now := s.now()
 	if err = tx.Model(&models.OneTimeCode{}).
 		Where("user_id = ? AND purpose = ? AND consumed_at IS NULL AND revoked_at IS NULL", userID, purpose).
@@ -30,21 +29,26 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose, email string, d Delivery
 	} else {
 		code = randomToken(32)
 	}
-	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: email,
+	row = models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: purpose, Email: to.Typed, EmailKey: to.Key,
 		MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(ttl), ResendAt: now.Add(s.cfg.ResendCooldown), CreatedAt: now}
-	row.CodeHash = s.keys.codeHash(purpose, code)
+	row.CodeHash = s.keys.linkHash(purpose, code)
 	if d.Digits > 0 {
-		row.CodeHash = s.keys.typedCodeHash(purpose, row.ID, code)
+		row.CodeHash = s.keys.typedHash(purpose, row.ID, code)
 	}
 	return code, row, tx.Create(&row).Error
 }
 
-// findCodeByValue finds the live code of purpose whose HMAC matches. Link tokens carry 256
-// bits, so they are looked up by their hash; there is nothing to count attempts against.
+// findCodeByValue finds the live link token of purpose whose HMAC matches. Link tokens carry
+// 256 bits, so they are looked up by their hash; there is nothing to count attempts against.
+// Typed codes are hashed in another domain (typed_codes.go): this never finds one.
 func (s *Service) findCodeByValue(ctx context.Context, purpose, code string) (models.OneTimeCode, error) {
 	var row models.OneTimeCode
-	err := s.db.WithContext(ctx).
-		Where("code_hash = ? AND purpose = ?", s.keys.codeHash(purpose, strings.TrimSpace(code)), purpose).
+	code, err := presentedCode(code)
+	if err != nil {
+		return row, err
+	}
+	err = s.db.WithContext(ctx).
+		Where("code_hash = ? AND purpose = ?", s.keys.linkHash(purpose, code), purpose).
 		Where(liveCode, s.now()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errInvalidCode(FieldCode)
@@ -55,14 +59,18 @@ func (s *Service) findCodeByValue(ctx context.Context, purpose, code string) (mo
 	return row, nil
 }
 
-// checkUserCode checks a code typed by a known user against that user's live code of purpose:
-// the attempt is counted first with a conditional UPDATE (so parallel guesses cannot exceed the
-// limit), then the HMACs are compared in constant time.
+// checkUserCode checks a link token presented by a known user against that user's newest live
+// code of purpose: the attempt is counted first (countAttempt, so parallel guesses cannot
+// exceed the limit), then the HMACs are compared in constant time. A typed code never matches
+// here: it is confirmed only with its verification id (VerifyEmail).
 func (s *Service) checkUserCode(ctx context.Context, userID, purpose, code string) (models.OneTimeCode, error) {
 	var row models.OneTimeCode
+	code, err := presentedCode(code)
+	if err != nil {
+		return row, err
+	}
 	db := s.db.WithContext(ctx)
-	now := s.now()
-	err := db.Where("user_id = ? AND purpose = ?", userID, purpose).Where(liveCode, now).
+	err = db.Where("user_id = ? AND purpose = ?", userID, purpose).Where(liveCode, s.now()).
 		Order("created_at DESC").Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errInvalidCode(FieldCode)
@@ -70,31 +78,34 @@ func (s *Service) checkUserCode(ctx context.Context, userID, purpose, code strin
 	if err != nil {
 		return row, internal(err)
 	}
-	res := db.Model(&models.OneTimeCode{}).Where("id = ?", row.ID).Where(liveCode, now).
-		Update("attempts", gorm.Expr("attempts + 1"))
-	if res.Error != nil {
-		return row, internal(res.Error)
+	if err := s.countAttempt(db, row.ID); err != nil {
+		return row, err
 	}
-	if res.RowsAffected != 1 || !s.keys.codeMatches(row, strings.TrimSpace(code)) {
+	if !s.keys.linkMatches(row, code) {
 		return row, errInvalidCode(FieldCode)
 	}
 	return row, nil
+}
+
+// countAttempt counts one attempt on a live code with a conditional UPDATE, before anything is
+// compared; a code that is no longer live (or just ran out of attempts in a parallel request)
+// is invalid.
+func (s *Service) countAttempt(db *gorm.DB, codeID string) error {
+	res := db.Model(&models.OneTimeCode{}).Where("id = ?", codeID).Where(liveCode, s.now()).
+		Update("attempts", gorm.Expr("attempts + 1"))
+	if err := oneRow(res, errInvalidCode(FieldCode)); err != nil {
+		return AsError(err)
+	}
+	return nil
 }
 
 // consumeCode marks a code used inside tx. The conditional UPDATE is the single point where two
 // racing requests with the same code are told apart: exactly one sees a row affected.
 func (s *Service) consumeCode(tx *gorm.DB, id string) error {
 	now := s.now()
-	res := tx.Model(&models.OneTimeCode{}).
+	return oneRow(tx.Model(&models.OneTimeCode{}).
 		Where("id = ? AND consumed_at IS NULL AND revoked_at IS NULL AND expires_at > ?", id, now).
-		Update("consumed_at", now)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != 1 {
-		return errInvalidCode(FieldCode)
-	}
-	return nil
+		Update("consumed_at", now), errInvalidCode(FieldCode))
 }
 
 // redeemCode consumes a code inside tx and checks that its owner can still use the account
@@ -123,23 +134,12 @@ func revokeCodes(tx *gorm.DB, now time.Time, userID string, purposes ...string) 
 	return q.Update("revoked_at", now).Error
 }
 
-// resendScope names the cooldown (gate) between two mails of one flow for one user.
-func resendScope(purpose string) string { return "resend-" + purpose }
+// codeMails is the mail each purpose's code is sent in.
+var codeMails = map[string]string{models.PurposeActivation: MailActivation, models.PurposeEmailChange: MailEmailChange,
+	models.PurposeAddEmail: MailEmailAdd, models.PurposePasswordReset: MailPasswordReset}
 
-// resendWait is how long the user must wait before another code of purpose may be mailed
-// (0: now). It reads the newest code's resend_at, kept in the database so every replica agrees.
-func (s *Service) resendWait(ctx context.Context, userID, purpose string) (time.Duration, error) {
-	var row models.OneTimeCode
-	err := s.db.WithContext(ctx).Where("user_id = ? AND purpose = ?", userID, purpose).
-		Order("created_at DESC").Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	if wait := row.ResendAt.Sub(s.now()); wait > 0 {
-		return wait, nil
-	}
-	return 0, nil
+// mailCode mails code (of row, made for delivery d) to address, inside the code's transaction.
+func (s *Service) mailCode(tx *gorm.DB, purpose, address, code string, row models.OneTimeCode, d Delivery) error {
+	return s.enqueueMail(tx, codeMails[purpose], address, mailData{Email: address, Code: code, Link: linkFor(d, code),
+		TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))})
 }

@@ -32,7 +32,7 @@ func makeCode(t *testing.T, s *Service, userID, purpose string, d Delivery) (str
 	var code string
 	var row models.OneTimeCode
 	err := s.db.Transaction(func(tx *gorm.DB) (err error) {
-		code, row, err = s.newCode(tx, userID, purpose, "x@example.com", d)
+		code, row, err = s.newCode(tx, userID, purpose, testAddress("x@example.com"), d)
 		return err
 	})
 	if err != nil {
@@ -121,7 +121,7 @@ func TestCodeLifecycle(t *testing.T) {
 				}
 			})
 		}
-		if !bytes.Equal(row.CodeHash, s.keys.codeHash(models.PurposeActivation, second)) || bytes.Contains(row.CodeHash, []byte(second)) {
+		if !bytes.Equal(row.CodeHash, s.keys.linkHash(models.PurposeActivation, second)) || bytes.Contains(row.CodeHash, []byte(second)) {
 			t.Fatal("stored hash is not the HMAC of the code")
 		}
 		clk.Advance(s.cfg.LinkTTL)
@@ -220,4 +220,13 @@ func TestResetTakesTheFloorEitherWay(t *testing.T) {
 			}
 		}
 	})
+}
+
+// testAddress is a valid address as parsed.
+func testAddress(s string) Address {
+	a, err := parseAddress(s, FieldEmail)
+	if err != nil {
+		panic(err)
+	}
+	return a
 }

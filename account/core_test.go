@@ -9,7 +9,6 @@ import (
 	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 	"github.com/accountd/accountd/testkit"
-	"gorm.io/gorm"
 )
 
 type testClock struct {
@@ -46,33 +45,4 @@ func forEachService(t *testing.T, fn func(t *testing.T, s *Service, clk *testClo
 			fn(t, s, clk)
 		})
 	}
-}
-
-func TestAllowCountsPerWindow(t *testing.T) {
-	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
-		hit := func() (bool, time.Duration) {
-			t.Helper()
-			var ok bool
-			var wait time.Duration
-			err := s.db.Transaction(func(tx *gorm.DB) (err error) {
-				ok, wait, err = s.allow(tx, "k", time.Minute, 2)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ok, wait
-		}
-		for i, want := range []bool{true, true, false, false} {
-			if ok, wait := hit(); ok != want {
-				t.Fatalf("hit %d: ok=%v want %v", i+1, ok, want)
-			} else if !ok && (wait <= 0 || wait > time.Minute) {
-				t.Fatalf("hit %d: retry after %v", i+1, wait)
-			}
-		}
-		clk.Advance(time.Minute)
-		if ok, _ := hit(); !ok {
-			t.Fatal("a new window did not reset the count")
-		}
-	})
 }

@@ -20,13 +20,10 @@ func (s *Service) DeleteAccount(ctx context.Context, p Principal, plain string) 
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
-		res := tx.Model(&models.User{}).Where("id = ? AND status <> ?", p.UserID, models.StatusDeleted).
-			Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return forbidden(CodeAccountDeleted)
+		if err := oneRow(tx.Model(&models.User{}).Where("id = ? AND status <> ?", p.UserID, models.StatusDeleted).
+			Updates(map[string]any{"status": models.StatusDeleted, "deleted_at": now, "updated_at": now, "password_hash": nil}),
+			forbidden(CodeAccountDeleted)); err != nil {
+			return err
 		}
 		if err := revokeCodes(tx, now, p.UserID); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/accountd/accountd/models"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -20,6 +21,32 @@ const MaxEmailLength = 254
 // Handlers register it as the OpenAPI "email" format so the spec and the core agree on what an
 // address is.
 func ValidEmail(s string) bool {
+	_, err := parseAddress(s, "")
+	return err == nil
+}
+
+// Address is an address parsed once per request: Typed as the caller wrote it (for mail and
+// display), Key its normalised form (AddressKey), under which it is compared, looked up and
+// rate limited.
+type Address struct {
+	Typed, Key string
+}
+
+// parseAddress checks s (ValidEmail) and computes its key, once; a refusal is invalid_email
+// reported under field.
+func parseAddress(s, field string) (Address, error) {
+	if !validShape(s) {
+		return Address{}, invalid(CodeInvalidEmail, field)
+	}
+	key, ok := addressKey(s)
+	if !ok {
+		return Address{}, invalid(CodeInvalidEmail, field)
+	}
+	return Address{Typed: s, Key: key}, nil
+}
+
+// validShape is ValidEmail without the characters' check (addressKey does that).
+func validShape(s string) bool {
 	if s == "" || len(s) > MaxEmailLength || strings.TrimSpace(s) != s {
 		return false
 	}
@@ -36,8 +63,7 @@ func ValidEmail(s string) bool {
 		strings.ContainsAny(domain, "[]") {
 		return false
 	}
-	_, ok := addressKey(s)
-	return ok
+	return true
 }
 
 // AddressKey is the one form under which an address is stored unique, looked up and rate
@@ -81,13 +107,11 @@ func addressKey(address string) (string, bool) {
 	return norm.NFC.String(fold.String(nfc)) + "@" + strings.ToLower(ascii), true
 }
 
-// checkEmail returns a field error unless address is valid.
-func checkEmail(address, field string) error {
-	if !ValidEmail(address) {
-		return invalid(CodeInvalidEmail, field)
-	}
-	return nil
-}
+// stored is a stored address with its stored key.
+func stored(e models.Email) Address { return Address{Typed: e.Address, Key: e.AddressKey} }
+
+// codeAddress is the address a code was sent to, with its key.
+func codeAddress(row models.OneTimeCode) Address { return Address{Typed: row.Email, Key: row.EmailKey} }
 
 // mustKey is AddressKey for an address already checked with checkEmail (or read from the
 // database, where only checked addresses go).

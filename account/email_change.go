@@ -2,76 +2,174 @@ package account
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
 
-// EmailChangeTicket identifies a pending email change.
+// EmailChangeTicket identifies a started email change (or address addition).
 type EmailChangeTicket struct {
-	ID          string // the code row's id (Rixl's verification_id)
-	NewEmail    string
+	ID           string // the code row's id (Rixl's verification_id)
+	CurrentEmail string
+	NewEmail     string
+	// Code is the code itself, for vendors that hand it to the caller (EmailChange.NoMail, or
+	// Payway's answer); the others ignore it.
+	Code        string
 	CanResendAt time.Time
 }
 
-// RequestEmailChange starts changing the caller's primary address: it checks the password and
-// that nobody owns the new address, then mails a code to the new address. Nothing changes and
-// nothing is reserved until CompleteEmailChange; a new request replaces the previous one.
-//
-// The throttles come before the question "is the address taken": the password re-check limit,
-// then, in one transaction, the resend cooldown and the hourly budget, which a refused (taken)
-// address spends just as a free one does. So the answers to a run of requests are the same
-// whether the address is registered or not, and parallel requests send one mail.
-func (s *Service) RequestEmailChange(ctx context.Context, p Principal, currentPassword, newEmail string, d Delivery) (EmailChangeTicket, error) {
-	if err := checkEmail(newEmail, FieldEmail); err != nil {
-		return EmailChangeTicket{}, err
-	}
-	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
+// EmailChange is a request to change an account's primary address. What differs between the
+// vendors is an option; the rules are StartEmailChange's.
+type EmailChange struct {
+	UserID   string // the account whose address changes
+	NewEmail string
+	// ActorID is the user who asks, when not the account itself (a site admin): mayManage
+	// decides, and an unknown account is not_permitted.
+	ActorID string
+	// OrgID, when set, requires the account to be a member of that organisation (an API
+	// client's caller).
+	OrgID string
+	// Password, when set, is the account's current password, checked (recheckPerUser) before
+	// anything else is: the vendors whose token alone is not proof enough ask for it.
+	Password *string
+	// Delivery says how the code is made (Digits: a typed code confirmed by its verification
+	// id; UUID; else a link token) and the link it is mailed in.
+	Delivery Delivery
+	// NoMail: the code goes back to the caller only (an API client that sends its own mail);
+	// nothing is mailed and no mail budget is spent.
+	NoMail bool
+	// NotifyCurrent tells the current address that a change was asked for.
+	NotifyCurrent bool
+}
+
+// StartEmailChange starts changing an account's primary address: a code for the new address
+// (mailed, unless NoMail). Nothing changes and nothing is reserved until the code is confirmed
+// (CompleteEmailChange, ApplyEmailChangeCode, VerifyEmail); a new request replaces the
+// previous code. In this order: the address is parsed, the account loaded (and the actor's
+// right, the membership, the current password checked), an address the account already has
+// refused; then,
+// in one transaction, the mail budget is spent (spendMail) BEFORE the question "is the address
+// taken": a taken address spends it like a free one (the spend is committed and the refusal
+// returned after), so a run of requests gets the same answers whether the address is
+// registered or not, and parallel requests send one mail.
+func (s *Service) StartEmailChange(ctx context.Context, in EmailChange) (EmailChangeTicket, error) {
+	return s.startAddressCode(ctx, models.PurposeEmailChange, in)
+}
+
+// StartAddEmail mails a typed code to address, which joins the caller's addresses (not
+// primary) when the code is confirmed with VerifyEmail. Same rules as StartEmailChange.
+func (s *Service) StartAddEmail(ctx context.Context, p Principal, address string) (EmailChangeTicket, error) {
+	return s.startAddressCode(ctx, models.PurposeAddEmail, EmailChange{UserID: p.UserID, NewEmail: address,
+		Delivery: Delivery{Digits: VerificationCodeDigits}})
+}
+
+func (s *Service) startAddressCode(ctx context.Context, purpose string, in EmailChange) (EmailChangeTicket, error) {
+	addr, err := parseAddress(in.NewEmail, FieldEmail)
 	if err != nil {
-		return EmailChangeTicket{}, internal(err)
-	}
-	if err := s.verifyPassword(ctx, acct, currentPassword); err != nil {
 		return EmailChangeTicket{}, err
 	}
-	if mustKey(newEmail) == mustKey(acct.primary.Address) {
+	acct, err := s.changingAccount(ctx, in)
+	if err != nil {
+		return EmailChangeTicket{}, err
+	}
+	// An address of the account itself (its primary or another) is refused before the mail
+	// budget is spent: the caller knows its own addresses, so this tells nothing.
+	if addr.Key == acct.primary.AddressKey {
 		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
-	var t EmailChangeTicket
-	var taken bool
+	if owner, err := addressOwner(s.db.WithContext(ctx), addr.Key); err != nil {
+		return EmailChangeTicket{}, internal(err)
+	} else if owner == in.UserID {
+		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
+	}
+	t := EmailChangeTicket{CurrentEmail: acct.primary.Address, NewEmail: addr.Typed}
+	var refused error
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.gate(tx, resendScope(models.PurposeEmailChange), p.UserID, s.cfg.ResendCooldown); err != nil {
-			return err
+		if !in.NoMail {
+			if err := s.spendMail(tx, purpose, in.UserID); err != nil {
+				return err
+			}
 		}
-		if ok, wait, err := s.allow(tx, s.keys.limitKey("email-change", p.UserID), time.Hour, s.cfg.SendsPerHour); err != nil {
-			return err
-		} else if !ok {
-			return throttled(wait)
-		}
-		if taken, err = emailInUse(tx, newEmail); err != nil || taken {
-			// Commit the spent throttles; the refusal is returned after.
-			return err
-		}
-		code, row, err := s.newCode(tx, p.UserID, models.PurposeEmailChange, newEmail, d)
+		owner, err := addressOwner(tx, addr.Key)
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, MailEmailChange, newEmail, mailData{Email: newEmail, Code: code,
-			Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+		if owner != "" {
+			refused = errEmailTaken()
+			return nil // commit the spent budget; the refusal is returned after
+		}
+		code, row, err := s.newCode(tx, in.UserID, purpose, addr, in.Delivery)
+		if err != nil {
 			return err
 		}
-		t = EmailChangeTicket{ID: row.ID, NewEmail: newEmail, CanResendAt: row.ResendAt}
-		return s.audit(tx, p.UserID, "email_change_requested", auditDetail(map[string]string{"new_email": newEmail}))
+		t.ID, t.Code, t.CanResendAt = row.ID, code, row.ResendAt
+		if !in.NoMail {
+			if err := s.mailCode(tx, purpose, addr.Typed, code, row, in.Delivery); err != nil {
+				return err
+			}
+		}
+		if in.NotifyCurrent {
+			if err := s.enqueueMail(tx, MailEmailChangeRequested, acct.primary.Address,
+				mailData{Email: acct.primary.Address, NewEmail: addr.Typed}); err != nil {
+				return err
+			}
+		}
+		detail := map[string]string{"new_email": addr.Typed}
+		if in.ActorID != "" && in.ActorID != in.UserID {
+			detail["by"] = in.ActorID
+		}
+		if in.OrgID != "" {
+			detail["organization_id"] = in.OrgID
+		}
+		return s.audit(tx, in.UserID, purpose+"_requested", auditDetail(detail))
 	})
-	if err == nil && taken {
-		return EmailChangeTicket{}, errEmailTaken()
+	if err == nil {
+		err = refused
 	}
-	return t, err
+	if err != nil {
+		return EmailChangeTicket{}, err
+	}
+	return t, nil
 }
 
-// CompleteEmailChange applies the caller's pending change with its code. Only the user who
-// asked can complete it (the code is looked up among the caller's own, with bounded attempts).
-// The address is claimed by updating the primary row under the unique index, so when another
+// changingAccount loads the usable account of an email change and checks who may change it.
+func (s *Service) changingAccount(ctx context.Context, in EmailChange) (account, error) {
+	db := s.db.WithContext(ctx)
+	if in.ActorID != "" {
+		if err := mayManage(db, in.ActorID, in.UserID); err != nil {
+			return account{}, err
+		}
+	}
+	var acct account
+	var err error
+	if in.OrgID != "" {
+		acct, err = orgMember(db, in.OrgID, in.UserID, "")
+	} else {
+		acct, err = loadAccount(db, in.UserID)
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return acct, errNotPermitted()
+		} else if err != nil {
+			return acct, internal(err)
+		}
+		err = acct.usable()
+	}
+	if err != nil {
+		return acct, err
+	}
+	if in.Password != nil {
+		if err := s.verifyPassword(ctx, acct, *in.Password); err != nil {
+			return acct, err
+		}
+	}
+	return acct, nil
+}
+
+// CompleteEmailChange applies the caller's pending change with its link token. Only the user
+// who asked can complete it (the code is looked up among the caller's own, with bounded
+// attempts; a typed code is confirmed only by its verification id, with VerifyEmail). The
+// address is claimed by updating the primary row under the unique index, so when another
 // account took it meanwhile this fails with email_taken and nothing changes. The old address
 // is told.
 func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code string) error {
@@ -83,6 +181,65 @@ func (s *Service) CompleteEmailChange(ctx context.Context, p Principal, code str
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		return s.applyEmailChange(tx, p.UserID, row.Email)
+		return s.applyEmailChange(tx, p.UserID, codeAddress(row))
 	})
+}
+
+// CompleteEmailChangeInOrg is CompleteEmailChange for a member of orgID.
+func (s *Service) CompleteEmailChangeInOrg(ctx context.Context, orgID string, p Principal, code string) error {
+	if err := requireMember(s.db.WithContext(ctx), orgID, p.UserID); err != nil {
+		return err
+	}
+	return s.CompleteEmailChange(ctx, p, code)
+}
+
+// ApplyEmailChangeCode applies the change a link token was sent for, for anyone allowed to
+// manage its user (the user, or a site admin: mayManage). The code is found by its HMAC; each
+// presentation counts as an attempt before anything is compared, so a code whose address is
+// guessed wrong too often is burned. A wrong, used, expired or superseded code, an address
+// other than the one it was sent to, or a caller who may not manage its user: all the same
+// invalid_code. The address is checked again, and claimed under the unique index.
+func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, code, newEmail string) error {
+	addr, err := parseAddress(newEmail, FieldEmail)
+	if err != nil {
+		return err
+	}
+	row, err := s.findCodeByValue(ctx, models.PurposeEmailChange, code)
+	if err != nil {
+		return err
+	}
+	db := s.db.WithContext(ctx)
+	if err := s.countAttempt(db, row.ID); err != nil {
+		return err
+	}
+	if row.EmailKey != addr.Key {
+		return errInvalidCode(FieldCode)
+	}
+	if err := mayManage(db, caller.UserID, row.UserID); err != nil {
+		return errInvalidCode(FieldCode)
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.consumeCode(tx, row.ID); err != nil {
+			return err
+		}
+		if err := claimable(tx, addr.Key); err != nil {
+			return err
+		}
+		return s.applyEmailChange(tx, row.UserID, codeAddress(row))
+	})
+}
+
+// applyEmailChange makes newEmail the user's verified primary address inside tx and runs
+// afterChange (the codes mailed to the old address die, the old address is told).
+func (s *Service) applyEmailChange(tx *gorm.DB, userID string, to Address) error {
+	acct, err := loadAccount(tx, userID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).
+		Updates(map[string]any{"address": to.Typed, "address_key": to.Key, "verified_at": now, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return s.afterChange(tx, acct, change{kind: emailChanged, newEmail: to.Typed})
 }

@@ -47,7 +47,7 @@ func TestEmailChangeCodes(t *testing.T) {
 		org(t, s, map[string]string{admin: models.RoleSiteAdmin, member: models.RoleMember, other: models.RoleMember})
 		send := func(actor, target, addr string) error {
 			clk.Advance(time.Hour) // past the cooldown and the hourly limit
-			return s.SendEmailChangeCode(ctx, Principal{UserID: actor}, target, addr)
+			return sendCode(ctx, s, actor, target, addr)
 		}
 
 		t.Run("a site admin sends, the user applies; the old address is told", func(t *testing.T) {
@@ -107,12 +107,12 @@ func TestEmailChangeCodes(t *testing.T) {
 			if err := send(other, other, "one@a.example"); err != nil {
 				t.Fatal(err)
 			}
-			wantCode(t, s.SendEmailChangeCode(ctx, Principal{UserID: other}, other, "two@a.example"), CodeThrottled)
+			wantCode(t, sendCode(ctx, s, other, other, "two@a.example"), CodeThrottled)
 		})
 		t.Run("20 parallel sends mail one code", func(t *testing.T) {
 			clk.Advance(time.Hour)
 			before := countMail(t, s, "para@a.example")
-			ok := parallel(20, func() error { return s.SendEmailChangeCode(ctx, Principal{UserID: member}, member, "para@a.example") })
+			ok := parallel(20, func() error { return sendCode(ctx, s, member, member, "para@a.example") })
 			if ok != 1 || countMail(t, s, "para@a.example")-before != 1 {
 				t.Fatalf("%d sends succeeded, want 1", ok)
 			}
@@ -127,4 +127,10 @@ func countMail(t *testing.T, s *Service, addr string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// sendCode starts an email change of target on actor's behalf, as Akana does.
+func sendCode(ctx context.Context, s *Service, actor, target, address string) error {
+	_, err := s.StartEmailChange(ctx, EmailChange{UserID: target, ActorID: actor, NewEmail: address, NotifyCurrent: true})
+	return err
 }

@@ -1,9 +1,3 @@
-// Package account is the account core shared by every vendor API: users, email addresses,
-// organisations, credentials, one-time codes, outbox mail, audit events and rate limits.
-// It knows nothing of HTTP or vendors: handlers translate requests into these calls and
-// translate *Error values into their vendor's error bodies. The core never words an error for
-// a person: it speaks in kinds, codes, fields and reasons, and each vendor's message catalogue
-// turns those into its own text.
 package account
 
 import (

@@ -79,7 +79,7 @@ func TestPasswordsAreHashedOutsideTransactions(t *testing.T) {
 		var known string
 		if err := s.tx(ctx, func(tx *gorm.DB) error {
 			var err error
-			known, _, err = s.newCode(tx, p.UserID, models.PurposePasswordReset, "tx@example.com", Delivery{})
+			known, _, err = s.newCode(tx, p.UserID, models.PurposePasswordReset, testAddress("tx@example.com"), Delivery{})
 			return err
 		}); err != nil {
 			t.Fatal(err)

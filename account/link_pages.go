@@ -2,8 +2,6 @@ package account
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -100,12 +98,10 @@ func (s *Service) ConfirmEmailChangeWithPassword(ctx context.Context, code, curr
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		if taken, err := emailInUse(tx, row.Email); err != nil {
+		if err := claimable(tx, row.EmailKey); err != nil {
 			return err
-		} else if taken {
-			return errEmailTaken()
 		}
-		return s.applyEmailChange(tx, row.UserID, row.Email)
+		return s.applyEmailChange(tx, row.UserID, codeAddress(row))
 	})
 }
 
@@ -136,16 +132,9 @@ func (s *Service) ConfirmPasswordResetOfMember(ctx context.Context, userID, code
 }
 
 // PageToken binds a page's form to the page, the link's value and the browser's nonce: an
-// HMAC under a key of its own (derived from the code key), so it proves nothing elsewhere.
+// HMAC under a key of its own (derived from the link-token key), so it proves nothing elsewhere.
 func (s *Service) PageToken(page, link, nonce string) []byte {
-	key := hmac.New(sha256.New, s.keys.code)
-	key.Write([]byte("page-form-token"))
-	m := hmac.New(sha256.New, key.Sum(nil))
-	for _, part := range []string{page, link, nonce} {
-		m.Write([]byte(part))
-		m.Write([]byte{0})
-	}
-	return m.Sum(nil)
+	return hmacOf(hmacOf(s.keys.link, "page-form-token"), page, link, nonce)
 }
 
 // MaskEmail shows an address as its first character, "***" and the domain:

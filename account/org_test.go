@@ -104,22 +104,29 @@ func TestLoginToOrganization(t *testing.T) {
 			Password: "correct-horse-battery", Client: f.client, Session: SessionSpec{Scopes: []string{"admin"}}})
 		wantCode(t, err, CodeInvalidScope)
 
-		// Two failures so far. Parallel wrong guesses: at most FreezeMax-2 more are evaluated,
-		// then even the right password is refused until the window ends.
+		// Failures so far: one eligible for the freeze (the wrong password), one not (another
+		// organisation's username through this client), both in the client's login limit.
+		// Parallel wrong guesses: at most 8 more are evaluated (the client's limit of 10), then
+		// even the right password is refused until the window ends.
 		parallel(20, func() error { return login(f.org, "login@example.com", "wrong") })
 		st, err := s.AuthenticationAttempts(ctx, f.org, "login@example.com")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !st.Frozen || st.RetryAfter <= 0 {
-			t.Fatalf("not frozen after 22 failures: %+v", st)
+		if st.FailedAttempts != 9 {
+			t.Fatalf("failed attempts %+v, want 9: every eligible evaluated failure, no refusal", st)
 		}
-		err = login(f.org, "login@example.com", "correct-horse-battery")
-		wantCode(t, err, CodeAccountFrozen)
-		// Refused attempts did no password work: they are not counted as failures.
-		if again, err := s.AuthenticationAttempts(ctx, f.org, "login@example.com"); err != nil || again.FailedAttempts != FreezeMax {
-			t.Fatalf("failed attempts %d (%v), want %d: refusals must not count", again.FailedAttempts, err, FreezeMax)
+		wantKind(t, login(f.org, "login@example.com", "correct-horse-battery"), KindRateLimited, CodeThrottled)
+		// The client's report of a grant failure it just had is that failure, not another one.
+		if st, err := s.RecordAuthenticationAttempt(ctx, f.client, "login@example.com", false); err != nil || st.FailedAttempts != 9 {
+			t.Fatalf("report of a counted grant failure: %+v %v", st, err)
 		}
+		// A failure reported later is one more, and freezes the address.
+		clk.Advance(unreportedGrantFailure.Window)
+		if st, err := s.RecordAuthenticationAttempt(ctx, f.client, "login@example.com", false); err != nil || !st.Frozen || st.RetryAfter <= 0 {
+			t.Fatalf("report: %+v %v", st, err)
+		}
+		wantKind(t, login(f.org, "login@example.com", "correct-horse-battery"), KindRateLimited, CodeAccountFrozen)
 		clk.Advance(FreezeWindow)
 		if err := login(f.org, "login@example.com", "correct-horse-battery"); err != nil {
 			t.Fatalf("still frozen after the window: %v", err)
@@ -131,11 +138,10 @@ func TestLoginFreezeCountsBeforeHashing(t *testing.T) {
 	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
 		ctx := context.Background()
 		f := makeOrgFixture(t, s, "burst@example.com")
-		var evaluated int
-		evaluated = 40 - parallelFailures(40, func() error {
+		evaluated := 40 - parallelFailures(40, func() error {
 			_, err := s.LoginToOrganization(ctx, OrgLogin{OrganizationID: f.org, Email: "burst@example.com", Password: "wrong",
 				Client: f.client, Session: SessionSpec{Scopes: []string{"me/r"}}})
-			if AsError(err).Code == CodeAccountFrozen {
+			if AsError(err).Kind == KindRateLimited { // refused before the password is hashed
 				return err
 			}
 			return nil
@@ -163,7 +169,7 @@ func TestAuthenticationAttempts(t *testing.T) {
 		_, err = s.AuthenticationAttempts(ctx, f.org, "ghost@example.com")
 		wantCode(t, err, CodeNotFound)
 		for i := 1; i <= FreezeMax; i++ {
-			st, err := s.RecordAuthenticationAttempt(ctx, f.org, "att@example.com", false)
+			st, err := s.RecordAuthenticationAttempt(ctx, f.client, "att@example.com", false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +177,7 @@ func TestAuthenticationAttempts(t *testing.T) {
 				t.Fatalf("after %d failures: %+v", i, st)
 			}
 		}
-		st, err := s.RecordAuthenticationAttempt(ctx, f.org, "att@example.com", true)
+		st, err := s.RecordAuthenticationAttempt(ctx, f.client, "att@example.com", true)
 		if err != nil || !st.Frozen {
 			t.Fatalf("a reported success must not unfreeze: %+v %v", st, err)
 		}
@@ -183,11 +189,11 @@ func TestOrgEmailChangeAndReset(t *testing.T) {
 		ctx := context.Background()
 		f := makeOrgFixture(t, s, "old@example.com")
 		p := Principal{UserID: f.userID}
-		_, err := s.RequestEmailChangeCode(ctx, f.otherOrg, f.userID, "new@example.com", EmailChangeOptions{})
+		_, err := s.StartEmailChange(ctx, EmailChange{OrgID: f.otherOrg, UserID: f.userID, NewEmail: "new@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
 		wantCode(t, err, CodeInvalidOrgAccount)
-		_, err = s.RequestEmailChangeCode(ctx, f.org, f.userID, "OLD@example.com", EmailChangeOptions{})
+		_, err = s.StartEmailChange(ctx, EmailChange{OrgID: f.org, UserID: f.userID, NewEmail: "OLD@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
 		wantCode(t, err, CodeEmailUnchanged)
-		ch, err := s.RequestEmailChangeCode(ctx, f.org, f.userID, "new@example.com", EmailChangeOptions{})
+		ch, err := s.StartEmailChange(ctx, EmailChange{OrgID: f.org, UserID: f.userID, NewEmail: "new@example.com", Delivery: Delivery{UUID: true}, NoMail: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,15 +3,30 @@ package account
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
 )
 
-// ChangePassword checks the current password, sets a new one, and revokes every credential of
-// the account except the one used for the call. The account's address is told.
+// ChangePassword checks the current password, sets a new one, and ends every session and
+// credential of the account except the credential used for the call (afterChange). The
+// account's address is told.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next string) error {
+	return s.changePassword(ctx, p, "", current, next)
+}
+
+// ChangeOwnPassword is ChangePassword for a session's caller naming the user: only the user
+// may change their own password. Every other session and credential of the user ends; the
+// caller's session goes on.
+func (s *Service) ChangeOwnPassword(ctx context.Context, p SessionPrincipal, userID, current, next string) error {
+	if p.UserID != userID {
+		return errNotPermitted()
+	}
+	return s.changePassword(ctx, p.Principal, p.SessionID, current, next)
+}
+
+// changePassword keeps the caller's session keepSession ("" for none) and credential.
+func (s *Service) changePassword(ctx context.Context, p Principal, keepSession, current, next string) error {
 	acct, err := loadAccount(s.db.WithContext(ctx), p.UserID)
 	if err != nil {
 		return internal(err)
@@ -27,22 +42,8 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, current, next
 		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.setPassword(tx, p.UserID, hash); err != nil {
-			return err
-		}
-		now := s.now()
-		if err := revokeCredentials(tx, now, "user_id = ? AND id <> ?", p.UserID, p.CredentialID); err != nil {
-			return err
-		}
-		// Codes mailed before the change must not act after it: a reset link would undo it, and
-		// an activation or email-change link would mint a credential or move the account.
-		if err := revokeCodes(tx, now, p.UserID, models.PurposePasswordReset, models.PurposeActivation, models.PurposeEmailChange); err != nil {
-			return err
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, p.UserID, "password_changed", `{"other_tokens_revoked":true}`)
+		return s.setPasswordAndAfter(tx, acct, hash, change{kind: passwordChanged, keepSession: keepSession,
+			keepCredential: p.CredentialID})
 	})
 }
 
@@ -61,41 +62,19 @@ func (s *Service) RequestPasswordResetInOrg(ctx context.Context, orgID, email st
 }
 
 func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string, d Delivery) error {
-	if err := checkEmail(email, FieldEmail); err != nil {
+	addr, err := parseAddress(email, FieldEmail)
+	if err != nil {
 		return err
 	}
-	if s.cfg.ResetFloor > 0 {
-		floor := time.NewTimer(s.cfg.ResetFloor)
-		defer func() {
-			select {
-			case <-floor.C:
-			case <-ctx.Done():
-				floor.Stop()
-			}
-		}()
-	}
-	// Both limits are counted first, in one statement committed at once (as spend does):
-	// parallel requests for one address see each other's hits without holding the counters'
-	// row locks for a whole transaction, and the unknown-address path needs no transaction at
-	// all. A request that fails later keeps its hits, which only errs on the safe side. (Load
-	// benchmark: fewer round trips per reset, bench/results.md.)
+	defer s.floor(ctx)()
+	// The mail budget of the address (known or not) is spent first, each count committed at
+	// once: parallel requests for one address see each other's, and the unknown-address path
+	// needs no transaction at all. A request over it is dropped without a word.
 	db := s.db.WithContext(ctx)
-	subject := mustKey(email) // one bucket per address however it is written (see AddressKey)
-	hourly := Limit{Scope: "reset-hour", Window: time.Hour, Max: s.cfg.SendsPerHour}
-	hits, err := s.countEach(db, window{s.keys.limitKey("reset-minute", subject), s.cfg.ResendCooldown},
-		window{s.keys.limitKey(hourly.Scope, subject), hourly.Window})
-	if err != nil {
-		return internal(err)
+	if err := s.spendMail(db, models.PurposePasswordReset, addr.Key); err != nil {
+		return internalOrNil(silentlyThrottled(err))
 	}
-	if hits[0] > 1 {
-		// Within the cooldown: dropped. The hourly limit counts only requests the cooldown let
-		// through, so its hit is given back (the rare, flooding case pays the extra statement).
-		return s.refund(ctx, hourly, subject)
-	}
-	if hits[1] > hourly.Max {
-		return nil
-	}
-	acct, exists, err := findByEmail(db, email)
+	acct, exists, err := findByEmail(db, addr.Key)
 	if err != nil {
 		return internal(err)
 	}
@@ -112,82 +91,93 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		d.Link = strings.ReplaceAll(d.Link, "{user_id}", acct.user.ID) // links that name the account
-		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, acct.primary.Address, d)
+		code, row, err := s.newCode(tx, acct.user.ID, models.PurposePasswordReset, stored(acct.primary), d)
 		if err != nil {
 			return err
 		}
-		if err := s.enqueueMail(tx, MailPasswordReset, acct.primary.Address, mailData{Email: acct.primary.Address,
-			Code: code, Link: linkFor(d, code), TTL: humanTTL(row.ExpiresAt.Sub(row.CreatedAt))}); err != nil {
+		if err := s.mailCode(tx, models.PurposePasswordReset, acct.primary.Address, code, row, d); err != nil {
 			return err
 		}
 		return s.audit(tx, acct.user.ID, "password_reset_requested", "")
 	})
 }
 
-// CompletePasswordReset sets a new password with a reset code. Every credential of the account
-// is revoked and a new one is returned. The code is consumed only when the new password is
-// acceptable, so a rejected password can be corrected with the same link.
+// CompletePasswordReset sets a new password with a reset link token. Every session and
+// credential of the account ends and a new credential is returned. The code is consumed only
+// when the new password is acceptable, so a rejected password can be corrected with the same link.
 func (s *Service) CompletePasswordReset(ctx context.Context, code, next string, spec CredentialSpec) (Session, error) {
-	return s.completePasswordReset(ctx, code, next, &spec)
+	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
+	return resetIssuing(ctx, s, row, err, next, FieldPassword, func(tx *gorm.DB) (Session, error) {
+		return s.issueCredential(tx, row.UserID, spec)
+	})
 }
 
-// ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there:
-// every credential of the account is revoked and none is issued.
+// resetIssuing is completeReset of a found code row (or the error finding it) that hands out
+// what issue makes in the reset's transaction.
+func resetIssuing[T any](ctx context.Context, s *Service, row models.OneTimeCode, err error, next, field string,
+	issue func(tx *gorm.DB) (T, error)) (T, error) {
+	var out T
+	if err != nil {
+		return out, err
+	}
+	err = s.completeReset(ctx, row, nil, next, reset{field: field, issue: func(tx *gorm.DB) (err error) {
+		out, err = issue(tx)
+		return err
+	}})
+	return out, err
+}
+
+// ConfirmPasswordReset is CompletePasswordReset for vendors that hand out no credential there.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, code, next string) error {
-	_, err := s.completePasswordReset(ctx, code, next, nil)
-	return err
-}
-
-// completePasswordReset issues a credential of spec unless spec is nil.
-func (s *Service) completePasswordReset(ctx context.Context, code, next string, spec *CredentialSpec) (Session, error) {
 	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
 	if err != nil {
-		return Session{}, err
+		return err
 	}
-	acct, err := loadAccount(s.db.WithContext(ctx), row.UserID)
-	if err != nil {
-		return Session{}, internal(err)
-	}
-	if err := acct.usable(); err != nil {
-		return Session{}, err
-	}
-	if err := weakPassword(next, acct.primary.Address, FieldPassword); err != nil {
-		return Session{}, err
+	return s.completeReset(ctx, row, nil, next, reset{field: FieldPassword})
+}
+
+// reset says how a password reset with a found code completes.
+type reset struct {
+	field string                  // the request field of the new password (policy errors)
+	issue func(tx *gorm.DB) error // what the reset hands out, in its transaction (nil: nothing)
+}
+
+// completeReset is every password reset once its code row is found (and its attempt counted):
+// the account must be usable and the new password acceptable (checked, when the caller has
+// not already loaded and checked the account itself), the password is hashed before the
+// transaction, which consumes the code (of racing resets with one code exactly one wins),
+// stores the hash, runs afterChange (every session, credential and outstanding code ends, the
+// address is told) and then issues what the vendor hands out.
+func (s *Service) completeReset(ctx context.Context, row models.OneTimeCode, checked *account, next string, r reset) error {
+	if checked == nil {
+		acct, err := loadAccount(s.db.WithContext(ctx), row.UserID)
+		if err != nil {
+			return internal(err)
+		}
+		if err := acct.usable(); err != nil {
+			return err
+		}
+		if err := weakPassword(next, acct.primary.Address, r.field); err != nil {
+			return err
+		}
+		checked = &acct
 	}
 	hash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return Session{}, err
+		return err
 	}
-	var sess Session
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.consumeCode(tx, row.ID); err != nil {
 			return err
 		}
-		if err := s.setPassword(tx, row.UserID, hash); err != nil {
+		if err := s.setPasswordAndAfter(tx, *checked, hash, change{kind: passwordReset}); err != nil {
 			return err
 		}
-		now := s.now()
-		if err := revokeCredentials(tx, now, "user_id = ?", row.UserID); err != nil {
-			return err
+		if r.issue == nil {
+			return nil
 		}
-		if err := s.revokeUserSessions(tx, now, row.UserID); err != nil {
-			return err
-		}
-		// Every outstanding code (reset, activation, email change) dies with the old password.
-		if err := revokeCodes(tx, now, row.UserID); err != nil {
-			return err
-		}
-		if spec != nil {
-			if sess, err = s.issueCredential(tx, row.UserID, *spec); err != nil {
-				return err
-			}
-		}
-		if err := s.enqueueMail(tx, MailPasswordChange, acct.primary.Address, mailData{Email: acct.primary.Address}); err != nil {
-			return err
-		}
-		return s.audit(tx, row.UserID, "password_reset", `{"tokens_revoked":true}`)
+		return r.issue(tx)
 	})
-	return sess, err
 }
 
 // internalOrNil is internal(err) for a database error, nil for none.

@@ -46,7 +46,8 @@ type RegisterResult struct {
 // terms, the password policy, the per-client limit), so a refusal tells nothing about the
 // address; a known address then goes through the login path and its limits.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResult, error) {
-	if err := checkEmail(in.Email, FieldEmail); err != nil {
+	addr, err := parseAddress(in.Email, FieldEmail)
+	if err != nil {
 		return RegisterResult{}, err
 	}
 	if !in.TOSAccepted {
@@ -58,7 +59,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 	if _, err := s.spend(ctx, registerPerClient, in.Client); err != nil {
 		return RegisterResult{}, err
 	}
-	acct, exists, err := findByEmail(s.db.WithContext(ctx), in.Email)
+	acct, exists, err := findByEmail(s.db.WithContext(ctx), addr.Key)
 	if err != nil {
 		return RegisterResult{}, internal(err)
 	}
@@ -66,7 +67,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return RegisterResult{}, errEmailTaken()
 	}
 	if exists {
-		sess, err := s.login(ctx, acct, true, in.Email, in.Password, in.Client, in.Credential)
+		sess, err := s.loginCredential(ctx, loginAttempt{addr: addr, password: in.Password, client: in.Client}, acct, true, in.Credential)
 		if err != nil {
 			if e := AsError(err); e.Code == CodeInvalidCredentials {
 				return RegisterResult{}, errEmailTaken()
@@ -87,13 +88,13 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: in.Email, AddressKey: mustKey(in.Email),
+		e := models.Email{ID: models.NewID(), UserID: u.ID, Address: addr.Typed, AddressKey: addr.Key,
 			IsPrimary: true, CreatedAt: now, UpdatedAt: now}
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}
-		// The first activation mail starts the resend cooldown.
-		if err := s.gate(tx, resendScope(models.PurposeActivation), u.ID, s.cfg.ResendCooldown); err != nil {
+		// The first activation mail spends the account's mail budget of the flow.
+		if err := s.spendMail(tx, models.PurposeActivation, u.ID); err != nil {
 			return err
 		}
 		code, err := s.sendActivation(tx, u.ID, e, in.Activation)
@@ -109,81 +110,6 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (RegisterResul
 		return s.audit(tx, u.ID, "user_registered", "")
 	})
 	return res, err
-}
-
-// Login checks an address and password and returns a new credential. A wrong address and a
-// wrong password give the same error after the same argon2id work. The attempt is counted
-// against the login limits (loginPerClient, loginPerAddress) before any password work and
-// given back when it succeeds. client identifies the caller (an IP).
-func (s *Service) Login(ctx context.Context, email, plain, client string, spec CredentialSpec) (Session, error) {
-	if err := checkEmail(email, FieldEmail); err != nil {
-		return Session{}, err
-	}
-	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
-	if err != nil {
-		return Session{}, internal(err)
-	}
-	return s.login(ctx, acct, exists, email, plain, client, spec)
-}
-
-func (s *Service) login(ctx context.Context, acct account, exists bool, email, plain, client string, spec CredentialSpec) (Session, error) {
-	var sess Session
-	err := s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
-		sess, err = s.issueCredential(tx, acct.user.ID, spec)
-		return err
-	})
-	return sess, err
-}
-
-// loginWith checks the password under the login limits and, when it is right, runs issue in
-// the login's transaction to hand out whatever the flow gives (a credential, a session).
-func (s *Service) loginWith(ctx context.Context, acct account, exists bool, email, plain, client string, issue func(tx *gorm.DB) error) error {
-	key := mustKey(email)
-	if err := s.spendLogin(ctx, key, client); err != nil {
-		return err
-	}
-	var ok bool
-	var err error
-	if !exists || acct.user.PasswordHash == nil {
-		err = s.cfg.Hasher.VerifyAgainstDummyContext(ctx, plain)
-	} else {
-		ok, err = s.cfg.Hasher.VerifyContext(ctx, plain, *acct.user.PasswordHash)
-	}
-	if err != nil {
-		return hashError(err)
-	}
-	if !ok {
-		var userID string
-		if exists {
-			userID = acct.user.ID
-		}
-		s.auditNow(ctx, userID, "login_failed", clientDetail(client))
-		return invalid(CodeInvalidCredentials, "")
-	}
-	if err := s.refundLogin(ctx, key, client); err != nil {
-		return err
-	}
-	if err := acct.usable(); err != nil {
-		return err
-	}
-	// A rehash with the current parameters is made before the transaction opens.
-	var rehash string
-	if s.cfg.Hasher.NeedsRehash(*acct.user.PasswordHash) {
-		if rehash, err = s.cfg.Hasher.HashContext(ctx, plain); err != nil {
-			return hashError(err)
-		}
-	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		if rehash != "" {
-			if err := s.setPassword(tx, acct.user.ID, rehash); err != nil {
-				return err
-			}
-		}
-		if err := issue(tx); err != nil {
-			return err
-		}
-		return s.audit(tx, acct.user.ID, "login", "")
-	})
 }
 
 // hashPassword hashes a new password (already checked against policy) before any transaction
@@ -211,19 +137,14 @@ func (s *Service) verifyPassword(ctx context.Context, acct account, plain string
 		s.auditThrottled(ctx, first, userID, "password_recheck_throttled", "")
 		return err
 	}
-	var ok bool
-	var err error
-	if acct.user.PasswordHash == nil {
-		err = s.cfg.Hasher.VerifyAgainstDummyContext(ctx, plain)
-	} else {
-		ok, err = s.cfg.Hasher.VerifyContext(ctx, plain, *acct.user.PasswordHash)
-	}
+	ok, err := s.checkPassword(ctx, acct, true, plain)
 	if err != nil {
-		return hashError(err)
+		return err
 	}
 	if !ok {
 		s.auditNow(ctx, userID, "password_recheck_failed", "")
 		return errWrongPassword()
 	}
-	return s.refund(ctx, recheckPerUser, userID)
+	_, err = s.refund(ctx, recheckPerUser, userID)
+	return err
 }

@@ -62,7 +62,7 @@ func BenchmarkCheckUserCode(b *testing.B) {
 		userID := benchUser(b, s, "code@example.com")
 		var code string
 		err := s.db.Transaction(func(tx *gorm.DB) (err error) {
-			code, _, err = s.newCode(tx, userID, models.PurposeEmailChange, "new@example.com", Delivery{Digits: 6})
+			code, _, err = s.newCode(tx, userID, models.PurposeEmailChange, testAddress("new@example.com"), Delivery{Digits: 6})
 			return err
 		})
 		if err != nil {

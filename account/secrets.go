@@ -71,7 +71,8 @@ func entropyBits(b []byte) float64 {
 // keys are the purpose-specific keys derived from the server secret, so a leak of one use
 // (say, an outbox row's key) does not give away the others.
 type keys struct {
-	code  []byte // HMAC of one-time codes
+	link  []byte // HMAC of link tokens (typed_codes.go)
+	typed []byte // HMAC of typed codes, a domain of its own (typed_codes.go)
 	seal  []byte // AES-256-GCM of outbox mail
 	limit []byte // HMAC of rate-limit keys (no raw addresses in that table)
 }
@@ -85,17 +86,10 @@ func deriveKeys(secret []byte) (keys, error) {
 		m.Write([]byte("accountd/" + label + "/v1"))
 		return m.Sum(nil)
 	}
-	return keys{code: derive("code-hmac"), seal: derive("outbox-seal"), limit: derive("rate-limit")}, nil
-}
-
-// codeHash is the stored form of a one-time code: HMAC-SHA256 keyed by the server secret,
-// bound to the purpose so a code of one flow can never be replayed in another.
-func (k keys) codeHash(purpose, code string) []byte {
-	m := hmac.New(sha256.New, k.code)
-	m.Write([]byte(purpose))
-	m.Write([]byte{0})
-	m.Write([]byte(code))
-	return m.Sum(nil)
+	// "code-hmac" is the link tokens' label from before typed codes had a domain of their own,
+	// so that links mailed before an upgrade keep working.
+	return keys{link: derive("code-hmac"), typed: derive("typed-code-hmac"), seal: derive("outbox-seal"),
+		limit: derive("rate-limit")}, nil
 }
 
 // limitKey names a rate-limit bucket without storing the raw subject (an email address).

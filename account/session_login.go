@@ -11,21 +11,6 @@ import (
 // password login that opens a session, renewing the session's access token in place, and
 // ending the user's other sessions.
 
-// LoginSession checks an address and password, as Login does (same limits, same answer for
-// unknown addresses and wrong passwords), and opens a session.
-func (s *Service) LoginSession(ctx context.Context, email, plain, client string, spec SessionSpec) (SessionTokens, error) {
-	acct, exists, err := findByEmail(s.db.WithContext(ctx), email)
-	if err != nil {
-		return SessionTokens{}, internal(err)
-	}
-	var out SessionTokens
-	err = s.loginWith(ctx, acct, exists, email, plain, client, func(tx *gorm.DB) (err error) {
-		out, err = s.startSession(tx, acct.user.ID, spec)
-		return err
-	})
-	return out, err
-}
-
 // RenewSession replaces the access token p presented with a new one of lifetime lt.Access in
 // the same session (the session's secret stays). The presented token stops working; of two
 // racing renewals with one token, one wins and the other is unauthenticated.
@@ -35,20 +20,13 @@ func (s *Service) RenewSession(ctx context.Context, p SessionPrincipal, lt Token
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		now := s.now()
 		// Session first, then its credentials: the lock order RefreshSession uses.
-		res := tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
-			p.SessionID, now).Update("refreshed_at", now)
-		if res.Error != nil {
-			return res.Error
+		if err := oneRow(tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)",
+			p.SessionID, now).Update("refreshed_at", now), errSessionGone()); err != nil {
+			return err
 		}
-		if res.RowsAffected != 1 {
-			return errSessionGone()
-		}
-		res = tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", p.CredentialID).Update("revoked_at", now)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return errSessionGone()
+		if err := oneRow(tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", p.CredentialID).
+			Update("revoked_at", now), errSessionGone()); err != nil {
+			return err
 		}
 		var sess models.Session
 		if err := tx.Take(&sess, "id = ?", p.SessionID).Error; err != nil {
@@ -61,17 +39,6 @@ func (s *Service) RenewSession(ctx context.Context, p SessionPrincipal, lt Token
 		return s.audit(tx, p.UserID, "session_renewed", auditDetail(map[string]string{"session_id": p.SessionID}))
 	})
 	return out, err
-}
-
-// endOtherSessions revokes, inside tx, every session of the user but keep ("" for none) and
-// every credential outside keep (API tokens included).
-func (s *Service) endOtherSessions(tx *gorm.DB, userID, keep string) error {
-	now := s.now()
-	if err := tx.Model(&models.Session{}).Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).
-		Update("revoked_at", now).Error; err != nil {
-		return err
-	}
-	return revokeCredentials(tx, now, "user_id = ? AND (session_id IS NULL OR session_id <> ?)", userID, keep)
 }
 
 func errSessionGone() *Error {

@@ -85,6 +85,10 @@ type SessionTokens struct {
 	RefreshToken     string     // "" when no refresh token was asked for
 	RefreshExpiresAt *time.Time // nil with no refresh token
 	Secret           string     // only at start, and only with SessionSpec.WithSecret
+	// Email and EmailVerified are the primary address after a password login (LoginSession),
+	// read with the account, so the answer that names the user needs no second read.
+	Email         string
+	EmailVerified bool
 }
 
 // SessionPrincipal is the caller behind a valid access token of a session.
@@ -240,14 +244,11 @@ func (s *Service) RefreshSession(ctx context.Context, refreshToken string, spec 
 		now := s.now()
 		// Lock the family first: refreshes and revocations of one session queue here, always
 		// in the same order (session, then its credentials), so they cannot deadlock.
-		res := tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).Update("refreshed_at", now)
-		if res.Error != nil {
-			return res.Error
+		if err := oneRow(tx.Model(&models.Session{}).Where("id = ? AND revoked_at IS NULL", sess.ID).
+			Update("refreshed_at", now), errInvalidRefreshToken()); err != nil {
+			return err
 		}
-		if res.RowsAffected != 1 {
-			return errInvalidRefreshToken()
-		}
-		res = tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", cred.ID).Update("revoked_at", now)
+		res := tx.Model(&models.Credential{}).Where("id = ? AND revoked_at IS NULL", cred.ID).Update("revoked_at", now)
 		if res.Error != nil {
 			return res.Error
 		}

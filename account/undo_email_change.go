@@ -23,14 +23,15 @@ const MailEmailChangeUndone = "email_change_undone"
 // that undoes it (when the service knows where the undo page is: Config.UndoEmailChangeLink).
 // The link's code is not replaced by later changes: after two changes in a row, the first
 // address can still take the account back.
-func (s *Service) notifyEmailChanged(tx *gorm.DB, userID, oldEmail, newEmail string) error {
+func (s *Service) notifyEmailChanged(tx *gorm.DB, userID string, old Address, newEmail string) error {
+	oldEmail := old.Typed
 	d := mailData{Email: oldEmail, NewEmail: newEmail}
 	if pattern := s.cfg.UndoEmailChangeLink; pattern != "" {
 		now := s.now()
 		code := randomToken(32)
 		row := models.OneTimeCode{ID: models.NewID(), UserID: userID, Purpose: models.PurposeUndoEmailChange, Email: oldEmail,
-			MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(UndoEmailChangeTTL), ResendAt: now, CreatedAt: now}
-		row.CodeHash = s.keys.codeHash(row.Purpose, code)
+			EmailKey: old.Key, MaxAttempts: s.cfg.MaxCodeAttempts, ExpiresAt: now.Add(UndoEmailChangeTTL), ResendAt: now, CreatedAt: now}
+		row.CodeHash = s.keys.linkHash(row.Purpose, code)
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -61,14 +62,13 @@ func (s *Service) UndoEmailChange(ctx context.Context, code string, reset Delive
 		}
 		now := s.now()
 		replaced := acct.primary.Address
-		if mustKey(replaced) != mustKey(row.Email) {
-			if taken, err := emailInUse(tx, row.Email); err != nil {
+		restored := codeAddress(row)
+		if acct.primary.AddressKey != restored.Key {
+			if err := claimable(tx, restored.Key); err != nil {
 				return err
-			} else if taken {
-				return errEmailTaken()
 			}
 			if err := tx.Model(&models.Email{}).Where("id = ?", acct.primary.ID).Updates(map[string]any{
-				"address": row.Email, "address_key": mustKey(row.Email), "verified_at": now, "updated_at": now}).Error; err != nil {
+				"address": restored.Typed, "address_key": restored.Key, "verified_at": now, "updated_at": now}).Error; err != nil {
 				return err
 			}
 		}
@@ -84,7 +84,7 @@ func (s *Service) UndoEmailChange(ctx context.Context, code string, reset Delive
 			Update("revoked_at", now).Error; err != nil {
 			return err
 		}
-		resetCode, resetRow, err := s.newCode(tx, row.UserID, models.PurposePasswordReset, row.Email, reset)
+		resetCode, resetRow, err := s.newCode(tx, row.UserID, models.PurposePasswordReset, restored, reset)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Service) UndoEmailChange(ctx context.Context, code string, reset Delive
 			Link: linkFor(reset, resetCode), TTL: humanTTL(resetRow.ExpiresAt.Sub(resetRow.CreatedAt))}); err != nil {
 			return err
 		}
-		if mustKey(replaced) != mustKey(row.Email) {
+		if acct.primary.AddressKey != restored.Key {
 			if err := s.enqueueMail(tx, MailEmailChangeUndone, replaced, mailData{Email: replaced, NewEmail: row.Email}); err != nil {
 				return err
 			}

@@ -15,14 +15,14 @@ type account struct {
 	primary models.Email
 }
 
-// findByEmail loads the user owning address (any of its addresses, compared by AddressKey).
+// findByEmail loads the user owning the address whose key is key (any of its addresses).
 // ok is false when nobody owns it.
-func findByEmail(db *gorm.DB, address string) (acct account, ok bool, err error) {
+func findByEmail(db *gorm.DB, key string) (acct account, ok bool, err error) {
 	// One round trip: the owner of the address, with its primary address (LEFT JOIN: a deleted
 	// account keeps no primary), where it took three (address, user, primary).
 	var row memberRow
 	err = accountQuery(db, "LEFT JOIN", "").
-		Joins("JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ?", mustKey(address)).
+		Joins("JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ?", key).
 		Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return acct, false, nil
@@ -54,11 +54,26 @@ func (a account) usable() error {
 	return nil
 }
 
-// emailInUse tells whether any account owns address.
-func emailInUse(db *gorm.DB, address string) (bool, error) {
-	var n int64
-	err := db.Model(&models.Email{}).Where("address_key = ?", mustKey(address)).Count(&n).Error
-	return n > 0, err
+// addressOwner returns the id of the user who owns the address whose key is key ("" for nobody).
+func addressOwner(db *gorm.DB, key string) (string, error) {
+	var owners []string
+	err := db.Model(&models.Email{}).Where("address_key = ?", key).Limit(1).Pluck("user_id", &owners).Error
+	if err != nil || len(owners) == 0 {
+		return "", err
+	}
+	return owners[0], nil
+}
+
+// claimable refuses an address somebody owns now (the key of a stored or parsed address). It
+// gives the common case a clean answer; the unique index on addresses decides the race between
+// two claims committing at once (s.tx turns the violation into email_taken).
+func claimable(tx *gorm.DB, key string) error {
+	if owner, err := addressOwner(tx, key); err != nil {
+		return err
+	} else if owner != "" {
+		return errEmailTaken()
+	}
+	return nil
 }
 
 // rekeyRun names RekeyAddresses's pass in maintenance_runs. A change to AddressKey's

@@ -2,9 +2,11 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/accountd/accountd/account/password"
 	"github.com/accountd/accountd/models"
 )
 
@@ -18,13 +20,13 @@ func TestRekeyAddresses(t *testing.T) {
 		if err := s.db.Model(&models.Email{}).Where("user_id = ?", uid).Update("address_key", "old-lower-key").Error; err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, _ := findByEmail(s.db.DB, "zoë@example.com"); ok {
+		if _, ok, _ := findByEmail(s.db.DB, mustKey("zoë@example.com")); ok {
 			t.Fatal("found before the rekey: the test does not test anything")
 		}
 		if err := s.RekeyAddresses(ctx); err != nil {
 			t.Fatal(err)
 		}
-		acct, ok, err := findByEmail(s.db.DB, "zoë@example.com")
+		acct, ok, err := findByEmail(s.db.DB, mustKey("zoë@example.com"))
 		if err != nil || !ok || acct.user.ID != uid {
 			t.Fatalf("after the rekey: %v %v", ok, err)
 		}
@@ -109,6 +111,37 @@ func TestRekeyAddressesRunsOnceInBatches(t *testing.T) {
 		}
 		if n := rekeyed(); n != 0 {
 			t.Fatalf("a recorded pass ran again: %d addresses rekeyed", n)
+		}
+	})
+}
+
+// Logging in an existing user from register is a vendor's choice (LoginExisting); without it an
+// address that has an account is email_taken, whatever the password. A weak password comes back
+// as reason codes for the vendor to word, never as text.
+func TestRegisterOptions(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, _ *testClock) {
+		ctx := context.Background()
+		in := RegisterInput{Email: "opt@example.com", Password: "correct-horse-battery", TOSAccepted: true, Client: "192.0.2.1"}
+		if _, err := s.Register(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		var e *Error
+		if _, err := s.Register(ctx, in); !errors.As(err, &e) || e.Code != CodeEmailTaken || e.Field != FieldEmail {
+			t.Fatalf("again without LoginExisting: %v", err)
+		}
+		in.LoginExisting = true
+		res, err := s.Register(ctx, in)
+		if err != nil || !res.ExistingUser || res.Token == "" {
+			t.Fatalf("again with LoginExisting: %+v %v", res, err)
+		}
+		in.Password = "wrong-horse-battery"
+		if _, err := s.Register(ctx, in); !errors.As(err, &e) || e.Code != CodeEmailTaken {
+			t.Fatalf("wrong password with LoginExisting: %v", err)
+		}
+		_, err = s.Register(ctx, RegisterInput{Email: "weak@example.com", Password: "123", TOSAccepted: true})
+		if !errors.As(err, &e) || e.Code != CodeWeakPassword || e.Field != FieldPassword ||
+			len(e.Reasons) != 3 || e.Reasons[0] != password.TooShort || e.Reasons[1] != password.TooCommon || e.Reasons[2] != password.EntirelyNumeric {
+			t.Fatalf("weak password: %#v", err)
 		}
 	})
 }

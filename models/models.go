@@ -99,6 +99,7 @@ type OneTimeCode struct {
 	UserID      string
 	Purpose     string
 	Email       string
+	EmailKey    string // the key (account.AddressKey) of Email
 	CodeHash    []byte
 	Attempts    int
 	MaxAttempts int

@@ -35,7 +35,7 @@ func (a *Akana) AkanaGetLoginStatus(ctx context.Context, _ server.AkanaGetLoginS
 		return loginReply{mediaType: mt, body: &models.AkanaLoginInfo{LoginState: models.AkanaLoginInfoLoginStateLoggedOut,
 			PendingTasks: []string{}}}, nil
 	}
-	body, err := a.loginInfo(ctx, p.UserID, p.ExpiresAt)
+	body, err := a.loginInfo(ctx, p.UserID, "", p.ExpiresAt)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,8 @@ func (a *Akana) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSe
 	if req.Body == nil {
 		return nil, errNoBody
 	}
-	if err := a.core.SendEmailChangeCode(ctx, p.Principal, target, req.Body.NewEmailAddress); err != nil {
+	if _, err := a.core.StartEmailChange(ctx, account.EmailChange{UserID: target, ActorID: p.UserID,
+		NewEmail: req.Body.NewEmailAddress, NotifyCurrent: true}); err != nil {
 		return nil, err
 	}
 	return server.AkanaSendEmailChangeCode200Response{}, nil
@@ -164,7 +165,7 @@ func (a *Akana) onUser(ctx context.Context, userFDN string) (p account.SessionPr
 // loggedIn answers a login, renewal or reset with the login body and the session cookie, and
 // the CSRF cookie when the session is new (its secret is known only then).
 func (a *Akana) loggedIn(ctx context.Context, mt string, tok account.SessionTokens, newSession bool) (loginReply, error) {
-	body, err := a.loginInfo(ctx, tok.UserID, tok.AccessExpiresAt)
+	body, err := a.loginInfo(ctx, tok.UserID, tok.Email, tok.AccessExpiresAt)
 	if err != nil {
 		return loginReply{}, err
 	}
@@ -175,10 +176,14 @@ func (a *Akana) loggedIn(ctx context.Context, mt string, tok account.SessionToke
 	return loginReply{mediaType: mt, cookies: cookies, body: body}, nil
 }
 
-func (a *Akana) loginInfo(ctx context.Context, userID string, validUntil time.Time) (*models.AkanaLoginInfo, error) {
-	email, err := a.core.PrimaryEmail(ctx, userID)
-	if err != nil {
-		return nil, err
+// loginInfo is the login body of userID; email is its primary address when the core has
+// returned it (a password login), "" to read it.
+func (a *Akana) loginInfo(ctx context.Context, userID, email string, validUntil time.Time) (*models.AkanaLoginInfo, error) {
+	if email == "" {
+		var err error
+		if email, err = a.core.PrimaryEmail(ctx, userID); err != nil {
+			return nil, err
+		}
 	}
 	fdn := UserFDN(userID, a.tenant)
 	return &models.AkanaLoginInfo{LoginState: models.AkanaLoginInfoLoginStateLoggedIn, UserName: &email, UserFDN: &fdn,

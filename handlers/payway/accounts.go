@@ -93,7 +93,7 @@ func (p *Payway) PaywayCreateAuthenticationAttempt(ctx context.Context, req serv
 	if err != nil {
 		return nil, err
 	}
-	st, err := p.core.RecordAuthenticationAttempt(ctx, c.Client.OrganizationID, req.Body.Email, req.Body.LoginSuccessful)
+	st, err := p.core.RecordAuthenticationAttempt(ctx, c.Client, req.Body.Email, req.Body.LoginSuccessful)
 	if err != nil {
 		return nil, err
 	}

@@ -30,14 +30,16 @@ func (p *Payway) PaywayRequestEmailChange(ctx context.Context, req server.Payway
 	if err != nil {
 		return nil, err
 	}
-	opts := account.EmailChangeOptions{Mail: !c.Client.SendsOwnMail, Link: p.emailChangeLink}
+	// Without a confirmation_url the mail links to accountd's own page (handlers/pages).
+	in := account.EmailChange{UserID: c.UserID, OrgID: c.Client.OrganizationID, NewEmail: req.Body.NewEmail,
+		Delivery: account.Delivery{UUID: true, Link: p.emailChangeLink}, NoMail: c.Client.SendsOwnMail}
 	if u := req.Body.ConfirmationUrl; u != nil {
 		if err := checkURL("confirmation_url", *u); err != nil {
 			return nil, err
 		}
-		opts.Link = withQuery(*u, "confirmation_code={code}")
+		in.Delivery.Link = withQuery(*u, "confirmation_code={code}")
 	}
-	ch, err := p.core.RequestEmailChangeCode(ctx, c.Client.OrganizationID, c.UserID, req.Body.NewEmail, opts)
+	ch, err := p.core.StartEmailChange(ctx, in)
 	if err != nil {
 		return nil, err
 	}

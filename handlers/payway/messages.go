@@ -104,6 +104,7 @@ var oauthDescriptions = map[string]struct {
 }{
 	account.CodeInvalidCredentials:  {models.PaywayOAuthErrorErrorInvalidGrant, "Username/password do not match"},
 	account.CodeAccountFrozen:       {models.PaywayOAuthErrorErrorInvalidGrant, "The account is frozen after too many failed logins; try again later"},
+	account.CodeThrottled:           {models.PaywayOAuthErrorErrorInvalidGrant, "Too many failed logins; try again later"},
 	account.CodeAccountDeleted:      {models.PaywayOAuthErrorErrorInvalidGrant, "Username/password do not match"},
 	account.CodeAccountSuspended:    {models.PaywayOAuthErrorErrorInvalidGrant, "The account is suspended"},
 	account.CodeInvalidRefreshToken: {models.PaywayOAuthErrorErrorInvalidGrant, "The refresh token is invalid or expired"},

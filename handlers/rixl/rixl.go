@@ -105,18 +105,14 @@ func (x *Rixl) RixlEmailServiceLogin(ctx context.Context, req server.RixlEmailSe
 	if err != nil {
 		return nil, err
 	}
-	st, err := x.core.GetEmailStatus(ctx, account.Principal{UserID: t.UserID})
-	if err != nil {
-		return nil, err
-	}
 	status := models.RixlLoginResponseStatusOk
-	if !st.Verified {
+	if !t.EmailVerified {
 		status = models.RixlLoginResponseStatusEmailNotVerified
 	}
 	return server.RixlEmailServiceLogin200JSONResponse{Headers: server.RixlEmailServiceLogin200ResponseHeaders{CacheControl: noStore},
-		Body: models.RixlLoginResponse{Status: status, SessionId: t.SessionID, Email: st.Email,
+		Body: models.RixlLoginResponse{Status: status, SessionId: t.SessionID, Email: t.Email,
 			AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, ExpiresIn: expiresIn(t, x.core.Now()),
-			TokenType: models.RixlTokenTypeBearer, RequiresAction: requiresAction(st.Verified)}}, nil
+			TokenType: models.RixlTokenTypeBearer, RequiresAction: requiresAction(t.EmailVerified)}}, nil
 }
 
 func (x *Rixl) RixlTokenServiceRefreshToken(ctx context.Context, req server.RixlTokenServiceRefreshTokenRequestObject) (server.RixlTokenServiceRefreshTokenResponseObject, error) {
@@ -193,7 +189,8 @@ func (x *Rixl) RixlEmailServiceInitiateEmailChange(ctx context.Context, req serv
 	if err != nil {
 		return nil, err
 	}
-	t, err := x.core.StartEmailChange(ctx, p, req.Body.NewEmail)
+	t, err := x.core.StartEmailChange(ctx, account.EmailChange{UserID: p.UserID, NewEmail: req.Body.NewEmail,
+		Delivery: account.Delivery{Digits: account.VerificationCodeDigits}})
 	if err != nil {
 		return nil, err
 	}

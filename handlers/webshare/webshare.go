@@ -128,7 +128,8 @@ func (w *Webshare) WebshareChangeEmail(ctx context.Context, req server.WebshareC
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.core.RequestEmailChange(ctx, p, req.Body.Password, req.Body.NewEmail, w.emailChange); err != nil {
+	if _, err := w.core.StartEmailChange(ctx, account.EmailChange{UserID: p.UserID, NewEmail: req.Body.NewEmail,
+		Password: &req.Body.Password, Delivery: w.emailChange}); err != nil {
 		return nil, err
 	}
 	return server.WebshareChangeEmail204Response{}, nil

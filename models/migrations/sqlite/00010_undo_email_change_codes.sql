@@ -15,15 +15,17 @@ CREATE TABLE one_time_codes_new (
     resend_at    DATETIME NOT NULL,
     consumed_at  DATETIME,
     revoked_at   DATETIME,
-    created_at   DATETIME NOT NULL
+    created_at   DATETIME NOT NULL,
+    email_key    text NOT NULL DEFAULT ''
 );
-INSERT INTO one_time_codes_new (id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at)
-    SELECT id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at FROM one_time_codes;
+INSERT INTO one_time_codes_new (id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at, email_key)
+    SELECT id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at, email_key FROM one_time_codes;
 DROP TABLE one_time_codes;
 ALTER TABLE one_time_codes_new RENAME TO one_time_codes;
 CREATE UNIQUE INDEX one_time_codes_code_hash_key ON one_time_codes (code_hash);
 CREATE INDEX one_time_codes_user_purpose_idx ON one_time_codes (user_id, purpose, created_at);
 CREATE INDEX one_time_codes_live_idx ON one_time_codes (user_id, purpose) WHERE consumed_at IS NULL AND revoked_at IS NULL;
+CREATE INDEX one_time_codes_live_email_key_idx ON one_time_codes (email_key) WHERE consumed_at IS NULL AND revoked_at IS NULL;
 
 -- +goose Down
 CREATE TABLE one_time_codes_old (
@@ -38,13 +40,15 @@ CREATE TABLE one_time_codes_old (
     resend_at    DATETIME NOT NULL,
     consumed_at  DATETIME,
     revoked_at   DATETIME,
-    created_at   DATETIME NOT NULL
+    created_at   DATETIME NOT NULL,
+    email_key    text NOT NULL DEFAULT ''
 );
-INSERT INTO one_time_codes_old (id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at)
-    SELECT id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at
+INSERT INTO one_time_codes_old (id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at, email_key)
+    SELECT id, user_id, purpose, email, code_hash, attempts, max_attempts, expires_at, resend_at, consumed_at, revoked_at, created_at, email_key
     FROM one_time_codes WHERE purpose <> 'undo_email_change';
 DROP TABLE one_time_codes;
 ALTER TABLE one_time_codes_old RENAME TO one_time_codes;
 CREATE UNIQUE INDEX one_time_codes_code_hash_key ON one_time_codes (code_hash);
 CREATE INDEX one_time_codes_user_purpose_idx ON one_time_codes (user_id, purpose, created_at);
 CREATE INDEX one_time_codes_live_idx ON one_time_codes (user_id, purpose) WHERE consumed_at IS NULL AND revoked_at IS NULL;
+CREATE INDEX one_time_codes_live_email_key_idx ON one_time_codes (email_key) WHERE consumed_at IS NULL AND revoked_at IS NULL;
