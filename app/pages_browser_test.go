@@ -322,7 +322,7 @@ func TestPagesInBrowser(t *testing.T) {
 		b.fill("new_password", "lantern", "new_password_again", "lantern")
 		b.submit(200, "payway-reset-done")
 		b.wantTitle("Your password is changed", "Continue to shop.example.com")
-		if p.loginStatus("payreset@example.com", "lantern") != http.StatusOK || p.loginStatus("payreset@example.com", goodPassword) == http.StatusOK {
+		if p.grantStatus("payreset@example.com", "lantern") != http.StatusOK || p.grantStatus("payreset@example.com", goodPassword) == http.StatusOK {
 			t.Fatal("the page did not set Payway's new password")
 		}
 	})

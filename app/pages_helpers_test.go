@@ -74,7 +74,7 @@ func (p *payway) requestReset(email, returnURL string) {
 	}
 }
 
-func (p *payway) loginStatus(email, pw string) int {
+func (p *payway) grantStatus(email, pw string) int {
 	p.t.Helper()
 	return p.grant(passwordForm(p.a, p.a.org, email, pw, meR)).StatusCode()
 }
