@@ -32,7 +32,7 @@ func (s *Service) notifyEmailChanged(tx *gorm.DB, userID string, old Address, ne
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		d.Code, d.Link, d.TTL = code, linkFor(Delivery{Link: pattern}, code), UndoEmailChangeTTL
+		d.Link, d.TTL = linkFor(Delivery{Link: pattern}, code), UndoEmailChangeTTL
 	}
 	return s.enqueueMail(tx, MailEmailChanged, oldEmail, d)
 }
