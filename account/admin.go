@@ -8,6 +8,7 @@ import (
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CreateOrganization adds an organisation (operator command).
@@ -103,5 +104,12 @@ func addMember(tx *gorm.DB, orgID, userID, role string, now time.Time) error {
 	} else if err != nil {
 		return err
 	}
-	return tx.Create(&models.Membership{OrganizationID: org.ID, UserID: userID, Role: role, CreatedAt: now}).Error
+	// One statement decides, also between two operators at once: a second membership of the
+	// same user is a conflict of its own (the unique violation would read as a taken address).
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&models.Membership{OrganizationID: org.ID, UserID: userID, Role: role, CreatedAt: now})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return conflict(CodeAlreadyMember, "user")
+	}
+	return res.Error
 }

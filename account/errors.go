@@ -44,6 +44,7 @@ const (
 	CodeInvalidName        = "invalid_name"
 	CodeInvalidCaptcha     = "invalid_captcha" // raised by vendor handlers that check a captcha
 	CodeNotPermitted       = "not_permitted"   // the caller may not act on this user (role rules)
+	CodeAlreadyMember      = "already_member"  // the user is a member of the organisation already
 	CodeLastAdmin          = "last_admin"      // the last business_admin of an organisation cannot leave it
 )
 

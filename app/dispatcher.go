@@ -130,7 +130,9 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, claimed time.Time, batch 
 			d.metrics.Delivery("sent")
 			delivered++
 			if d.outage.Swap(false) {
-				d.resume(ctx)
+				// Finished even at shutdown, like the batch: one statement, and a new process
+				// would otherwise wait for its first probe.
+				d.resume(context.WithoutCancel(ctx))
 			}
 			return true
 		}

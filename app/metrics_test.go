@@ -16,7 +16,12 @@ func TestMetrics(t *testing.T) {
 		e := newEnv(t, dsn)
 		tok := e.register("metrics@example.com", goodPassword)
 		code := e.lastLink("metrics@example.com", "/activation/")
-		e.raw("POST", "/api/v2/login/", "application/json", `{"email":"metrics@example.com","password":"wrong-password-x","recaptcha":"x"}`)
+		e.raw("POST", "/api/v2/activation/complete/", "application/json", `{"activation_token":"not-a-code"}`)
+		e.raw("POST", "/api/v2/activation/complete/", "application/json", `{"activation_token":"`+code+`"}`)
+		// One client's failed logins for one address: the eleventh is refused by its limit.
+		for range 11 {
+			e.raw("POST", "/api/v2/login/", "application/json", `{"email":"metrics@example.com","password":"wrong-password-x","recaptcha":"x"}`)
+		}
 		resp, body := e.raw("GET", "/metrics", "", "")
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 			t.Fatalf("/metrics: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -25,13 +30,18 @@ func TestMetrics(t *testing.T) {
 			`accountd_http_requests_total{operation="webshareRegister",status="201",vendor="Webshare"} 1`,
 			`accountd_http_request_duration_seconds_bucket{operation="webshareLogin"`,
 			`accountd_events_total{kind="user_registered"} 1`,
+			`accountd_events_total{kind="email_verified"} 1`, // a code verified
 			`accountd_events_total{kind="login_failed"}`,
-			`accountd_refusals_total{code="invalid_credentials",operation="webshareLogin"} 1`,
-			`accountd_mail_queued_total{kind=`,
+			`accountd_refusals_total{code="invalid_credentials",operation="webshareLogin"} 10`,
+			`accountd_refusals_total{code="invalid_code",operation="webshareCompleteActivation"} 1`, // a code failed
+			`accountd_refusals_total{code="throttled",operation="webshareLogin"} 1`,
+			`accountd_limits_hit_total{scope="login-fail-client"} 1`,
+			`accountd_mail_queued_total{kind="activation"} 1`, // a code sent
 			`accountd_mail_deliveries_total{outcome="sent"} 1`,
-			`accountd_outbox_messages{state="sent"} 1`,
-			`accountd_outbox_messages{state="dead"} 0`,
-			`accountd_outbox_messages{state="retrying"} 0`,
+			`accountd_outbox_messages{channel="mail",state="sent"} 1`,
+			`accountd_outbox_messages{channel="mail",state="dead"} 0`,
+			`accountd_outbox_messages{channel="mail",state="retrying"} 0`,
+			`accountd_outbox_messages{channel="webhook",state="pending"} 0`,
 			`go_sql_open_connections{db_name="accountd"}`,
 			`accountd_argon2_slots_in_use 0`,
 			`accountd_argon2_waiting 0`,

@@ -161,13 +161,20 @@ var secretKey = regexp.MustCompile(`(?i)(password|token|secret|code)$`)
 type secretCollector struct{ next http.RoundTripper }
 
 func (c secretCollector) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
+	if req.Body != nil && req.Body != http.NoBody {
 		raw, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
 			return nil, err
 		}
-		req.Body = io.NopCloser(bytes.NewReader(raw))
+		// A copy with the body's length: a replaced body of unknown length goes out chunked,
+		// which Prism never answers when it is empty (the contract run's requests hung).
+		req = req.Clone(req.Context())
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(raw)), int64(len(raw))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
+		if len(raw) == 0 {
+			req.Body, req.GetBody = http.NoBody, nil
+		}
 		collectSecrets(raw, req.Header.Get("Content-Type"), "request to "+req.URL.Path)
 	}
 	if a := req.Header.Get("Authorization"); a != "" {

@@ -152,6 +152,9 @@ func (s *smtpSender) connect(ctx context.Context) (*gomail.Client, *smtp.Client,
 	}
 	conn, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil { // the real cause of a "closed network connection"
+			err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
 		return nil, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return client, conn, nil

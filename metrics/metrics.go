@@ -40,7 +40,7 @@ func New() *Metrics {
 		Help:    "Time to answer a request, by operationId.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}}, []string{"operation"})
 	m.events = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accountd_events_total",
-		Help: "Security events of the account flows, as in the audit trail: user_registered, login, login_failed, lockout, password_changed, email_change_completed, ..."},
+		Help: "Security events of the account flows, as in the audit trail: user_registered, login, login_failed, login_throttled, password_changed, email_change_completed, ..."},
 		[]string{"kind"})
 	m.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accountd_refusals_total",
 		Help: "Requests the account core refused, by operationId and reason code: throttled (a limit hit), invalid_code, code_expired, wrong_password, invalid_credentials, ..."},

@@ -97,7 +97,12 @@ func (p *prismTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	via.URL.Scheme, via.URL.Host, via.Host = p.prism.Scheme, p.prism.Host, p.prism.Host
 	via.Header.Set(UpstreamHeader, req.URL.Host)
 	if reqBody != nil {
-		via.Body = io.NopCloser(bytes.NewReader(reqBody))
+		via.Body, via.ContentLength = io.NopCloser(bytes.NewReader(reqBody)), int64(len(reqBody))
+	}
+	if len(reqBody) == 0 && via.Body != nil {
+		// An empty body of unknown length goes out chunked, and Prism 5 never answers an empty
+		// chunked body: send none.
+		via.Body, via.ContentLength = http.NoBody, 0
 	}
 	resp, err := p.base.RoundTrip(via)
 	if err != nil {

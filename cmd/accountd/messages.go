@@ -10,12 +10,13 @@ import (
 
 // The operator commands' own wording of the core's errors (the core speaks only in codes).
 var operatorMessages = map[string]string{
-	account.CodeEmailTaken:   "this email address is already in use",
-	account.CodeInvalidEmail: "not a valid email address",
-	account.CodeInvalidRole:  "the role must be member, site_admin or business_admin",
-	account.CodeInvalidName:  "the name must have 1 to 200 characters",
-	account.CodeNotFound:     "no such organisation, user or client",
-	account.CodeInvalidScope: "a scope must be one word",
+	account.CodeEmailTaken:    "this email address is already in use",
+	account.CodeInvalidEmail:  "not a valid email address",
+	account.CodeInvalidRole:   "the role must be member, site_admin or business_admin",
+	account.CodeInvalidName:   "the name must have 1 to 200 characters",
+	account.CodeNotFound:      "no such organisation, user or client",
+	account.CodeAlreadyMember: "the user is already a member of this organisation (its role is unchanged)",
+	account.CodeInvalidScope:  "a scope must be one word",
 }
 
 // describe words a core error for the operator: "invalid/weak_password (password): This

@@ -83,6 +83,7 @@ func TestUserOrgClientSessionCommands(t *testing.T) {
 				want string
 			}{
 				{[]string{"users", "add-member", db, testSecret, "--user", id, "--org", org2, "--role", "king"}, 1, "role"},
+				{[]string{"users", "add-member", db, testSecret, "--user", id, "--org", org2}, 1, "already a member"},
 				{[]string{"users", "delete", db, testSecret, "--user", "bob@example.com"}, 1, "no such"}, // the address is released
 				{[]string{"users", "show", db, testSecret, "--user", "nobody@example.com"}, 1, "no such"},
 				{[]string{"users", "disable", db, testSecret}, 2, "--user is required"},

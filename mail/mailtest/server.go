@@ -38,6 +38,9 @@ type Options struct {
 	// AuthMechanisms are the SASL mechanisms advertised; nil means PLAIN and
 	// LOGIN. Only PLAIN and LOGIN are implemented. Any credentials are accepted.
 	AuthMechanisms []string
+	// BeforeAccept, when set, is called with each message before the server answers its DATA
+	// (and stores it); a test blocks in it to hold a sender mid-delivery.
+	BeforeAccept func(Received)
 }
 
 // Server is a running SMTP server. Its methods are safe for concurrent use.
@@ -52,6 +55,7 @@ type Server struct {
 	next     int           // index of the first message Next has not returned
 	arrived  chan struct{} // closed and replaced whenever a message is stored
 	failNext int
+	before   func(Received) // Options.BeforeAccept
 }
 
 // Start starts a plain SMTP server (no TLS) on 127.0.0.1 and closes it when
@@ -64,7 +68,7 @@ func Start(t testing.TB) *Server {
 // StartWith is Start with options, for tests of TLS and AUTH negotiation.
 func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
-	s := &Server{arrived: make(chan struct{}), mechs: []string{"PLAIN", "LOGIN"}}
+	s := &Server{arrived: make(chan struct{}), mechs: []string{"PLAIN", "LOGIN"}, before: opts.BeforeAccept}
 	if opts.AuthMechanisms != nil {
 		for _, m := range opts.AuthMechanisms {
 			if m != "PLAIN" && m != "LOGIN" {
@@ -199,6 +203,9 @@ var errFailNext = &smtp.SMTPError{
 
 // deliver stores r, or returns errFailNext if a failure is pending.
 func (s *Server) deliver(r Received) error {
+	if s.before != nil {
+		s.before(r)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failNext > 0 {
