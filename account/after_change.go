@@ -75,14 +75,17 @@ func (s *Service) afterChangeWrites(tx *gorm.DB, acct account, c change) error {
 	case emailChanged:
 		kind, mailKind, detail = "email_change_completed", MailEmailChanged, map[string]string{"old_email": old, "new_email": c.newEmail}
 	}
-	tell := []string{old}
 	if c.kind == emailChanged {
-		tell = append(tell, c.newEmail) // the new address hears of it too
-	}
-	for _, to := range tell {
-		if err := s.enqueueMail(tx, mailKind, to, mailData{Email: old, NewEmail: c.newEmail}); err != nil {
+		// The old address's notice carries the link that undoes the change; the new address
+		// hears of it too, without one.
+		if err := s.notifyEmailChanged(tx, userID, Address{Typed: old, Key: acct.primary.AddressKey}, c.newEmail); err != nil {
 			return err
 		}
+		if err := s.enqueueMail(tx, mailKind, c.newEmail, mailData{Email: old, NewEmail: c.newEmail}); err != nil {
+			return err
+		}
+	} else if err := s.enqueueMail(tx, mailKind, old, mailData{Email: old, NewEmail: c.newEmail}); err != nil {
+		return err
 	}
 	return s.audit(tx, userID, kind, auditDetail(detail))
 }

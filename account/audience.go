@@ -20,6 +20,14 @@ func WithAudience(ctx context.Context, a Audience) context.Context {
 	return context.WithValue(ctx, audienceKey{}, a)
 }
 
+// WithVendor returns ctx with the audience's vendor replaced and its languages kept: the
+// hosted pages speak for the vendor whose link they serve ("": accountd's own voice).
+func WithVendor(ctx context.Context, vendor string) context.Context {
+	a := audienceOf(ctx)
+	a.Vendor = vendor
+	return WithAudience(ctx, a)
+}
+
 // audienceOf returns the Audience in ctx (the zero one when there is none).
 func audienceOf(ctx context.Context) Audience {
 	if ctx == nil {

@@ -143,5 +143,5 @@ var codeMails = map[string]string{models.PurposeActivation: MailActivation, mode
 // mailCode mails code (of row, made for delivery d) to address, inside the code's transaction.
 func (s *Service) mailCode(tx *gorm.DB, purpose, address, code string, row models.OneTimeCode, d Delivery) error {
 	return s.enqueueMail(tx, codeMails[purpose], address, mailData{Email: address, Code: code, Link: linkFor(d, code),
-		TTL: row.ExpiresAt.Sub(row.CreatedAt)})
+		CodePage: codePage(d), TTL: row.ExpiresAt.Sub(row.CreatedAt)})
 }

@@ -39,6 +39,7 @@ var eventOfAudit = map[string]string{
 	"email_verified":             EventUserVerified,
 	"email_change_requested":     EventEmailChangeRequested,
 	"email_change_completed":     EventEmailChanged,
+	"email_change_undone":        EventEmailChanged, // the primary address moved back (UndoEmailChange)
 	"password_changed":           EventPasswordChanged,
 	"password_reset":             EventPasswordReset,
 	"session_revoked":            EventSessionRevoked,

@@ -22,13 +22,27 @@ const (
 	MailEmailAdded = "email_added"
 	// MailSessionsRevoked tells the user that an operator ended every session of the account.
 	MailSessionsRevoked = "sessions_revoked"
+	// MailEmailChangeUndone tells the address an undo of an email change replaced
+	// (UndoEmailChange).
+	MailEmailChangeUndone = "email_change_undone"
 )
 
 // mailData is what a mail says: the address it is about, the new or added address of a
-// notice, and the code (with the vendor's link around it, if any) and its lifetime.
+// notice, and the code (with the vendor's link around it, if any, or the page where a bare
+// code is typed) and its lifetime. The email-changed notice to the old address carries the
+// undo link and its lifetime.
 type mailData struct {
-	Email, NewEmail, Code, Link string
-	TTL                         time.Duration
+	Email, NewEmail, Code, Link, CodePage string
+	TTL                                   time.Duration
+}
+
+// codePage is the page a mail of a bare code names for typing it ("" when the code comes in a
+// link, or the vendor names no page).
+func codePage(d Delivery) string {
+	if d.Link != "" {
+		return ""
+	}
+	return d.Page
 }
 
 // linkFor puts code into the vendor's link pattern ("" when the vendor mails bare codes).

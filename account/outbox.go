@@ -13,7 +13,7 @@ import (
 // it announces commits.
 func (s *Service) enqueueMail(tx *gorm.DB, kind, to string, d mailData) error {
 	a := audienceOf(tx.Statement.Context)
-	content := MailContent{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, TTL: d.TTL,
+	content := MailContent{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, CodePage: d.CodePage, TTL: d.TTL,
 		Vendor: a.Vendor, Locale: a.Locale}
 	id := models.NewID()
 	sealed, err := s.keys.sealMail(id, content)

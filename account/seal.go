@@ -15,6 +15,7 @@ type MailContent struct {
 	NewEmail string        `json:"new_email,omitempty"`
 	Code     string        `json:"code,omitempty"`
 	Link     string        `json:"link,omitempty"`
+	CodePage string        `json:"code_page,omitempty"` // where a bare code is typed (Delivery.Page)
 	TTL      time.Duration `json:"ttl,omitempty"`
 	Vendor   string        `json:"vendor,omitempty"`
 	Locale   string        `json:"locale,omitempty"`

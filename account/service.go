@@ -40,6 +40,9 @@ type Config struct {
 	// ResetFloor is the least time RequestPasswordReset takes, so known and unknown addresses
 	// cannot be told apart by timing (default 250 ms; negative disables).
 	ResetFloor time.Duration
+	// UndoEmailChangeLink is the undo link of the notice to the old address after an email
+	// change, with "{code}" where the code goes (empty: the notice carries none).
+	UndoEmailChangeLink string
 
 	// API tokens (CredentialAPIToken) are revocable bearer tokens. Webshare's never expire, so
 	// by default neither do these; an operator may bound them:
@@ -143,6 +146,9 @@ type Delivery struct {
 	Digits int
 	// UUID makes the code a random (version 4) UUID, for APIs that document codes of that form.
 	UUID bool
+	// Page, for a bare code (no Link), is a page where the code can be typed; the mail names
+	// it. The page's URL holds no code, so a mail scanner that opens it learns nothing.
+	Page string
 }
 
 // CredentialSpec says what credential a flow hands out; the vendor decides.

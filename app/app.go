@@ -15,6 +15,7 @@ import (
 	"github.com/accountd/accountd/captcha"
 	"github.com/accountd/accountd/handlers"
 	"github.com/accountd/accountd/handlers/akana"
+	"github.com/accountd/accountd/handlers/httpapi"
 	"github.com/accountd/accountd/mail"
 	"github.com/accountd/accountd/mail/templates"
 	"github.com/accountd/accountd/metrics"
@@ -84,6 +85,8 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	acfg := account.Config{Webhooks: webhook.Subscriptions(endpoints), Secret: secret, Now: cfg.Now, Logger: log, ResetFloor: cfg.ResetFloor,
 		APITokenIdleTimeout: cfg.APITokenIdleTimeout, APITokenLifetime: cfg.APITokenLifetime,
 		ResendCooldown: cfg.CodeCooldown, SendsPerHour: cfg.CodesPerHour}
+	links := httpapi.NewLinks(cfg.PublicURL)
+	acfg.UndoEmailChangeLink = links.UndoEmailChange
 	params := password.DefaultParams
 	if cfg.PasswordParams != nil {
 		params = *cfg.PasswordParams

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -87,9 +88,8 @@ type Config struct {
 
 // Defaults for settings left empty.
 const (
-	DefaultAddr      = ":8080"
-	DefaultMailFrom  = "accountd <no-reply@localhost.localdomain>"
-	DefaultPublicURL = "http://localhost:8080"
+	DefaultAddr     = ":8080"
+	DefaultMailFrom = "accountd <no-reply@localhost.localdomain>"
 )
 
 func (c *Config) setDefaults() {
@@ -100,7 +100,7 @@ func (c *Config) setDefaults() {
 		c.MailFrom = DefaultMailFrom
 	}
 	if c.PublicURL == "" {
-		c.PublicURL = DefaultPublicURL
+		c.PublicURL = ownURL(c.Addr)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -123,7 +123,7 @@ func FromEnv() Config {
 		MailFromByVendor:    vendorSenders(),
 		MailTemplates:       os.Getenv("ACCOUNTD_MAIL_TEMPLATES"),
 		WebhookURL:          os.Getenv("ACCOUNTD_WEBHOOK_URL"),
-		PublicURL:           envOr("ACCOUNTD_PUBLIC_URL", DefaultPublicURL),
+		PublicURL:           os.Getenv("ACCOUNTD_PUBLIC_URL"), // unset: this server's own pages (ownURL)
 		RecaptchaSecret:     os.Getenv("ACCOUNTD_RECAPTCHA_SECRET"),
 		RecaptchaVerifyURL:  os.Getenv("ACCOUNTD_RECAPTCHA_VERIFY_URL"),
 		TrustedProxies:      os.Getenv("ACCOUNTD_TRUSTED_PROXIES"),
@@ -286,4 +286,18 @@ func resolveSecret(cfg Config, db *models.DB) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(s), f.Close()
+}
+
+// ownURL is the base of links when ACCOUNTD_PUBLIC_URL is unset: this server itself, on the
+// port it listens on (":8080" -> http://localhost:8080), so that mailed links open its own
+// pages (handlers/pages).
+func ownURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

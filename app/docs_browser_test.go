@@ -44,8 +44,12 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser starts a headless Chromium that talks to nothing but the server under test.
-func browser(t *testing.T, path string) context.Context {
+// browser starts a headless Chromium that talks to nothing but the server under test; the
+// whole session may take 90 seconds.
+func browser(t *testing.T, path string) context.Context { return browserFor(t, path, 90*time.Second) }
+
+// browserFor is browser with a session that may take up to limit.
+func browserFor(t *testing.T, path string, limit time.Duration) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -61,7 +65,7 @@ func browser(t *testing.T, path string) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelBrowser := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
 	return ctx
 }

@@ -6,26 +6,39 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accountd/accountd/mail/mailtest"
 	"github.com/accountd/accountd/models"
 )
 
 var codeOrLink = regexp.MustCompile(`\b\d{6}\b|https?://|[A-Za-z0-9_-]{30,}`)
 
 // Every change a user should hear about sends a notice, in the vendor's voice, to the address
-// that must hear it, and no notice carries a code or a link.
+// that must hear it, and no notice carries a code or a link, but one: the notice of an email
+// change to the old address carries the link that undoes it (issue 17), and nothing else.
 func TestSecurityNotices(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn)
-		notice := func(t *testing.T, to, subject string) {
+		// notice checks the notice; with an undo link, that link must be in both parts and is
+		// the only one.
+		notice := func(t *testing.T, to, subject string, undo ...bool) {
 			t.Helper()
 			for _, m := range e.mailsTo(to) {
 				if m.Subject != subject {
 					continue
 				}
-				if bad := codeOrLink.FindString(m.Text); bad != "" {
+				text, html := m.Text, m.HTML
+				if len(undo) > 0 && undo[0] {
+					link, ok := mailtest.FindLink(text, publicURL+"/undo-email-change/")
+					if !ok || !strings.Contains(html, `href="`+link+`"`) {
+						t.Errorf("notice %q to %s has no undo link in both parts:\n%s", subject, to, text)
+					}
+					text = strings.ReplaceAll(text, link, "")
+					html = strings.ReplaceAll(strings.ReplaceAll(html, `href="`+link+`"`, ""), link, "")
+				}
+				if bad := codeOrLink.FindString(text); bad != "" {
 					t.Errorf("notice %q to %s carries %q:\n%s", subject, to, bad, m.Text)
 				}
-				if strings.Contains(m.HTML, "href=") || !strings.Contains(m.HTML, "<html") {
+				if strings.Contains(html, "href=") || !strings.Contains(html, "<html") {
 					t.Errorf("notice %q to %s: HTML part with a link, or none:\n%s", subject, to, m.HTML)
 				}
 				return
@@ -57,7 +70,7 @@ func TestSecurityNotices(t *testing.T) {
 		if r := e.rixlVerify(change.JSON200.VerificationId, e.rixlCode("rixl-moved@example.com")); r.StatusCode() != http.StatusOK {
 			t.Fatalf("verify change: %d %s", r.StatusCode(), r.Body)
 		}
-		notice(t, "rixl-notices@example.com", "Your Rixl email was changed")
+		notice(t, "rixl-notices@example.com", "Your Rixl email was changed", true)
 		notice(t, "rixl-moved@example.com", "Your Rixl email was changed")
 
 		e.wantStatus(0, "POST", "/auth/v1/password/reset", `{"email":"rixl-moved@example.com"}`, "")

@@ -15,7 +15,7 @@ func (d *Dispatcher) message(m account.PendingMail) (mail.Message, error) {
 		return mail.Message{ID: m.ID, To: m.Recipient, Subject: c.Subject, Text: c.Text}, nil
 	}
 	r, err := d.render.Render(templates.Data{Kind: m.Kind, Vendor: c.Vendor, Locale: c.Locale, Email: c.Email,
-		NewEmail: c.NewEmail, Code: c.Code, Link: c.Link, TTL: c.TTL})
+		NewEmail: c.NewEmail, Code: c.Code, Link: c.Link, CodePage: c.CodePage, TTL: c.TTL})
 	if err != nil {
 		return mail.Message{}, fmt.Errorf("render: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -40,6 +41,13 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 				t.Errorf("%s during the outage: %d, Retry-After %q, %s; want 503 with Retry-After and %s %q",
 					c.vendor, resp.StatusCode, resp.Header.Get("Retry-After"), body, c.field, c.want)
 			}
+		}
+		// The hosted pages (a link from a mail) answer a page of their own, with Retry-After.
+		if resp, body := e.raw("GET", "/activation/Zk3v0QbL2m7tYx1nA9sWqE4rT6uI8oP0aSdFgHjKlZx/confirm/", "", ""); resp.StatusCode != http.StatusServiceUnavailable ||
+			resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "Please try again in a moment") {
+			t.Errorf("Pages during the outage: %d, Retry-After %q, %.200s; want 503 with Retry-After and a page", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		} else {
+			wantPageHeaders(t, resp.Header, "Pages during the outage")
 		}
 		waitFor(t, "/readyz to say 503", func() bool {
 			resp, _ := e.raw("GET", "/readyz", "", "")

@@ -95,7 +95,7 @@ var auditKindsOfEvent = map[string][]string{
 	account.EventUserCreated:          {"user_registered", "user_created_by_operator"},
 	account.EventUserVerified:         {"email_verified"},
 	account.EventEmailChangeRequested: {"email_change_requested"},
-	account.EventEmailChanged:         {"email_change_completed"},
+	account.EventEmailChanged:         {"email_change_completed", "email_change_undone"},
 	account.EventPasswordChanged:      {"password_changed"},
 	account.EventPasswordReset:        {"password_reset"},
 	account.EventSessionRevoked:       {"session_revoked", "token_revoked"},

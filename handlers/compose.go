@@ -4,6 +4,7 @@ import (
 	"github.com/accountd/accountd/gen/server"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/pages"
 	"github.com/accountd/accountd/handlers/payway"
 	"github.com/accountd/accountd/handlers/rixl"
 	"github.com/accountd/accountd/handlers/service"
@@ -20,6 +21,7 @@ type API struct {
 	*payway.Payway
 	*rixl.Rixl
 	*akana.Akana
+	*pages.Pages
 }
 
 // The generated interface lists every operation of openapi.yaml: a vendor left out, or an
@@ -35,6 +37,7 @@ func compose(d httpapi.Deps, ak akana.Settings) (*API, []httpapi.Vendor) {
 		Payway:   payway.New(d),
 		Rixl:     rixl.New(d),
 		Akana:    akana.New(d, ak),
+		Pages:    pages.New(d),
 	}
-	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Rixl, api.Akana}
+	return api, []httpapi.Vendor{api.Service, api.Webshare, api.Payway, api.Rixl, api.Akana, api.Pages}
 }

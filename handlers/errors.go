@@ -53,18 +53,25 @@ func (rt *routes) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			// The client cancelled or hung up while the request waited (for a hashing slot, the
 			// database): nobody reads an answer, and it is not a server failure. 499 is nginx's
 			// "client closed request", for the access log only.
-			log.InfoContext(c.Request().Context(), "client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			log.InfoContext(c.Request().Context(), "client went away", "method", c.Request().Method, "path", loggedPath(c), "err", r.Cause)
 			c.Response().WriteHeader(statusClientClosedRequest)
 			return
 		}
 		if r.Status == http.StatusServiceUnavailable {
-			log.WarnContext(c.Request().Context(), "database unavailable", "method", c.Request().Method, "path", c.Request().URL.Path, "err", r.Cause)
+			log.WarnContext(c.Request().Context(), "database unavailable", "method", c.Request().Method, "path", loggedPath(c), "err", r.Cause)
 		} else if r.Status >= 500 {
-			log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+			log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method, "path", loggedPath(c),
 				"status", r.Status, "err", r.Cause)
 		}
 		for k, v := range r.Headers {
 			c.Response().Header().Set(k, v)
+		}
+		if r.HTML != nil && c.Request().Method != http.MethodHead {
+			// The same Content-Type as the pages' own answers (Echo's HTMLBlob says "UTF-8").
+			if werr := c.Blob(r.Status, "text/html; charset=utf-8", r.HTML); werr != nil {
+				log.ErrorContext(c.Request().Context(), "writing error response", "err", werr)
+			}
+			return
 		}
 		if c.Request().Method == http.MethodHead || r.Body == nil {
 			_ = c.NoContent(r.Status)

@@ -17,6 +17,7 @@ import (
 	"github.com/accountd/accountd/gen/spec"
 	"github.com/accountd/accountd/handlers/akana"
 	"github.com/accountd/accountd/handlers/httpapi"
+	"github.com/accountd/accountd/handlers/pages"
 	"github.com/accountd/accountd/metrics"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -70,7 +71,8 @@ func New(cfg Config) (*echo.Echo, error) {
 	if err := cfg.Akana.Check(); err != nil {
 		return nil, err
 	}
-	deps := httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha, PublicURL: strings.TrimRight(cfg.PublicURL, "/"), Logger: cfg.Logger}
+	deps := httpapi.Deps{Core: cfg.Core, Captcha: cfg.Captcha, PublicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		Links: httpapi.NewLinks(cfg.PublicURL), Logger: cfg.Logger}
 	if cfg.ServeMetrics && cfg.Metrics != nil {
 		deps.Metrics = cfg.Metrics.Registry
 	}
@@ -97,7 +99,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(rt.accessLog(cfg.Logger))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			cfg.Logger.ErrorContext(c.Request().Context(), "panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			cfg.Logger.ErrorContext(c.Request().Context(), "panic", "path", loggedPath(c), "err", err, "stack", string(stack))
 			return err
 		}}))
 	e.Use(cors)
@@ -117,6 +119,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	}))
 	e.Use(rt.attach)
 	e.Use(rt.audience)
+	e.Use(pages.Attach)
 
 	server.RegisterHandlers(e, server.NewStrictHandler(api, nil))
 	return e, nil

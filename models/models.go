@@ -89,6 +89,8 @@ const (
 	PurposeEmailChange   = "email_change"
 	PurposeAddEmail      = "add_email"
 	PurposePasswordReset = "password_reset"
+	// PurposeUndoEmailChange is the link to the old address that undoes an email change.
+	PurposeUndoEmailChange = "undo_email_change"
 )
 
 // OneTimeCode is a single-use secret sent by mail; only its HMAC is stored.

@@ -623,6 +623,91 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// PagesConfirmRequest defines model for PagesConfirmRequest.
+type PagesConfirmRequest struct {
+	// CsrfToken The token the page's form carries.
+	//
+	// Example: 3q2-7wL0n5n2cWmD9kq1xZb8YtR4uE6iO0pAsDfGhJk
+	CsrfToken *string `json:"csrf_token,omitempty"`
+}
+
+// PagesEnterEmailChangeCodeRequest defines model for PagesEnterEmailChangeCodeRequest.
+type PagesEnterEmailChangeCodeRequest struct {
+	// Code The code from the mail.
+	//
+	// Example: Zk3v0QbL2m7tYx1nA9sWqE4rT6uI8oP0aSdFgHjKlZx
+	Code *string `json:"code,omitempty"`
+
+	// CsrfToken The token the page's form carries.
+	//
+	// Example: 3q2-7wL0n5n2cWmD9kq1xZb8YtR4uE6iO0pAsDfGhJk
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Password The account's current password.
+	//
+	// Example: correct horse battery staple
+	Password *string `json:"password,omitempty"`
+}
+
+// PagesEnterResetCodeRequest defines model for PagesEnterResetCodeRequest.
+type PagesEnterResetCodeRequest struct {
+	// Code The code from the mail.
+	//
+	// Example: Zk3v0QbL2m7tYx1nA9sWqE4rT6uI8oP0aSdFgHjKlZx
+	Code *string `json:"code,omitempty"`
+
+	// CsrfToken The token the page's form carries.
+	//
+	// Example: 3q2-7wL0n5n2cWmD9kq1xZb8YtR4uE6iO0pAsDfGhJk
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Email The address the code was mailed to.
+	//
+	// Example: jane@example.com
+	Email *string `json:"email,omitempty"`
+
+	// NewPassword The new password.
+	//
+	// Example: a new long passphrase
+	NewPassword *string `json:"new_password,omitempty"`
+
+	// NewPasswordAgain The same password once more.
+	//
+	// Example: a new long passphrase
+	NewPasswordAgain *string `json:"new_password_again,omitempty"`
+}
+
+// PagesNewPasswordRequest defines model for PagesNewPasswordRequest.
+type PagesNewPasswordRequest struct {
+	// CsrfToken The token the page's form carries.
+	//
+	// Example: 3q2-7wL0n5n2cWmD9kq1xZb8YtR4uE6iO0pAsDfGhJk
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// NewPassword The new password.
+	//
+	// Example: a new long passphrase
+	NewPassword *string `json:"new_password,omitempty"`
+
+	// NewPasswordAgain The same password once more.
+	//
+	// Example: a new long passphrase
+	NewPasswordAgain *string `json:"new_password_again,omitempty"`
+}
+
+// PagesPasswordRequest defines model for PagesPasswordRequest.
+type PagesPasswordRequest struct {
+	// CsrfToken The token the page's form carries.
+	//
+	// Example: 3q2-7wL0n5n2cWmD9kq1xZb8YtR4uE6iO0pAsDfGhJk
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// Password The account's current password.
+	//
+	// Example: correct horse battery staple
+	Password *string `json:"password,omitempty"`
+}
+
 // PaywayAccessTokenRequest defines model for PaywayAccessTokenRequest.
 type PaywayAccessTokenRequest struct {
 	// ClientId Example: 5f2b6c1e9a3d4e0012ab34ce
@@ -1694,6 +1779,33 @@ type AkanaEmailAddressQuery = AkanaEmail
 // AkanaUserID defines model for AkanaUserID.
 type AkanaUserID = string
 
+// PagesActivationToken defines model for PagesActivationToken.
+type PagesActivationToken = string
+
+// PagesChangeEmailCode defines model for PagesChangeEmailCode.
+type PagesChangeEmailCode = string
+
+// PagesPaywayEmailChangeConfirmationCode defines model for PagesPaywayEmailChangeConfirmationCode.
+type PagesPaywayEmailChangeConfirmationCode = string
+
+// PagesPaywayResetPasswordConfirmationCode defines model for PagesPaywayResetPasswordConfirmationCode.
+type PagesPaywayResetPasswordConfirmationCode = string
+
+// PagesPaywayResetPasswordId defines model for PagesPaywayResetPasswordId.
+type PagesPaywayResetPasswordId = string
+
+// PagesPaywayResetPasswordReturnUrl defines model for PagesPaywayResetPasswordReturnUrl.
+type PagesPaywayResetPasswordReturnUrl = string
+
+// PagesResetPasswordToken defines model for PagesResetPasswordToken.
+type PagesResetPasswordToken = string
+
+// PagesRixlResetPasswordToken defines model for PagesRixlResetPasswordToken.
+type PagesRixlResetPasswordToken = string
+
+// PagesUndoEmailChangeToken defines model for PagesUndoEmailChangeToken.
+type PagesUndoEmailChangeToken = string
+
 // RixlUserID defines model for RixlUserID.
 type RixlUserID = string
 
@@ -1986,6 +2098,18 @@ type AkanaValidatePasswordResetCodeParams struct {
 	EmailAddress      AkanaEmailAddressQuery `form:"emailAddress" json:"emailAddress"`
 }
 
+// PagesShowRixlResetPasswordParams defines parameters for PagesShowRixlResetPassword.
+type PagesShowRixlResetPasswordParams struct {
+	// Token The code from the mailed link.
+	Token PagesRixlResetPasswordToken `form:"token" json:"token"`
+}
+
+// PagesSubmitRixlResetPasswordParams defines parameters for PagesSubmitRixlResetPassword.
+type PagesSubmitRixlResetPasswordParams struct {
+	// Token The code from the mailed link.
+	Token PagesRixlResetPasswordToken `form:"token" json:"token"`
+}
+
 // RixlMembershipServiceLeaveOrganizationDeleteParams defines parameters for RixlMembershipServiceLeaveOrganizationDelete.
 type RixlMembershipServiceLeaveOrganizationDeleteParams struct {
 	// UserId Rixl's optional user id; empty or the caller's own id, anything else is a 403.
@@ -2016,11 +2140,50 @@ type RixlEmailServiceGetUserEmailStatusParams struct {
 	UserId *RixlUserID `form:"user_id,omitempty" json:"user_id,omitempty"`
 }
 
+// PagesShowPaywayEmailChangeParams defines parameters for PagesShowPaywayEmailChange.
+type PagesShowPaywayEmailChangeParams struct {
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayEmailChangeConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+}
+
+// PagesSubmitPaywayEmailChangeParams defines parameters for PagesSubmitPaywayEmailChange.
+type PagesSubmitPaywayEmailChangeParams struct {
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayEmailChangeConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+}
+
 // PaywayGetAuthenticationAttemptsParams defines parameters for PaywayGetAuthenticationAttempts.
 type PaywayGetAuthenticationAttemptsParams struct {
 	// Email The account's address.
 	Email PaywayEmail `form:"email" json:"email"`
 }
+
+// PagesShowPaywayResetPasswordParams defines parameters for PagesShowPaywayResetPassword.
+type PagesShowPaywayResetPasswordParams struct {
+	// Id The account the reset link is for.
+	Id PagesPaywayResetPasswordId `form:"id" json:"id"`
+
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayResetPasswordConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+
+	// ReturnUrl Where the client asked the user to go after the reset (request_password_reset's return_url); the result page links to it.
+	ReturnUrl *PagesPaywayResetPasswordReturnUrl `form:"return_url,omitempty" json:"return_url,omitempty"`
+}
+
+// PagesSubmitPaywayResetPasswordParams defines parameters for PagesSubmitPaywayResetPassword.
+type PagesSubmitPaywayResetPasswordParams struct {
+	// Id The account the reset link is for.
+	Id PagesPaywayResetPasswordId `form:"id" json:"id"`
+
+	// ConfirmationCode The code from the mailed link.
+	ConfirmationCode PagesPaywayResetPasswordConfirmationCode `form:"confirmation_code" json:"confirmation_code"`
+
+	// ReturnUrl Where the client asked the user to go after the reset (request_password_reset's return_url); the result page links to it.
+	ReturnUrl *PagesPaywayResetPasswordReturnUrl `form:"return_url,omitempty" json:"return_url,omitempty"`
+}
+
+// PagesSubmitActivationFormdataRequestBody defines body for PagesSubmitActivation for application/x-www-form-urlencoded ContentType.
+type PagesSubmitActivationFormdataRequestBody = PagesConfirmRequest
 
 // PaywayAccessTokenFormdataRequestBody defines body for PaywayAccessToken for application/x-www-form-urlencoded ContentType.
 type PaywayAccessTokenFormdataRequestBody = PaywayAccessTokenRequest
@@ -2121,6 +2284,9 @@ type WebshareResetPasswordJSONRequestBody = WebshareResetPasswordRequest
 // WebshareResetPasswordCompleteJSONRequestBody defines body for WebshareResetPasswordComplete for application/json ContentType.
 type WebshareResetPasswordCompleteJSONRequestBody = WebshareResetPasswordCompleteRequest
 
+// PagesSubmitRixlResetPasswordFormdataRequestBody defines body for PagesSubmitRixlResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitRixlResetPasswordFormdataRequestBody = PagesNewPasswordRequest
+
 // RixlEmailServiceVerifyEmailJSONRequestBody defines body for RixlEmailServiceVerifyEmail for application/json ContentType.
 type RixlEmailServiceVerifyEmailJSONRequestBody = RixlVerifyEmailRequest
 
@@ -2151,6 +2317,18 @@ type RixlEmailServiceAddEmailJSONRequestBody = RixlAddEmailRequest
 // RixlEmailServiceInitiateEmailChangeJSONRequestBody defines body for RixlEmailServiceInitiateEmailChange for application/json ContentType.
 type RixlEmailServiceInitiateEmailChangeJSONRequestBody = RixlInitiateEmailChangeRequest
 
+// PagesSubmitChangeEmailFormdataRequestBody defines body for PagesSubmitChangeEmail for application/x-www-form-urlencoded ContentType.
+type PagesSubmitChangeEmailFormdataRequestBody = PagesPasswordRequest
+
+// PagesSubmitPaywayEmailChangeFormdataRequestBody defines body for PagesSubmitPaywayEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitPaywayEmailChangeFormdataRequestBody = PagesPasswordRequest
+
+// PagesSubmitAkanaEmailChangeFormdataRequestBody defines body for PagesSubmitAkanaEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitAkanaEmailChangeFormdataRequestBody = PagesEnterEmailChangeCodeRequest
+
+// PagesSubmitAkanaResetPasswordFormdataRequestBody defines body for PagesSubmitAkanaResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitAkanaResetPasswordFormdataRequestBody = PagesEnterResetCodeRequest
+
 // PaywayCompletePasswordResetJSONRequestBody defines body for PaywayCompletePasswordReset for application/json ContentType.
 type PaywayCompletePasswordResetJSONRequestBody = PaywayCompletePasswordResetRequest
 
@@ -2174,3 +2352,12 @@ type PaywayVerifyEmailChangePostJSONRequestBody = PaywayVerifyEmailChangeRequest
 
 // PaywayVerifyEmailChangeJSONRequestBody defines body for PaywayVerifyEmailChange for application/json ContentType.
 type PaywayVerifyEmailChangeJSONRequestBody = PaywayVerifyEmailChangeRequest
+
+// PagesSubmitPaywayResetPasswordFormdataRequestBody defines body for PagesSubmitPaywayResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitPaywayResetPasswordFormdataRequestBody = PagesNewPasswordRequest
+
+// PagesSubmitResetPasswordFormdataRequestBody defines body for PagesSubmitResetPassword for application/x-www-form-urlencoded ContentType.
+type PagesSubmitResetPasswordFormdataRequestBody = PagesNewPasswordRequest
+
+// PagesSubmitUndoEmailChangeFormdataRequestBody defines body for PagesSubmitUndoEmailChange for application/x-www-form-urlencoded ContentType.
+type PagesSubmitUndoEmailChangeFormdataRequestBody = PagesConfirmRequest

@@ -20,6 +20,12 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// PagesShowActivation Webshare activation link (page)
+	// (GET /activation/{token}/confirm/)
+	PagesShowActivation(ctx echo.Context, token PagesActivationToken) error
+	// PagesSubmitActivation Webshare activation link (submit)
+	// (POST /activation/{token}/confirm/)
+	PagesSubmitActivation(ctx echo.Context, token PagesActivationToken) error
 	// PaywayAccessToken Get an access token (OAuth 2 style)
 	// (POST /api/authorization/access_token)
 	PaywayAccessToken(ctx echo.Context) error
@@ -94,6 +100,12 @@ type ServerInterface interface {
 	// WebshareResetPasswordComplete Complete a password reset
 	// (POST /api/v2/resetpassword/complete/)
 	WebshareResetPasswordComplete(ctx echo.Context) error
+	// PagesShowRixlResetPassword Rixl reset-password link (page)
+	// (GET /auth/reset-password)
+	PagesShowRixlResetPassword(ctx echo.Context, params PagesShowRixlResetPasswordParams) error
+	// PagesSubmitRixlResetPassword Rixl reset-password link (submit)
+	// (POST /auth/reset-password)
+	PagesSubmitRixlResetPassword(ctx echo.Context, params PagesSubmitRixlResetPasswordParams) error
 	// RixlEmailServiceVerifyEmail VerifyEmail
 	// (POST /auth/v1/email/verify)
 	RixlEmailServiceVerifyEmail(ctx echo.Context) error
@@ -139,6 +151,12 @@ type ServerInterface interface {
 	// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 	// (GET /auth/v1/users/current/emails/status)
 	RixlEmailServiceGetUserEmailStatus(ctx echo.Context, params RixlEmailServiceGetUserEmailStatusParams) error
+	// PagesShowChangeEmail Webshare change-email link (page)
+	// (GET /changeemail/{code}/confirm/)
+	PagesShowChangeEmail(ctx echo.Context, code PagesChangeEmailCode) error
+	// PagesSubmitChangeEmail Webshare change-email link (submit)
+	// (POST /changeemail/{code}/confirm/)
+	PagesSubmitChangeEmail(ctx echo.Context, code PagesChangeEmailCode) error
 	// GetDocs Interactive API reference
 	// (GET /docs)
 	GetDocs(ctx echo.Context) error
@@ -151,6 +169,24 @@ type ServerInterface interface {
 	// GetDocsSwaggerUIStyle Swagger UI's style sheet
 	// (GET /docs/swagger-ui.css)
 	GetDocsSwaggerUIStyle(ctx echo.Context) error
+	// PagesShowPaywayEmailChange Payway email-change link (no confirmation_url given) (page)
+	// (GET /email_change/confirm)
+	PagesShowPaywayEmailChange(ctx echo.Context, params PagesShowPaywayEmailChangeParams) error
+	// PagesSubmitPaywayEmailChange Payway email-change link (no confirmation_url given) (submit)
+	// (POST /email_change/confirm)
+	PagesSubmitPaywayEmailChange(ctx echo.Context, params PagesSubmitPaywayEmailChangeParams) error
+	// PagesShowAkanaEmailChange Akana: enter an email-change code (page)
+	// (GET /enter-code/email-change/)
+	PagesShowAkanaEmailChange(ctx echo.Context) error
+	// PagesSubmitAkanaEmailChange Akana: enter an email-change code (submit)
+	// (POST /enter-code/email-change/)
+	PagesSubmitAkanaEmailChange(ctx echo.Context) error
+	// PagesShowAkanaResetPassword Akana: enter a password-reset code (page)
+	// (GET /enter-code/password-reset/)
+	PagesShowAkanaResetPassword(ctx echo.Context) error
+	// PagesSubmitAkanaResetPassword Akana: enter a password-reset code (submit)
+	// (POST /enter-code/password-reset/)
+	PagesSubmitAkanaResetPassword(ctx echo.Context) error
 	// PaywayCompletePasswordReset Complete a password reset
 	// (POST /external/api/v1/accounts/complete_password_reset)
 	PaywayCompletePasswordReset(ctx echo.Context) error
@@ -199,11 +235,61 @@ type ServerInterface interface {
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx echo.Context) error
+	// PagesShowPaywayResetPassword Payway reset-password link (page)
+	// (GET /reset_password)
+	PagesShowPaywayResetPassword(ctx echo.Context, params PagesShowPaywayResetPasswordParams) error
+	// PagesSubmitPaywayResetPassword Payway reset-password link (submit)
+	// (POST /reset_password)
+	PagesSubmitPaywayResetPassword(ctx echo.Context, params PagesSubmitPaywayResetPasswordParams) error
+	// PagesShowResetPassword Webshare reset-password link (page)
+	// (GET /resetpassword/{token}/confirm/)
+	PagesShowResetPassword(ctx echo.Context, token PagesResetPasswordToken) error
+	// PagesSubmitResetPassword Webshare reset-password link (submit)
+	// (POST /resetpassword/{token}/confirm/)
+	PagesSubmitResetPassword(ctx echo.Context, token PagesResetPasswordToken) error
+	// PagesShowUndoEmailChange Undo an email change from the old address (page)
+	// (GET /undo-email-change/{token}/)
+	PagesShowUndoEmailChange(ctx echo.Context, token PagesUndoEmailChangeToken) error
+	// PagesSubmitUndoEmailChange Undo an email change from the old address (submit)
+	// (POST /undo-email-change/{token}/)
+	PagesSubmitUndoEmailChange(ctx echo.Context, token PagesUndoEmailChangeToken) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// PagesShowActivation converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowActivation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesActivationToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowActivation(ctx, token)
+	return err
+}
+
+// PagesSubmitActivation converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitActivation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesActivationToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitActivation(ctx, token)
+	return err
 }
 
 // PaywayAccessToken converts echo context to params.
@@ -470,6 +556,42 @@ func (w *ServerInterfaceWrapper) WebshareResetPasswordComplete(ctx echo.Context)
 	return err
 }
 
+// PagesShowRixlResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowRixlResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesShowRixlResetPasswordParams
+	// ------------- Required query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowRixlResetPassword(ctx, params)
+	return err
+}
+
+// PagesSubmitRixlResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitRixlResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesSubmitRixlResetPasswordParams
+	// ------------- Required query parameter "token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "token", ctx.QueryParams(), &params.Token, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitRixlResetPassword(ctx, params)
+	return err
+}
+
 // RixlEmailServiceVerifyEmail converts echo context to params.
 func (w *ServerInterfaceWrapper) RixlEmailServiceVerifyEmail(ctx echo.Context) error {
 	var err error
@@ -664,6 +786,38 @@ func (w *ServerInterfaceWrapper) RixlEmailServiceGetUserEmailStatus(ctx echo.Con
 	return err
 }
 
+// PagesShowChangeEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowChangeEmail(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code PagesChangeEmailCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowChangeEmail(ctx, code)
+	return err
+}
+
+// PagesSubmitChangeEmail converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitChangeEmail(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "code" -------------
+	var code PagesChangeEmailCode
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", ctx.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitChangeEmail(ctx, code)
+	return err
+}
+
 // GetDocs converts echo context to params.
 func (w *ServerInterfaceWrapper) GetDocs(ctx echo.Context) error {
 	var err error
@@ -697,6 +851,78 @@ func (w *ServerInterfaceWrapper) GetDocsSwaggerUIStyle(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetDocsSwaggerUIStyle(ctx)
+	return err
+}
+
+// PagesShowPaywayEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowPaywayEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesShowPaywayEmailChangeParams
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowPaywayEmailChange(ctx, params)
+	return err
+}
+
+// PagesSubmitPaywayEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitPaywayEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesSubmitPaywayEmailChangeParams
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitPaywayEmailChange(ctx, params)
+	return err
+}
+
+// PagesShowAkanaEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowAkanaEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowAkanaEmailChange(ctx)
+	return err
+}
+
+// PagesSubmitAkanaEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitAkanaEmailChange(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitAkanaEmailChange(ctx)
+	return err
+}
+
+// PagesShowAkanaResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowAkanaResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowAkanaResetPassword(ctx)
+	return err
+}
+
+// PagesSubmitAkanaResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitAkanaResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitAkanaResetPassword(ctx)
 	return err
 }
 
@@ -860,6 +1086,134 @@ func (w *ServerInterfaceWrapper) GetReadiness(ctx echo.Context) error {
 	return err
 }
 
+// PagesShowPaywayResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowPaywayResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesShowPaywayResetPasswordParams
+	// ------------- Required query parameter "id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "id", ctx.QueryParams(), &params.Id, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// ------------- Optional query parameter "return_url" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "return_url", ctx.QueryParams(), &params.ReturnUrl, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_url: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowPaywayResetPassword(ctx, params)
+	return err
+}
+
+// PagesSubmitPaywayResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitPaywayResetPassword(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PagesSubmitPaywayResetPasswordParams
+	// ------------- Required query parameter "id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "id", ctx.QueryParams(), &params.Id, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter id: %s", err))
+	}
+
+	// ------------- Required query parameter "confirmation_code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "confirmation_code", ctx.QueryParams(), &params.ConfirmationCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter confirmation_code: %s", err))
+	}
+
+	// ------------- Optional query parameter "return_url" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "return_url", ctx.QueryParams(), &params.ReturnUrl, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter return_url: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitPaywayResetPassword(ctx, params)
+	return err
+}
+
+// PagesShowResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowResetPassword(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesResetPasswordToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowResetPassword(ctx, token)
+	return err
+}
+
+// PagesSubmitResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitResetPassword(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesResetPasswordToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitResetPassword(ctx, token)
+	return err
+}
+
+// PagesShowUndoEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesShowUndoEmailChange(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesUndoEmailChangeToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesShowUndoEmailChange(ctx, token)
+	return err
+}
+
+// PagesSubmitUndoEmailChange converts echo context to params.
+func (w *ServerInterfaceWrapper) PagesSubmitUndoEmailChange(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token PagesUndoEmailChangeToken
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PagesSubmitUndoEmailChange(ctx, token)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -907,6 +1261,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 		Handler: si,
 	}
 
+	router.GET(options.BaseURL+"/activation/:token/confirm/", wrapper.PagesShowActivation, options.OperationMiddlewares["pagesShowActivation"]...)
+	router.POST(options.BaseURL+"/activation/:token/confirm/", wrapper.PagesSubmitActivation, options.OperationMiddlewares["pagesSubmitActivation"]...)
 	router.POST(options.BaseURL+"/api/authorization/access_token", wrapper.PaywayAccessToken, options.OperationMiddlewares["paywayAccessToken"]...)
 	router.POST(options.BaseURL+"/api/login", wrapper.AkanaLogin, options.OperationMiddlewares["akanaLogin"]...)
 	router.POST(options.BaseURL+"/api/login/authenticateWithPasswordResetCode", wrapper.AkanaAuthenticateWithPasswordResetCode, options.OperationMiddlewares["akanaAuthenticateWithPasswordResetCode"]...)
@@ -931,6 +1287,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/api/v2/register/", wrapper.WebshareRegister, options.OperationMiddlewares["webshareRegister"]...)
 	router.POST(options.BaseURL+"/api/v2/resetpassword/", wrapper.WebshareResetPassword, options.OperationMiddlewares["webshareResetPassword"]...)
 	router.POST(options.BaseURL+"/api/v2/resetpassword/complete/", wrapper.WebshareResetPasswordComplete, options.OperationMiddlewares["webshareResetPasswordComplete"]...)
+	router.GET(options.BaseURL+"/auth/reset-password", wrapper.PagesShowRixlResetPassword, options.OperationMiddlewares["pagesShowRixlResetPassword"]...)
+	router.POST(options.BaseURL+"/auth/reset-password", wrapper.PagesSubmitRixlResetPassword, options.OperationMiddlewares["pagesSubmitRixlResetPassword"]...)
 	router.POST(options.BaseURL+"/auth/v1/email/verify", wrapper.RixlEmailServiceVerifyEmail, options.OperationMiddlewares["rixlEmailServiceVerifyEmail"]...)
 	router.POST(options.BaseURL+"/auth/v1/email/verify/resend", wrapper.RixlEmailServiceResendVerification, options.OperationMiddlewares["rixlEmailServiceResendVerification"]...)
 	router.POST(options.BaseURL+"/auth/v1/login", wrapper.RixlEmailServiceLogin, options.OperationMiddlewares["rixlEmailServiceLogin"]...)
@@ -946,10 +1304,18 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/auth/v1/users/current/emails", wrapper.RixlEmailServiceAddEmail, options.OperationMiddlewares["rixlEmailServiceAddEmail"]...)
 	router.PUT(options.BaseURL+"/auth/v1/users/current/emails/change", wrapper.RixlEmailServiceInitiateEmailChange, options.OperationMiddlewares["rixlEmailServiceInitiateEmailChange"]...)
 	router.GET(options.BaseURL+"/auth/v1/users/current/emails/status", wrapper.RixlEmailServiceGetUserEmailStatus, options.OperationMiddlewares["rixlEmailServiceGetUserEmailStatus"]...)
+	router.GET(options.BaseURL+"/changeemail/:code/confirm/", wrapper.PagesShowChangeEmail, options.OperationMiddlewares["pagesShowChangeEmail"]...)
+	router.POST(options.BaseURL+"/changeemail/:code/confirm/", wrapper.PagesSubmitChangeEmail, options.OperationMiddlewares["pagesSubmitChangeEmail"]...)
 	router.GET(options.BaseURL+"/docs", wrapper.GetDocs, options.OperationMiddlewares["getDocs"]...)
 	router.GET(options.BaseURL+"/docs/docs.js", wrapper.GetDocsScript, options.OperationMiddlewares["getDocsScript"]...)
 	router.GET(options.BaseURL+"/docs/swagger-ui-bundle.js", wrapper.GetDocsSwaggerUIBundle, options.OperationMiddlewares["getDocsSwaggerUIBundle"]...)
 	router.GET(options.BaseURL+"/docs/swagger-ui.css", wrapper.GetDocsSwaggerUIStyle, options.OperationMiddlewares["getDocsSwaggerUIStyle"]...)
+	router.GET(options.BaseURL+"/email_change/confirm", wrapper.PagesShowPaywayEmailChange, options.OperationMiddlewares["pagesShowPaywayEmailChange"]...)
+	router.POST(options.BaseURL+"/email_change/confirm", wrapper.PagesSubmitPaywayEmailChange, options.OperationMiddlewares["pagesSubmitPaywayEmailChange"]...)
+	router.GET(options.BaseURL+"/enter-code/email-change/", wrapper.PagesShowAkanaEmailChange, options.OperationMiddlewares["pagesShowAkanaEmailChange"]...)
+	router.POST(options.BaseURL+"/enter-code/email-change/", wrapper.PagesSubmitAkanaEmailChange, options.OperationMiddlewares["pagesSubmitAkanaEmailChange"]...)
+	router.GET(options.BaseURL+"/enter-code/password-reset/", wrapper.PagesShowAkanaResetPassword, options.OperationMiddlewares["pagesShowAkanaResetPassword"]...)
+	router.POST(options.BaseURL+"/enter-code/password-reset/", wrapper.PagesSubmitAkanaResetPassword, options.OperationMiddlewares["pagesSubmitAkanaResetPassword"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/complete_password_reset", wrapper.PaywayCompletePasswordReset, options.OperationMiddlewares["paywayCompletePasswordReset"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/create_authentication_attempt", wrapper.PaywayCreateAuthenticationAttempt, options.OperationMiddlewares["paywayCreateAuthenticationAttempt"]...)
 	router.POST(options.BaseURL+"/external/api/v1/accounts/create_password_reset", wrapper.PaywayCreatePasswordReset, options.OperationMiddlewares["paywayCreatePasswordReset"]...)
@@ -966,6 +1332,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPIYAML, options.OperationMiddlewares["getOpenAPIYAML"]...)
 	router.GET(options.BaseURL+"/openapi/:file", wrapper.GetVendorOpenAPIYAML, options.OperationMiddlewares["getVendorOpenAPIYAML"]...)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadiness, options.OperationMiddlewares["getReadiness"]...)
+	router.GET(options.BaseURL+"/reset_password", wrapper.PagesShowPaywayResetPassword, options.OperationMiddlewares["pagesShowPaywayResetPassword"]...)
+	router.POST(options.BaseURL+"/reset_password", wrapper.PagesSubmitPaywayResetPassword, options.OperationMiddlewares["pagesSubmitPaywayResetPassword"]...)
+	router.GET(options.BaseURL+"/resetpassword/:token/confirm/", wrapper.PagesShowResetPassword, options.OperationMiddlewares["pagesShowResetPassword"]...)
+	router.POST(options.BaseURL+"/resetpassword/:token/confirm/", wrapper.PagesSubmitResetPassword, options.OperationMiddlewares["pagesSubmitResetPassword"]...)
+	router.GET(options.BaseURL+"/undo-email-change/:token/", wrapper.PagesShowUndoEmailChange, options.OperationMiddlewares["pagesShowUndoEmailChange"]...)
+	router.POST(options.BaseURL+"/undo-email-change/:token/", wrapper.PagesSubmitUndoEmailChange, options.OperationMiddlewares["pagesSubmitUndoEmailChange"]...)
 
 }
 
@@ -1076,6 +1448,124 @@ type AkanaUnsupportedMediaTypeApplicationVndSoaV71PlusJSONResponse AkanaError
 type AkanaUnsupportedMediaTypeApplicationVndSoaV72PlusJSONResponse AkanaError
 type AkanaUnsupportedMediaTypeApplicationVndSoaV80PlusJSONResponse AkanaError
 type AkanaUnsupportedMediaTypeApplicationVndSoaV81PlusJSONResponse AkanaError
+
+type PagesForbiddenResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesForbiddenTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesForbiddenResponseHeaders
+	ContentLength int64
+}
+
+type PagesFormErrorResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesFormErrorTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesFormErrorResponseHeaders
+	ContentLength int64
+}
+
+type PagesLinkInvalidResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesLinkInvalidTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesLinkInvalidResponseHeaders
+	ContentLength int64
+}
+
+type PagesPageResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesPageTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesPageResponseHeaders
+	ContentLength int64
+}
+
+type PagesPayloadTooLargeResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesPayloadTooLargeTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesPayloadTooLargeResponseHeaders
+	ContentLength int64
+}
+
+type PagesServerErrorResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesServerErrorTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesServerErrorResponseHeaders
+	ContentLength int64
+}
+
+type PagesTooManyRequestsResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesTooManyRequestsTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesTooManyRequestsResponseHeaders
+	ContentLength int64
+}
+
+type PagesUnavailableResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	RetryAfter            int
+	XContentTypeOptions   string
+}
+type PagesUnavailableTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesUnavailableResponseHeaders
+	ContentLength int64
+}
+
+type PagesUnsupportedMediaTypeResponseHeaders struct {
+	CacheControl          string
+	ContentSecurityPolicy string
+	ReferrerPolicy        string
+	XContentTypeOptions   string
+}
+type PagesUnsupportedMediaTypeTexthtmlResponse struct {
+	Body io.Reader
+
+	Headers       PagesUnsupportedMediaTypeResponseHeaders
+	ContentLength int64
+}
 
 type PaywayBadRequestJSONResponse PaywayBadRequestError
 
@@ -1207,6 +1697,360 @@ type WebshareUnavailableJSONResponse struct {
 }
 
 type WebshareUnsupportedMediaTypeJSONResponse WebshareError
+
+type PagesShowActivationRequestObject struct {
+	Token PagesActivationToken `json:"token"`
+}
+
+type PagesShowActivationResponseObject interface {
+	VisitPagesShowActivationResponse(w http.ResponseWriter) error
+}
+
+type PagesShowActivation200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowActivation200TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowActivation400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowActivation400TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowActivation404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowActivation404TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowActivation413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowActivation413TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowActivation500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowActivation500TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowActivation503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowActivation503TexthtmlResponse) VisitPagesShowActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivationRequestObject struct {
+	Token PagesActivationToken `json:"token"`
+	Body  *PagesSubmitActivationFormdataRequestBody
+}
+
+type PagesSubmitActivationResponseObject interface {
+	VisitPagesSubmitActivationResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitActivation200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitActivation200TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitActivation400TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitActivation403TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitActivation404TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitActivation413TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitActivation415TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitActivation429TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitActivation500TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitActivation503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitActivation503TexthtmlResponse) VisitPagesSubmitActivationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
 
 type PaywayAccessTokenRequestObject struct {
 	Body *PaywayAccessTokenFormdataRequestBody
@@ -8572,6 +9416,360 @@ func (response WebshareResetPasswordComplete503JSONResponse) VisitWebshareResetP
 	return err
 }
 
+type PagesShowRixlResetPasswordRequestObject struct {
+	Params PagesShowRixlResetPasswordParams
+}
+
+type PagesShowRixlResetPasswordResponseObject interface {
+	VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesShowRixlResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowRixlResetPassword200TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowRixlResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowRixlResetPassword400TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowRixlResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowRixlResetPassword404TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowRixlResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowRixlResetPassword413TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowRixlResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowRixlResetPassword500TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowRixlResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowRixlResetPassword503TexthtmlResponse) VisitPagesShowRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPasswordRequestObject struct {
+	Params PagesSubmitRixlResetPasswordParams
+	Body   *PagesSubmitRixlResetPasswordFormdataRequestBody
+}
+
+type PagesSubmitRixlResetPasswordResponseObject interface {
+	VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitRixlResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitRixlResetPassword200TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitRixlResetPassword400TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitRixlResetPassword403TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword404TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword413TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword415TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword429TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword500TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitRixlResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitRixlResetPassword503TexthtmlResponse) VisitPagesSubmitRixlResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type RixlEmailServiceVerifyEmailRequestObject struct {
 	Body *RixlEmailServiceVerifyEmailJSONRequestBody
 }
@@ -10367,6 +11565,360 @@ func (response RixlEmailServiceGetUserEmailStatus503JSONResponse) VisitRixlEmail
 	return err
 }
 
+type PagesShowChangeEmailRequestObject struct {
+	Code PagesChangeEmailCode `json:"code"`
+}
+
+type PagesShowChangeEmailResponseObject interface {
+	VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error
+}
+
+type PagesShowChangeEmail200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowChangeEmail200TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowChangeEmail400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowChangeEmail400TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowChangeEmail404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowChangeEmail404TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowChangeEmail413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowChangeEmail413TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowChangeEmail500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowChangeEmail500TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowChangeEmail503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowChangeEmail503TexthtmlResponse) VisitPagesShowChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmailRequestObject struct {
+	Code PagesChangeEmailCode `json:"code"`
+	Body *PagesSubmitChangeEmailFormdataRequestBody
+}
+
+type PagesSubmitChangeEmailResponseObject interface {
+	VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitChangeEmail200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitChangeEmail200TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitChangeEmail400TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitChangeEmail403TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail404TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail413TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail415TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail429TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail500TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitChangeEmail503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitChangeEmail503TexthtmlResponse) VisitPagesSubmitChangeEmailResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type GetDocsRequestObject struct {
 }
 
@@ -10542,6 +12094,976 @@ func (response GetDocsSwaggerUIStyle413JSONResponse) VisitGetDocsSwaggerUIStyleR
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PagesShowPaywayEmailChangeRequestObject struct {
+	Params PagesShowPaywayEmailChangeParams
+}
+
+type PagesShowPaywayEmailChangeResponseObject interface {
+	VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesShowPaywayEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowPaywayEmailChange200TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayEmailChange400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowPaywayEmailChange400TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayEmailChange404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowPaywayEmailChange404TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowPaywayEmailChange413TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowPaywayEmailChange500TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowPaywayEmailChange503TexthtmlResponse) VisitPagesShowPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChangeRequestObject struct {
+	Params PagesSubmitPaywayEmailChangeParams
+	Body   *PagesSubmitPaywayEmailChangeFormdataRequestBody
+}
+
+type PagesSubmitPaywayEmailChangeResponseObject interface {
+	VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitPaywayEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitPaywayEmailChange200TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitPaywayEmailChange400TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitPaywayEmailChange403TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange404TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange413TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange415TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange429TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange500TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayEmailChange503TexthtmlResponse) VisitPagesSubmitPaywayEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaEmailChangeRequestObject struct {
+}
+
+type PagesShowAkanaEmailChangeResponseObject interface {
+	VisitPagesShowAkanaEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesShowAkanaEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowAkanaEmailChange200TexthtmlResponse) VisitPagesShowAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowAkanaEmailChange413TexthtmlResponse) VisitPagesShowAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowAkanaEmailChange500TexthtmlResponse) VisitPagesShowAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowAkanaEmailChange503TexthtmlResponse) VisitPagesShowAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChangeRequestObject struct {
+	Body *PagesSubmitAkanaEmailChangeFormdataRequestBody
+}
+
+type PagesSubmitAkanaEmailChangeResponseObject interface {
+	VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitAkanaEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitAkanaEmailChange200TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitAkanaEmailChange400TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitAkanaEmailChange403TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange404TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange413TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange415TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange429TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange500TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaEmailChange503TexthtmlResponse) VisitPagesSubmitAkanaEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaResetPasswordRequestObject struct {
+}
+
+type PagesShowAkanaResetPasswordResponseObject interface {
+	VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesShowAkanaResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowAkanaResetPassword200TexthtmlResponse) VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowAkanaResetPassword413TexthtmlResponse) VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowAkanaResetPassword500TexthtmlResponse) VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowAkanaResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowAkanaResetPassword503TexthtmlResponse) VisitPagesShowAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPasswordRequestObject struct {
+	Body *PagesSubmitAkanaResetPasswordFormdataRequestBody
+}
+
+type PagesSubmitAkanaResetPasswordResponseObject interface {
+	VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitAkanaResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitAkanaResetPassword200TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitAkanaResetPassword400TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitAkanaResetPassword403TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword404TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword413TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword415TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword429TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword500TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitAkanaResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitAkanaResetPassword503TexthtmlResponse) VisitPagesSubmitAkanaResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -12153,8 +14675,1076 @@ func (response GetReadiness503JSONResponse) VisitGetReadinessResponse(w http.Res
 	return err
 }
 
+type PagesShowPaywayResetPasswordRequestObject struct {
+	Params PagesShowPaywayResetPasswordParams
+}
+
+type PagesShowPaywayResetPasswordResponseObject interface {
+	VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesShowPaywayResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowPaywayResetPassword200TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowPaywayResetPassword400TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword404TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword413TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword500TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowPaywayResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowPaywayResetPassword503TexthtmlResponse) VisitPagesShowPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPasswordRequestObject struct {
+	Params PagesSubmitPaywayResetPasswordParams
+	Body   *PagesSubmitPaywayResetPasswordFormdataRequestBody
+}
+
+type PagesSubmitPaywayResetPasswordResponseObject interface {
+	VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitPaywayResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword200TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword400TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitPaywayResetPassword403TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword404TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword413TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword415TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword429TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword500TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitPaywayResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitPaywayResetPassword503TexthtmlResponse) VisitPagesSubmitPaywayResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPasswordRequestObject struct {
+	Token PagesResetPasswordToken `json:"token"`
+}
+
+type PagesShowResetPasswordResponseObject interface {
+	VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesShowResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowResetPassword200TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowResetPassword400TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowResetPassword404TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowResetPassword413TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowResetPassword500TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowResetPassword503TexthtmlResponse) VisitPagesShowResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPasswordRequestObject struct {
+	Token PagesResetPasswordToken `json:"token"`
+	Body  *PagesSubmitResetPasswordFormdataRequestBody
+}
+
+type PagesSubmitResetPasswordResponseObject interface {
+	VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitResetPassword200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitResetPassword200TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitResetPassword400TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitResetPassword403TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword404TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword413TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword415TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword429TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword500TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitResetPassword503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitResetPassword503TexthtmlResponse) VisitPagesSubmitResetPasswordResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChangeRequestObject struct {
+	Token PagesUndoEmailChangeToken `json:"token"`
+}
+
+type PagesShowUndoEmailChangeResponseObject interface {
+	VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesShowUndoEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesShowUndoEmailChange200TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChange400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesShowUndoEmailChange400TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChange404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesShowUndoEmailChange404TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesShowUndoEmailChange413TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesShowUndoEmailChange500TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesShowUndoEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesShowUndoEmailChange503TexthtmlResponse) VisitPagesShowUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChangeRequestObject struct {
+	Token PagesUndoEmailChangeToken `json:"token"`
+	Body  *PagesSubmitUndoEmailChangeFormdataRequestBody
+}
+
+type PagesSubmitUndoEmailChangeResponseObject interface {
+	VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error
+}
+
+type PagesSubmitUndoEmailChange200TexthtmlResponse struct{ PagesPageTexthtmlResponse }
+
+func (response PagesSubmitUndoEmailChange200TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange400TexthtmlResponse struct{ PagesFormErrorTexthtmlResponse }
+
+func (response PagesSubmitUndoEmailChange400TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(400)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange403TexthtmlResponse struct{ PagesForbiddenTexthtmlResponse }
+
+func (response PagesSubmitUndoEmailChange403TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(403)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange404TexthtmlResponse struct {
+	PagesLinkInvalidTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange404TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(404)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange413TexthtmlResponse struct {
+	PagesPayloadTooLargeTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange413TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(413)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange415TexthtmlResponse struct {
+	PagesUnsupportedMediaTypeTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange415TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(415)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange429TexthtmlResponse struct {
+	PagesTooManyRequestsTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange429TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(429)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange500TexthtmlResponse struct {
+	PagesServerErrorTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange500TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(500)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type PagesSubmitUndoEmailChange503TexthtmlResponse struct {
+	PagesUnavailableTexthtmlResponse
+}
+
+func (response PagesSubmitUndoEmailChange503TexthtmlResponse) VisitPagesSubmitUndoEmailChangeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Cache-Control", fmt.Sprint(response.Headers.CacheControl))
+	w.Header().Set("Content-Security-Policy", fmt.Sprint(response.Headers.ContentSecurityPolicy))
+	w.Header().Set("Referrer-Policy", fmt.Sprint(response.Headers.ReferrerPolicy))
+	w.Header().Set("Retry-After", fmt.Sprint(response.Headers.RetryAfter))
+	w.Header().Set("X-Content-Type-Options", fmt.Sprint(response.Headers.XContentTypeOptions))
+	w.WriteHeader(503)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// PagesShowActivation Webshare activation link (page)
+	// (GET /activation/{token}/confirm/)
+	PagesShowActivation(ctx context.Context, request PagesShowActivationRequestObject) (PagesShowActivationResponseObject, error)
+	// PagesSubmitActivation Webshare activation link (submit)
+	// (POST /activation/{token}/confirm/)
+	PagesSubmitActivation(ctx context.Context, request PagesSubmitActivationRequestObject) (PagesSubmitActivationResponseObject, error)
 	// PaywayAccessToken Get an access token (OAuth 2 style)
 	// (POST /api/authorization/access_token)
 	PaywayAccessToken(ctx context.Context, request PaywayAccessTokenRequestObject) (PaywayAccessTokenResponseObject, error)
@@ -12229,6 +15819,12 @@ type StrictServerInterface interface {
 	// WebshareResetPasswordComplete Complete a password reset
 	// (POST /api/v2/resetpassword/complete/)
 	WebshareResetPasswordComplete(ctx context.Context, request WebshareResetPasswordCompleteRequestObject) (WebshareResetPasswordCompleteResponseObject, error)
+	// PagesShowRixlResetPassword Rixl reset-password link (page)
+	// (GET /auth/reset-password)
+	PagesShowRixlResetPassword(ctx context.Context, request PagesShowRixlResetPasswordRequestObject) (PagesShowRixlResetPasswordResponseObject, error)
+	// PagesSubmitRixlResetPassword Rixl reset-password link (submit)
+	// (POST /auth/reset-password)
+	PagesSubmitRixlResetPassword(ctx context.Context, request PagesSubmitRixlResetPasswordRequestObject) (PagesSubmitRixlResetPasswordResponseObject, error)
 	// RixlEmailServiceVerifyEmail VerifyEmail
 	// (POST /auth/v1/email/verify)
 	RixlEmailServiceVerifyEmail(ctx context.Context, request RixlEmailServiceVerifyEmailRequestObject) (RixlEmailServiceVerifyEmailResponseObject, error)
@@ -12274,6 +15870,12 @@ type StrictServerInterface interface {
 	// RixlEmailServiceGetUserEmailStatus GetUserEmailStatus
 	// (GET /auth/v1/users/current/emails/status)
 	RixlEmailServiceGetUserEmailStatus(ctx context.Context, request RixlEmailServiceGetUserEmailStatusRequestObject) (RixlEmailServiceGetUserEmailStatusResponseObject, error)
+	// PagesShowChangeEmail Webshare change-email link (page)
+	// (GET /changeemail/{code}/confirm/)
+	PagesShowChangeEmail(ctx context.Context, request PagesShowChangeEmailRequestObject) (PagesShowChangeEmailResponseObject, error)
+	// PagesSubmitChangeEmail Webshare change-email link (submit)
+	// (POST /changeemail/{code}/confirm/)
+	PagesSubmitChangeEmail(ctx context.Context, request PagesSubmitChangeEmailRequestObject) (PagesSubmitChangeEmailResponseObject, error)
 	// GetDocs Interactive API reference
 	// (GET /docs)
 	GetDocs(ctx context.Context, request GetDocsRequestObject) (GetDocsResponseObject, error)
@@ -12286,6 +15888,24 @@ type StrictServerInterface interface {
 	// GetDocsSwaggerUIStyle Swagger UI's style sheet
 	// (GET /docs/swagger-ui.css)
 	GetDocsSwaggerUIStyle(ctx context.Context, request GetDocsSwaggerUIStyleRequestObject) (GetDocsSwaggerUIStyleResponseObject, error)
+	// PagesShowPaywayEmailChange Payway email-change link (no confirmation_url given) (page)
+	// (GET /email_change/confirm)
+	PagesShowPaywayEmailChange(ctx context.Context, request PagesShowPaywayEmailChangeRequestObject) (PagesShowPaywayEmailChangeResponseObject, error)
+	// PagesSubmitPaywayEmailChange Payway email-change link (no confirmation_url given) (submit)
+	// (POST /email_change/confirm)
+	PagesSubmitPaywayEmailChange(ctx context.Context, request PagesSubmitPaywayEmailChangeRequestObject) (PagesSubmitPaywayEmailChangeResponseObject, error)
+	// PagesShowAkanaEmailChange Akana: enter an email-change code (page)
+	// (GET /enter-code/email-change/)
+	PagesShowAkanaEmailChange(ctx context.Context, request PagesShowAkanaEmailChangeRequestObject) (PagesShowAkanaEmailChangeResponseObject, error)
+	// PagesSubmitAkanaEmailChange Akana: enter an email-change code (submit)
+	// (POST /enter-code/email-change/)
+	PagesSubmitAkanaEmailChange(ctx context.Context, request PagesSubmitAkanaEmailChangeRequestObject) (PagesSubmitAkanaEmailChangeResponseObject, error)
+	// PagesShowAkanaResetPassword Akana: enter a password-reset code (page)
+	// (GET /enter-code/password-reset/)
+	PagesShowAkanaResetPassword(ctx context.Context, request PagesShowAkanaResetPasswordRequestObject) (PagesShowAkanaResetPasswordResponseObject, error)
+	// PagesSubmitAkanaResetPassword Akana: enter a password-reset code (submit)
+	// (POST /enter-code/password-reset/)
+	PagesSubmitAkanaResetPassword(ctx context.Context, request PagesSubmitAkanaResetPasswordRequestObject) (PagesSubmitAkanaResetPasswordResponseObject, error)
 	// PaywayCompletePasswordReset Complete a password reset
 	// (POST /external/api/v1/accounts/complete_password_reset)
 	PaywayCompletePasswordReset(ctx context.Context, request PaywayCompletePasswordResetRequestObject) (PaywayCompletePasswordResetResponseObject, error)
@@ -12334,6 +15954,24 @@ type StrictServerInterface interface {
 	// GetReadiness Readiness check
 	// (GET /readyz)
 	GetReadiness(ctx context.Context, request GetReadinessRequestObject) (GetReadinessResponseObject, error)
+	// PagesShowPaywayResetPassword Payway reset-password link (page)
+	// (GET /reset_password)
+	PagesShowPaywayResetPassword(ctx context.Context, request PagesShowPaywayResetPasswordRequestObject) (PagesShowPaywayResetPasswordResponseObject, error)
+	// PagesSubmitPaywayResetPassword Payway reset-password link (submit)
+	// (POST /reset_password)
+	PagesSubmitPaywayResetPassword(ctx context.Context, request PagesSubmitPaywayResetPasswordRequestObject) (PagesSubmitPaywayResetPasswordResponseObject, error)
+	// PagesShowResetPassword Webshare reset-password link (page)
+	// (GET /resetpassword/{token}/confirm/)
+	PagesShowResetPassword(ctx context.Context, request PagesShowResetPasswordRequestObject) (PagesShowResetPasswordResponseObject, error)
+	// PagesSubmitResetPassword Webshare reset-password link (submit)
+	// (POST /resetpassword/{token}/confirm/)
+	PagesSubmitResetPassword(ctx context.Context, request PagesSubmitResetPasswordRequestObject) (PagesSubmitResetPasswordResponseObject, error)
+	// PagesShowUndoEmailChange Undo an email change from the old address (page)
+	// (GET /undo-email-change/{token}/)
+	PagesShowUndoEmailChange(ctx context.Context, request PagesShowUndoEmailChangeRequestObject) (PagesShowUndoEmailChangeResponseObject, error)
+	// PagesSubmitUndoEmailChange Undo an email change from the old address (submit)
+	// (POST /undo-email-change/{token}/)
+	PagesSubmitUndoEmailChange(ctx context.Context, request PagesSubmitUndoEmailChangeRequestObject) (PagesSubmitUndoEmailChangeResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -12346,6 +15984,66 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// PagesShowActivation operation middleware
+func (sh *strictHandler) PagesShowActivation(ctx echo.Context, token PagesActivationToken) error {
+	var request PagesShowActivationRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowActivation(ctx.Request().Context(), request.(PagesShowActivationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowActivation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowActivationResponseObject); ok {
+		return validResponse.VisitPagesShowActivationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitActivation operation middleware
+func (sh *strictHandler) PagesSubmitActivation(ctx echo.Context, token PagesActivationToken) error {
+	var request PagesSubmitActivationRequestObject
+
+	request.Token = token
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitActivationFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitActivation(ctx.Request().Context(), request.(PagesSubmitActivationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitActivation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitActivationResponseObject); ok {
+		return validResponse.VisitPagesSubmitActivationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // PaywayAccessToken operation middleware
@@ -13692,6 +17390,66 @@ func (sh *strictHandler) WebshareResetPasswordComplete(ctx echo.Context) error {
 	return nil
 }
 
+// PagesShowRixlResetPassword operation middleware
+func (sh *strictHandler) PagesShowRixlResetPassword(ctx echo.Context, params PagesShowRixlResetPasswordParams) error {
+	var request PagesShowRixlResetPasswordRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowRixlResetPassword(ctx.Request().Context(), request.(PagesShowRixlResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowRixlResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowRixlResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesShowRixlResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitRixlResetPassword operation middleware
+func (sh *strictHandler) PagesSubmitRixlResetPassword(ctx echo.Context, params PagesSubmitRixlResetPasswordParams) error {
+	var request PagesSubmitRixlResetPasswordRequestObject
+
+	request.Params = params
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitRixlResetPasswordFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitRixlResetPassword(ctx.Request().Context(), request.(PagesSubmitRixlResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitRixlResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitRixlResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesSubmitRixlResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // RixlEmailServiceVerifyEmail operation middleware
 func (sh *strictHandler) RixlEmailServiceVerifyEmail(ctx echo.Context) error {
 	var request RixlEmailServiceVerifyEmailRequestObject
@@ -14279,6 +18037,66 @@ func (sh *strictHandler) RixlEmailServiceGetUserEmailStatus(ctx echo.Context, pa
 	return nil
 }
 
+// PagesShowChangeEmail operation middleware
+func (sh *strictHandler) PagesShowChangeEmail(ctx echo.Context, code PagesChangeEmailCode) error {
+	var request PagesShowChangeEmailRequestObject
+
+	request.Code = code
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowChangeEmail(ctx.Request().Context(), request.(PagesShowChangeEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowChangeEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowChangeEmailResponseObject); ok {
+		return validResponse.VisitPagesShowChangeEmailResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitChangeEmail operation middleware
+func (sh *strictHandler) PagesSubmitChangeEmail(ctx echo.Context, code PagesChangeEmailCode) error {
+	var request PagesSubmitChangeEmailRequestObject
+
+	request.Code = code
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitChangeEmailFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitChangeEmail(ctx.Request().Context(), request.(PagesSubmitChangeEmailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitChangeEmail")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitChangeEmailResponseObject); ok {
+		return validResponse.VisitPagesSubmitChangeEmailResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetDocs operation middleware
 func (sh *strictHandler) GetDocs(ctx echo.Context) error {
 	var request GetDocsRequestObject
@@ -14365,6 +18183,178 @@ func (sh *strictHandler) GetDocsSwaggerUIStyle(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetDocsSwaggerUIStyleResponseObject); ok {
 		return validResponse.VisitGetDocsSwaggerUIStyleResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowPaywayEmailChange operation middleware
+func (sh *strictHandler) PagesShowPaywayEmailChange(ctx echo.Context, params PagesShowPaywayEmailChangeParams) error {
+	var request PagesShowPaywayEmailChangeRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowPaywayEmailChange(ctx.Request().Context(), request.(PagesShowPaywayEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowPaywayEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowPaywayEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesShowPaywayEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitPaywayEmailChange operation middleware
+func (sh *strictHandler) PagesSubmitPaywayEmailChange(ctx echo.Context, params PagesSubmitPaywayEmailChangeParams) error {
+	var request PagesSubmitPaywayEmailChangeRequestObject
+
+	request.Params = params
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitPaywayEmailChangeFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitPaywayEmailChange(ctx.Request().Context(), request.(PagesSubmitPaywayEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitPaywayEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitPaywayEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesSubmitPaywayEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowAkanaEmailChange operation middleware
+func (sh *strictHandler) PagesShowAkanaEmailChange(ctx echo.Context) error {
+	var request PagesShowAkanaEmailChangeRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowAkanaEmailChange(ctx.Request().Context(), request.(PagesShowAkanaEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowAkanaEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowAkanaEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesShowAkanaEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitAkanaEmailChange operation middleware
+func (sh *strictHandler) PagesSubmitAkanaEmailChange(ctx echo.Context) error {
+	var request PagesSubmitAkanaEmailChangeRequestObject
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitAkanaEmailChangeFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitAkanaEmailChange(ctx.Request().Context(), request.(PagesSubmitAkanaEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitAkanaEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitAkanaEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesSubmitAkanaEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowAkanaResetPassword operation middleware
+func (sh *strictHandler) PagesShowAkanaResetPassword(ctx echo.Context) error {
+	var request PagesShowAkanaResetPasswordRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowAkanaResetPassword(ctx.Request().Context(), request.(PagesShowAkanaResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowAkanaResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowAkanaResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesShowAkanaResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitAkanaResetPassword operation middleware
+func (sh *strictHandler) PagesSubmitAkanaResetPassword(ctx echo.Context) error {
+	var request PagesSubmitAkanaResetPasswordRequestObject
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitAkanaResetPasswordFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitAkanaResetPassword(ctx.Request().Context(), request.(PagesSubmitAkanaResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitAkanaResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitAkanaResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesSubmitAkanaResetPasswordResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -14921,6 +18911,186 @@ func (sh *strictHandler) GetReadiness(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetReadinessResponseObject); ok {
 		return validResponse.VisitGetReadinessResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowPaywayResetPassword operation middleware
+func (sh *strictHandler) PagesShowPaywayResetPassword(ctx echo.Context, params PagesShowPaywayResetPasswordParams) error {
+	var request PagesShowPaywayResetPasswordRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowPaywayResetPassword(ctx.Request().Context(), request.(PagesShowPaywayResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowPaywayResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowPaywayResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesShowPaywayResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitPaywayResetPassword operation middleware
+func (sh *strictHandler) PagesSubmitPaywayResetPassword(ctx echo.Context, params PagesSubmitPaywayResetPasswordParams) error {
+	var request PagesSubmitPaywayResetPasswordRequestObject
+
+	request.Params = params
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitPaywayResetPasswordFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitPaywayResetPassword(ctx.Request().Context(), request.(PagesSubmitPaywayResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitPaywayResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitPaywayResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesSubmitPaywayResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowResetPassword operation middleware
+func (sh *strictHandler) PagesShowResetPassword(ctx echo.Context, token PagesResetPasswordToken) error {
+	var request PagesShowResetPasswordRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowResetPassword(ctx.Request().Context(), request.(PagesShowResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesShowResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitResetPassword operation middleware
+func (sh *strictHandler) PagesSubmitResetPassword(ctx echo.Context, token PagesResetPasswordToken) error {
+	var request PagesSubmitResetPasswordRequestObject
+
+	request.Token = token
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitResetPasswordFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitResetPassword(ctx.Request().Context(), request.(PagesSubmitResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitResetPasswordResponseObject); ok {
+		return validResponse.VisitPagesSubmitResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesShowUndoEmailChange operation middleware
+func (sh *strictHandler) PagesShowUndoEmailChange(ctx echo.Context, token PagesUndoEmailChangeToken) error {
+	var request PagesShowUndoEmailChangeRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesShowUndoEmailChange(ctx.Request().Context(), request.(PagesShowUndoEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesShowUndoEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesShowUndoEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesShowUndoEmailChangeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PagesSubmitUndoEmailChange operation middleware
+func (sh *strictHandler) PagesSubmitUndoEmailChange(ctx echo.Context, token PagesUndoEmailChangeToken) error {
+	var request PagesSubmitUndoEmailChangeRequestObject
+
+	request.Token = token
+
+	if form, err := ctx.FormParams(); err == nil {
+		var body PagesSubmitUndoEmailChangeFormdataRequestBody
+		if err := runtime.BindForm(&body, form, nil, nil); err != nil {
+			return err
+		}
+		request.Body = &body
+	} else {
+		return err
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PagesSubmitUndoEmailChange(ctx.Request().Context(), request.(PagesSubmitUndoEmailChangeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PagesSubmitUndoEmailChange")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PagesSubmitUndoEmailChangeResponseObject); ok {
+		return validResponse.VisitPagesSubmitUndoEmailChangeResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

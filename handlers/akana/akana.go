@@ -82,7 +82,7 @@ func (a *Akana) AkanaSendEmailChangeCode(ctx context.Context, req server.AkanaSe
 		return nil, errNoBody
 	}
 	if _, err := a.core.StartEmailChange(ctx, account.EmailChange{UserID: target, ActorID: p.UserID,
-		NewEmail: req.Body.NewEmailAddress, NotifyCurrent: true}); err != nil {
+		NewEmail: req.Body.NewEmailAddress, NotifyCurrent: true, Delivery: a.emailChange}); err != nil {
 		return nil, err
 	}
 	return server.AkanaSendEmailChangeCode200Response{}, nil
@@ -105,8 +105,8 @@ func (a *Akana) AkanaValidateEmailChangeCode(ctx context.Context, req server.Aka
 }
 
 func (a *Akana) AkanaSendPasswordResetCode(ctx context.Context, req server.AkanaSendPasswordResetCodeRequestObject) (server.AkanaSendPasswordResetCodeResponseObject, error) {
-	// The code is mailed as text: Akana's reset page asks for it with the address.
-	if err := a.core.RequestPasswordReset(ctx, req.Params.EmailAddress, account.Delivery{}); err != nil {
+	// The code is mailed as text, with the page that asks for it with the address.
+	if err := a.core.RequestPasswordReset(ctx, req.Params.EmailAddress, a.reset); err != nil {
 		return nil, err
 	}
 	return server.AkanaSendPasswordResetCode200Response{}, nil

@@ -57,6 +57,9 @@ type Akana struct {
 	secure bool
 	// The names that carry the tenant.
 	sessionCookieName, csrfCookieName, csrfHeaderName string
+	// emailChange and reset are how the codes are mailed: bare, naming the page where they
+	// can be typed (handlers/pages; a customer's own with ACCOUNTD_PUBLIC_URL).
+	emailChange, reset account.Delivery
 }
 
 // New builds the Akana API; s must have passed Check.
@@ -66,6 +69,8 @@ func New(d httpapi.Deps, s Settings) *Akana {
 		sessionCookieName: "AtmoAuthToken_" + s.Tenant,
 		csrfCookieName:    "Csrf-Token_" + s.Tenant,
 		csrfHeaderName:    s.CSRFHeaderName(),
+		emailChange:       account.Delivery{Page: d.Links.AkanaEmailChangeCode},
+		reset:             account.Delivery{Page: d.Links.AkanaPasswordResetCode},
 	}
 }
 

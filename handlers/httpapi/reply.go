@@ -10,7 +10,9 @@ import (
 type Reply struct {
 	Status int
 	// Body is sent as JSON; nil sends no body.
-	Body    any
+	Body any
+	// HTML, when set, is sent as text/html instead of Body (the Pages vendor: a person reads it).
+	HTML    []byte
 	Headers map[string]string
 	// Cause is logged for 5xx, never sent.
 	Cause error

@@ -58,7 +58,9 @@ type Deps struct {
 	Captcha captcha.Verifier
 	// PublicURL is the base of links in mails (ACCOUNTD_PUBLIC_URL), without a trailing slash.
 	PublicURL string
-	Logger    *slog.Logger
+	// Links are the links of the mails, built from PublicURL (links.go).
+	Links  Links
+	Logger *slog.Logger
 	// Metrics is what GET /metrics answers (nil: not on this listener, 404).
 	Metrics prometheus.Gatherer
 }

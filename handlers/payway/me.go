@@ -30,8 +30,9 @@ func (p *Payway) PaywayRequestEmailChange(ctx context.Context, req server.Payway
 	if err != nil {
 		return nil, err
 	}
+	// Without a confirmation_url the mail links to accountd's own page (handlers/pages).
 	in := account.EmailChange{UserID: c.UserID, OrgID: c.Client.OrganizationID, NewEmail: req.Body.NewEmail,
-		Delivery: account.Delivery{UUID: true}, NoMail: c.Client.SendsOwnMail}
+		Delivery: account.Delivery{UUID: true, Link: p.emailChangeLink}, NoMail: c.Client.SendsOwnMail}
 	if u := req.Body.ConfirmationUrl; u != nil {
 		if err := checkURL("confirmation_url", *u); err != nil {
 			return nil, err

@@ -40,11 +40,14 @@ type Payway struct {
 	core *account.Service
 	// resetLink is where request_password_reset's mail points; {user_id} and {code} are filled in.
 	resetLink string
+	// emailChangeLink is where the email-change mail points when the client gave no
+	// confirmation_url: accountd's own page (handlers/pages).
+	emailChangeLink string
 }
 
 // New builds the Payway handlers; reset links start with d.PublicURL.
 func New(d httpapi.Deps) *Payway {
-	return &Payway{core: d.Core, resetLink: d.PublicURL + "/reset_password?id={user_id}&confirmation_code={code}"}
+	return &Payway{core: d.Core, resetLink: d.Links.PaywayPasswordReset, emailChangeLink: d.Links.PaywayEmailChange}
 }
 
 // caller is what Payway's schemes attach to a request (httpapi.Auth.Extra).

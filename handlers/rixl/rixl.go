@@ -33,7 +33,7 @@ var session = account.SessionSpec{Audience: sessionAudience, Lifetimes: account.
 
 // New builds the Rixl handlers; the reset link in mails starts with d.PublicURL.
 func New(d httpapi.Deps) *Rixl {
-	return &Rixl{core: d.Core, reset: account.Delivery{Link: d.PublicURL + "/auth/reset-password?token={code}"}}
+	return &Rixl{core: d.Core, reset: account.Delivery{Link: d.Links.RixlPasswordReset}}
 }
 
 var noStore = "no-store"

@@ -33,9 +33,9 @@ var token = account.CredentialSpec{Kind: account.CredentialAPIToken}
 // New builds the Webshare handlers; links in mails start with d.PublicURL.
 func New(d httpapi.Deps) *Webshare {
 	return &Webshare{core: d.Core, captcha: d.Captcha,
-		activation:  account.Delivery{Link: d.PublicURL + "/activation/{code}/confirm/"},
-		emailChange: account.Delivery{Link: d.PublicURL + "/changeemail/{code}/confirm/"},
-		reset:       account.Delivery{Link: d.PublicURL + "/resetpassword/{code}/confirm/"},
+		activation:  account.Delivery{Link: d.Links.Activation},
+		emailChange: account.Delivery{Link: d.Links.EmailChange},
+		reset:       account.Delivery{Link: d.Links.PasswordReset},
 	}
 }
 

@@ -250,8 +250,8 @@ func (r *Renderer) parse(files map[string]source) error {
 	return nil
 }
 
-// check renders every kind for every vendor and language, with a link and with a bare code,
-// so that a text a template asks for and does not exist stops the start, not a mail.
+// check renders every kind for every vendor and language, with a link, with a bare code and
+// with a bare code and its page, so that a text a template asks for and does not exist stops the start, not a mail.
 func (r *Renderer) check() error {
 	var errs []error
 	for _, vendor := range Vendors() {
@@ -262,7 +262,11 @@ func (r *Renderer) check() error {
 				if _, err := r.Render(d); err != nil {
 					errs = append(errs, err)
 				}
-				d.Link = "https://example.com/confirm/123456"
+				d.CodePage = "https://example.com/enter-code/"
+				if _, err := r.Render(d); err != nil {
+					errs = append(errs, err)
+				}
+				d.Link, d.CodePage = "https://example.com/confirm/123456", ""
 				if _, err := r.Render(d); err != nil {
 					errs = append(errs, err)
 				}
@@ -280,7 +284,7 @@ func (r *Renderer) Render(d Data) (Mail, error) {
 	}
 	vendor := vendorKey(d.Vendor)
 	loc := i18n.NewLocalizer(r.bundle, d.Locale, Languages[0])
-	v := view{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, kind: d.Kind, vendor: vendor, loc: loc}
+	v := view{Email: d.Email, NewEmail: d.NewEmail, Code: d.Code, Link: d.Link, CodePage: d.CodePage, kind: d.Kind, vendor: vendor, loc: loc}
 	fail := func(err error) (Mail, error) {
 		return Mail{}, fmt.Errorf("mail templates: %s for %s in %q: %w", d.Kind, vendor, d.Locale, err)
 	}
@@ -293,7 +297,7 @@ func (r *Renderer) Render(d Data) (Mail, error) {
 		return fail(err)
 	}
 	v.Lang = tag.String()
-	if isCodeKind(d.Kind) {
+	if isCodeKind(d.Kind) || d.TTL > 0 {
 		if v.TTL, err = lifetime(loc, d.TTL); err != nil {
 			return fail(err)
 		}

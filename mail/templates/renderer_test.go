@@ -218,3 +218,47 @@ func TestOverrides(t *testing.T) {
 		}
 	})
 }
+
+// The notice to the old address after an email change carries the undo link and its lifetime
+// in days; without a link it is a plain notice. A bare code names the page where it is typed.
+func TestRenderUndoLinkAndCodePage(t *testing.T) {
+	r := newRenderer(t, Config{})
+	undo := "https://accounts.example/undo-email-change/UNDO-TOKEN/"
+	cases := []struct {
+		name string
+		d    Data
+		want []string // in both parts
+		not  []string
+	}{
+		{"undo link, en", Data{Kind: "email_changed", Vendor: "webshare", Email: "old@example.com", NewEmail: "new@example.com", Link: undo, TTL: 7 * 24 * time.Hour},
+			[]string{undo, "7 days", "undo the change"}, []string{"carries no code or link"}},
+		{"undo link, de", Data{Kind: "email_changed", Vendor: "rixl", Locale: "de", Email: "old@example.com", NewEmail: "new@example.com", Link: undo, TTL: 7 * 24 * time.Hour},
+			[]string{undo, "7 Tage", "rückgängig"}, nil},
+		{"no undo link", Data{Kind: "email_changed", Vendor: "payway", Email: "old@example.com", NewEmail: "new@example.com"},
+			[]string{"carries no code or link"}, []string{"undo"}},
+		{"code page", Data{Kind: "password_reset", Vendor: "akana", Email: "a@example.com", Code: "C0DE", CodePage: "https://accounts.example/enter-code/password-reset/", TTL: time.Hour},
+			[]string{"C0DE", "Enter it on this page:", "https://accounts.example/enter-code/password-reset/"}, nil},
+		{"undone notice, de", Data{Kind: "email_change_undone", Vendor: "akana", Locale: "de", Email: "intruder@example.com", NewEmail: "owner@example.com"},
+			[]string{"intruder@example.com", "owner@example.com", "rückgängig"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := r.Render(c.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for part, body := range map[string]string{"text": m.Text, "html": m.HTML} {
+				for _, w := range c.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s part lacks %q:\n%s", part, w, body)
+					}
+				}
+				for _, w := range c.not {
+					if strings.Contains(body, w) {
+						t.Errorf("%s part has %q:\n%s", part, w, body)
+					}
+				}
+			}
+		})
+	}
+}

@@ -11,10 +11,10 @@ import (
 // view is what a template sees: the mail's data, worded for the reader, and the text lookups.
 // Templates may use exactly its exported fields and methods (New checks every template).
 type view struct {
-	Email, NewEmail, Code, Link string
-	TTL                         string // the lifetime in words, in the mail's language ("60 minutes")
-	Vendor                      string // the vendor's display name
-	Lang                        string // the language the mail is written in (BCP 47), for <html lang>
+	Email, NewEmail, Code, Link, CodePage string
+	TTL                                   string // the lifetime in words, in the mail's language ("60 minutes")
+	Vendor                                string // the vendor's display name
+	Lang                                  string // the language the mail is written in (BCP 47), for <html lang>
 
 	kind, vendor string
 	loc          *i18n.Localizer
@@ -44,10 +44,15 @@ func (v view) text(id string) (string, error) {
 	return s, nil
 }
 
-// lifetime words d in the mail's language: whole hours as hours, anything else as minutes.
+// lifetime words d in the mail's language: whole days as days, whole hours as hours, anything
+// else as minutes.
 func lifetime(loc *i18n.Localizer, d time.Duration) (string, error) {
+	const day = 24 * time.Hour
 	id, n := "common.minutes", int((d+time.Minute-1)/time.Minute)
-	if d >= time.Hour && d%time.Hour == 0 {
+	switch {
+	case d >= day && d%day == 0:
+		id, n = "common.days", int(d/day)
+	case d >= time.Hour && d%time.Hour == 0:
 		id, n = "common.hours", int(d/time.Hour)
 	}
 	return loc.Localize(&i18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: map[string]int{"Count": n}})

@@ -9,8 +9,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// serviceTag is the one top-level tag that is no vendor: health and the document itself.
-const serviceTag = "Service"
+// notSliced are the top-level tags that get no slice of their own: Service (health and the
+// document itself) and Pages (HTML pages for browsers, which no SDK calls).
+var notSliced = map[string]bool{"Service": true, "Pages": true}
 
 // methods are the keys of a path item that hold operations.
 var methods = map[string]bool{"get": true, "put": true, "post": true, "delete": true,
@@ -98,12 +99,12 @@ func parse(raw []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// vendorTags are the names in the top-level tags list, Service excepted, in their order.
+// vendorTags are the names in the top-level tags list, those in notSliced excepted, in their order.
 func vendorTags(root *yaml.Node) []string {
 	var tags []string
 	if list := lookup(root, "tags"); list != nil {
 		for _, t := range list.Content {
-			if name := lookup(t, "name"); name != nil && name.Value != serviceTag {
+			if name := lookup(t, "name"); name != nil && !notSliced[name.Value] {
 				tags = append(tags, name.Value)
 			}
 		}

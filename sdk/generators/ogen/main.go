@@ -94,15 +94,15 @@ func main() {
 	check("webshare login", err, ok && token.Response.Token != "", login)
 	sec.webshare = token.Response.Token
 	status, err := api.WebshareGetActivation(ctx)
-	activation, ok := status.(*client.WebshareActivationStatus)
-	check("webshare activation status", err, ok && !activation.EmailIsVerified, status)
+	activation, ok := status.(*client.WebshareActivationStatusHeaders)
+	check("webshare activation status", err, ok && !activation.Response.EmailIsVerified && activation.XRequestID != "", status)
 	fmt.Println("ogen webshare: register 201, login 200, activation status 200")
 
 	// Rixl: register (200, a user id and a verification id) and log in (flat tokens).
 	rxEmail := "ogen-rx-" + tag + "@example.com"
 	rxReg, err := api.RixlEmailServiceRegister(ctx, &client.RixlRegisterRequest{Email: client.RixlEmail(rxEmail), Password: client.RixlNewPassword(password)})
-	sent, ok := rxReg.(*client.RixlRegisterResponse)
-	check("rixl register", err, ok && sent.VerificationID != "" && sent.UserID != "", rxReg)
+	sent, ok := rxReg.(*client.RixlRegisterResponseHeaders)
+	check("rixl register", err, ok && sent.Response.VerificationID != "" && sent.Response.UserID != "", rxReg)
 	rxLogin, err := api.RixlEmailServiceLogin(ctx, &client.RixlLoginRequest{Email: client.RixlEmail(rxEmail), Password: client.RixlPassword(password)})
 	session, ok := rxLogin.(*client.RixlLoginResponseHeaders)
 	check("rixl login", err, ok && session.Response.AccessToken != "" && session.Response.ExpiresIn > 0, rxLogin)
@@ -117,8 +117,8 @@ func main() {
 	check("payway password grant", err, ok && tok.Response.AccessToken != "", grant)
 	sec.paywayUser = tok.Response.AccessToken
 	me, err := api.PaywayGetMe(ctx)
-	item, ok := me.(*client.PaywayMeResponse)
-	check("payway me", err, ok && string(item.Item.Email) == seedEmail, me)
+	item, ok := me.(*client.PaywayMeResponseHeaders)
+	check("payway me", err, ok && string(item.Response.Item.Email) == seedEmail, me)
 	fmt.Println("ogen payway: password grant 200, me 200")
 
 	// Akana: log in (the cookies), then the login status with the session cookie.
