@@ -30,6 +30,13 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 // with fields. It returns the POST's status and body, or the GET's when the page has no form.
 func (e *env) postPage(link string, fields url.Values) (int, string) {
 	e.t.Helper()
+	resp, body := e.postPageAnswer(link, fields)
+	return resp.StatusCode, body
+}
+
+// postPageAnswer is postPage with the whole answer (its headers).
+func (e *env) postPageAnswer(link string, fields url.Values) (*http.Response, string) {
+	e.t.Helper()
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Transport: e.contract.Transport(e.t, nil), Jar: jar}
 	resp, err := hc.Get(link)
@@ -40,7 +47,7 @@ func (e *env) postPage(link string, fields url.Values) (int, string) {
 	_, _ = readAllInto(&b, resp)
 	m := csrfField.FindStringSubmatch(b.String())
 	if m == nil {
-		return resp.StatusCode, b.String() // no form (a dead link's page): its answer
+		return resp, b.String() // no form (a dead link's page): its answer
 	}
 	fields.Set("csrf_token", m[1])
 	resp, err = hc.PostForm(link, fields)
@@ -49,7 +56,7 @@ func (e *env) postPage(link string, fields url.Values) (int, string) {
 	}
 	b.Reset()
 	_, _ = readAllInto(&b, resp)
-	return resp.StatusCode, b.String()
+	return resp, b.String()
 }
 
 // TestPagesScannersConsumeNothing opens every link accountd mails 20 times with plain GETs,

@@ -9719,6 +9719,7 @@ type PagesSubmitActivationResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -15178,6 +15179,7 @@ type PagesSubmitRixlResetPasswordResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -17523,6 +17525,7 @@ type PagesSubmitChangeEmailResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -17979,6 +17982,7 @@ type PagesSubmitPaywayEmailChangeResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -18192,6 +18196,7 @@ type PagesSubmitAkanaEmailChangeResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -18405,6 +18410,7 @@ type PagesSubmitAkanaResetPasswordResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -20619,6 +20625,7 @@ type PagesSubmitPaywayResetPasswordResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -20854,6 +20861,7 @@ type PagesSubmitResetPasswordResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -21089,6 +21097,7 @@ type PagesSubmitUndoEmailChangeResponse429Headers struct {
 	CacheControl          string
 	ContentSecurityPolicy string
 	ReferrerPolicy        string
+	RetryAfter            int
 	XContentTypeOptions   string
 	XRequestID            string
 }
@@ -24120,6 +24129,13 @@ func ParsePagesSubmitActivationResponse(rsp *http.Response) (*PagesSubmitActivat
 				return nil, err
 			}
 			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
@@ -30639,6 +30655,13 @@ func ParsePagesSubmitRixlResetPasswordResponse(rsp *http.Response) (*PagesSubmit
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -33719,6 +33742,13 @@ func ParsePagesSubmitChangeEmailResponse(rsp *http.Response) (*PagesSubmitChange
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -34544,6 +34574,13 @@ func ParsePagesSubmitPaywayEmailChangeResponse(rsp *http.Response) (*PagesSubmit
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -35090,6 +35127,13 @@ func ParsePagesSubmitAkanaEmailChangeResponse(rsp *http.Response) (*PagesSubmitA
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -35635,6 +35679,13 @@ func ParsePagesSubmitAkanaResetPasswordResponse(rsp *http.Response) (*PagesSubmi
 				return nil, err
 			}
 			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
@@ -38480,6 +38531,13 @@ func ParsePagesSubmitPaywayResetPasswordResponse(rsp *http.Response) (*PagesSubm
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -39102,6 +39160,13 @@ func ParsePagesSubmitResetPasswordResponse(rsp *http.Response) (*PagesSubmitRese
 			}
 			headers.ReferrerPolicy = value
 		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
+		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Content-Type-Options", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
@@ -39723,6 +39788,13 @@ func ParsePagesSubmitUndoEmailChangeResponse(rsp *http.Response) (*PagesSubmitUn
 				return nil, err
 			}
 			headers.ReferrerPolicy = value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = value
 		}
 		if values := rsp.Header.Values("X-Content-Type-Options"); len(values) > 0 {
 			var value string

@@ -232,7 +232,7 @@ func deadLink(f linkFlow) page {
 
 func tooMany(wait time.Duration) page {
 	minutes := int((wait + time.Minute - 1) / time.Minute)
-	return page{status: http.StatusTooManyRequests, body: view{Title: "Too many attempts", Lines: []string{
+	return page{status: http.StatusTooManyRequests, retryAfter: wait, body: view{Title: "Too many attempts", Lines: []string{
 		fmt.Sprintf("There were too many wrong passwords for this account. Nothing was changed; try again in %d minute%s.", minutes, plural(minutes))}}.html()}
 }
 

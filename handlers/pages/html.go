@@ -6,6 +6,10 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/accountd/accountd/handlers/httpapi"
 )
 
 // style is the pages' only style sheet, inline and allowed by its hash: no file to fetch, and
@@ -141,9 +145,10 @@ func (v view) html() []byte {
 // page is a rendered answer: its status, the form cookie to set (if any) and the HTML. It is
 // the response of every Pages operation (the generated Visit methods are in visit.go).
 type page struct {
-	status int
-	cookie *http.Cookie
-	body   []byte
+	status     int
+	cookie     *http.Cookie
+	body       []byte
+	retryAfter time.Duration // a 429's wait, sent as Retry-After
 }
 
 func (p page) write(w http.ResponseWriter) error {
@@ -152,6 +157,9 @@ func (p page) write(w http.ResponseWriter) error {
 	}
 	if p.cookie != nil {
 		http.SetCookie(w, p.cookie)
+	}
+	if p.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(httpapi.RetryAfterSeconds(p.retryAfter)))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(p.status)
