@@ -15,7 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"golang.org/x/crypto/argon2"
+	"github.com/accountd/accountd/account/password/argon2id"
 )
 
 // MaxPasswordBytes is the longest input Hash accepts (a guard against
@@ -84,15 +84,17 @@ func (p Params) Validate() error {
 // It is safe for concurrent use. Create one per process: NewHasher computes
 // the dummy hash used by VerifyAgainstDummy, which costs one full hash.
 //
-// Each Hash or Verify allocates about MemoryKiB of memory while it runs
-// (19 MiB with DefaultParams), so callers should bound how many run at once.
+// Each computation runs in one of a fixed number of slots (one per core), and
+// each slot keeps its MemoryKiB of working memory (19 MiB with DefaultParams)
+// from one computation to the next: hashing makes no garbage.
 type Hasher struct {
 	params Params
 	dummy  string // a hash of dummyPlaintext made with params
-	// slots bounds how many argon2id computations run at once. Each holds MemoryKiB of RAM
-	// (19 MiB by default), so a burst of logins must queue rather than exhaust memory; more
-	// than one per core gains no throughput anyway.
-	slots chan struct{}
+	// slots bounds how many argon2id computations run at once: taking one is taking its
+	// working memory (MemoryKiB, 19 MiB by default, kept between computations), so a burst
+	// of logins queues rather than exhausts memory; more than one per core gains no
+	// throughput anyway.
+	slots chan *argon2id.Memory
 	// waiting, when set (tests), is called when a computation starts waiting for a slot.
 	waiting func()
 	// queued counts the computations waiting for a slot (metrics: Waiting).
@@ -106,25 +108,29 @@ func (h *Hasher) idKey(ctx context.Context, plain, salt []byte, t, m uint32, p u
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if h.slots != nil {
-		select {
-		case h.slots <- struct{}{}:
-		default: // every slot is busy: wait, but only while the caller is there
-			if h.waiting != nil {
-				h.waiting()
-			}
-			h.queued.Add(1)
-			select {
-			case h.slots <- struct{}{}:
-				h.queued.Add(-1)
-			case <-ctx.Done():
-				h.queued.Add(-1)
-				return nil, ctx.Err()
-			}
+	var mem *argon2id.Memory
+	select {
+	case mem = <-h.slots:
+	default: // every slot is busy: wait, but only while the caller is there
+		if h.waiting != nil {
+			h.waiting()
 		}
-		defer func() { <-h.slots }()
+		h.queued.Add(1)
+		select {
+		case mem = <-h.slots:
+			h.queued.Add(-1)
+		case <-ctx.Done():
+			h.queued.Add(-1)
+			return nil, ctx.Err()
+		}
 	}
-	return argon2.IDKey(plain, salt, t, m, p, keyLen), nil
+	defer func(slot *argon2id.Memory) { h.slots <- slot }(mem)
+	if m > h.params.MemoryKiB {
+		// A stored hash made with more memory than ours (older, costlier parameters): its
+		// memory is not kept, so a slot stays at MemoryKiB.
+		mem = &argon2id.Memory{}
+	}
+	return mem.IDKey(plain, salt, t, m, p, keyLen), nil
 }
 
 // NewHasher returns a Hasher using p. It panics if p.Validate fails, since
@@ -136,7 +142,10 @@ func NewHasher(p Params) *Hasher {
 	}
 	// One slot per core: argon2id keeps a core busy, so more slots add no throughput, only
 	// another MemoryKiB of buffers each (the load benchmark's peak RSS under login load).
-	h := &Hasher{params: p, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	h := &Hasher{params: p, slots: make(chan *argon2id.Memory, runtime.GOMAXPROCS(0))}
+	for range cap(h.slots) {
+		h.slots <- &argon2id.Memory{} // grown at its first computation
+	}
 	dummy, err := h.Hash(dummyPlaintext)
 	if err != nil { // cannot happen: the input is short
 		panic(err)
@@ -234,7 +243,7 @@ var b64 = base64.RawStdEncoding.Strict()
 
 func encode(m, t uint32, p uint8, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, m, t, p, b64.EncodeToString(salt), b64.EncodeToString(key))
+		argon2id.Version, m, t, p, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 type decoded struct {
@@ -259,8 +268,8 @@ func decode(encoded string) (decoded, error) {
 	if parts[1] != "argon2id" {
 		return d, malformed("variant %q is not argon2id", parts[1])
 	}
-	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
-		return d, malformed("version field %q is not v=%d", parts[2], argon2.Version)
+	if parts[2] != "v="+strconv.Itoa(argon2id.Version) {
+		return d, malformed("version field %q is not v=%d", parts[2], argon2id.Version)
 	}
 	kv := strings.Split(parts[3], ",")
 	if len(kv) != 3 {

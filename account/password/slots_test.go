@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/accountd/accountd/account/password/argon2id"
 )
 
 // A caller whose context ends while every hashing slot is busy gives up instead of queueing:
 // a burst of abandoned logins must not keep the server hashing for clients that are gone.
 func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 	h := NewHasher(Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	var busy []*argon2id.Memory
 	for range cap(h.slots) { // every slot busy
-		h.slots <- struct{}{}
+		busy = append(busy, <-h.slots)
 	}
 	waiting := make(chan struct{}, 3)
 	h.waiting = func() { waiting <- struct{}{} }
@@ -29,8 +32,8 @@ func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
 	}
-	for range cap(h.slots) {
-		<-h.slots
+	for _, m := range busy {
+		h.slots <- m
 	}
 	if _, err := h.HashContext(context.Background(), "pw"); err != nil {
 		t.Fatalf("with a free slot: %v", err)

@@ -4,7 +4,7 @@ package password
 func (h *Hasher) Slots() int { return cap(h.slots) }
 
 // InUse is how many argon2id computations run now.
-func (h *Hasher) InUse() int { return len(h.slots) }
+func (h *Hasher) InUse() int { return cap(h.slots) - len(h.slots) }
 
 // Waiting is how many computations wait for a slot now (a burst of logins queues here).
 func (h *Hasher) Waiting() int { return int(h.queued.Load()) }
