@@ -3,6 +3,7 @@ package argon2id
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"testing"
 
 	"golang.org/x/crypto/argon2"
@@ -35,6 +36,38 @@ func TestSameKeysAsXCrypto(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The block function this build uses (SIMD on amd64) equals the portable one, which other
+// platforms use, with and without XOR.
+func TestBlockFunctionsAgree(t *testing.T) {
+	for range 50 {
+		var in1, in2, out1, out2 block
+		for i := range in1 {
+			in1[i], in2[i], out1[i] = uint64(i)*0x9e3779b97f4a7c15^uint64(len(t.Name())), uint64(i+7)*0xc2b2ae3d27d4eb4f, uint64(i)
+		}
+		copy(in1[:8], words(t))
+		out2 = out1
+		processBlockXOR(&out1, &in1, &in2)
+		processBlockGeneric(&out2, &in1, &in2, true)
+		if out1 != out2 {
+			t.Fatal("processBlockXOR differs from processBlockGeneric")
+		}
+		processBlock(&out1, &in1, &in2)
+		processBlockGeneric(&out2, &in1, &in2, false)
+		if out1 != out2 {
+			t.Fatal("processBlock differs from processBlockGeneric")
+		}
+	}
+}
+
+func words(t *testing.T) []uint64 {
+	b := random(t, 64)
+	w := make([]uint64, 8)
+	for i := range w {
+		w[i] = binary.LittleEndian.Uint64(b[i*8:])
+	}
+	return w
 }
 
 func random(t *testing.T, n int) []byte {
