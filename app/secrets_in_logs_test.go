@@ -146,12 +146,12 @@ func (s *secretSet) foundIn(log string) []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(log, func(r rune) bool { return r >= utf8.RuneSelf || !isWordByte(byte(r)) }) {
+	for _, w := range strings.FieldsFunc(log, notWord) {
 		words[w] = true
 	}
 	var out []string
 	for v, where := range s.m {
-		if words[v] || (strings.IndexFunc(v, func(r rune) bool { return r >= utf8.RuneSelf || !isWordByte(byte(r)) }) >= 0 && containsWord(log, v)) {
+		if words[v] || (strings.IndexFunc(v, notWord) >= 0 && containsWord(log, v)) {
 			out = append(out, fmt.Sprintf("%q (%s)", v, where))
 		}
 	}
@@ -163,6 +163,9 @@ func (s *secretSet) foundIn(log string) []string {
 func isWordByte(c byte) bool {
 	return c == '_' || c == '-' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
+
+// notWord: a character that ends a word (any non-ASCII one too, as the old regexp had it).
+func notWord(r rune) bool { return r >= utf8.RuneSelf || !isWordByte(byte(r)) }
 
 // containsWord tells whether v occurs in log with no word character right before or after it.
 func containsWord(log, v string) bool {
