@@ -31,6 +31,7 @@ type App struct {
 	HTTP       *echo.Echo
 	Dispatcher *Dispatcher
 	Metrics    *metrics.Metrics
+	active     *httpapi.ActiveLimit // requests worked on at once (ACCOUNTD_ACTIVE_REQUESTS)
 	cfg        Config
 	log        *slog.Logger
 }
@@ -103,6 +104,8 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 		return nil, err
 	}
 	m.Watch(sqlDB, hasher, core)
+	active := httpapi.NewActiveLimit(cfg.ActiveRequests)
+	m.WatchRequests(active)
 	if err := core.RekeyAddresses(ctx); err != nil {
 		return nil, fmt.Errorf("normalising stored addresses: %w", err)
 	}
@@ -119,7 +122,7 @@ func build(ctx context.Context, cfg Config, db *models.DB, sender mail.Sender, l
 	}
 	d := newDispatcher(core, sender, renderer, hooks, cfg.SMTPURL == "", log, cfg.MailLease)
 	d.metrics = m
-	return &App{DB: db, Core: core, HTTP: e, Dispatcher: d, Metrics: m, cfg: cfg, log: log}, nil
+	return &App{DB: db, Core: core, HTTP: e, Dispatcher: d, Metrics: m, active: active, cfg: cfg, log: log}, nil
 }
 
 // Close releases the database.
@@ -129,7 +132,9 @@ func (a *App) Close() error { return a.DB.Close() }
 // gracefully: no new connections or batches, and the requests in flight and the outbox batch
 // in hand get the grace period (ACCOUNTD_SHUTDOWN_GRACE, default 15 s) to finish.
 func (a *App) Serve(ctx context.Context, l net.Listener) error {
-	srv := &http.Server{Handler: liveness(a.HTTP), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	// Outside in: probes answered at once; floored answers held once their work is done
+	// (outside the request slots); at most ACCOUNTD_ACTIVE_REQUESTS requests worked on at once.
+	srv := &http.Server{Handler: liveness(httpapi.HoldAnswers(a.active.Wrap(a.HTTP))), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	dispatchDone := make(chan struct{})
 	dctx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))

@@ -45,6 +45,7 @@ type Config struct {
 	RecaptchaVerifyURL string        // ACCOUNTD_RECAPTCHA_VERIFY_URL: siteverify endpoint
 	TrustedProxies     string        // ACCOUNTD_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 	DBMaxConns         int           // ACCOUNTD_DB_MAX_CONNS: PostgreSQL connections per replica (default models.DefaultMaxConns)
+	ActiveRequests     int           // ACCOUNTD_ACTIVE_REQUESTS: requests worked on at once per replica (default httpapi.DefaultActiveRequests)
 	DebugAddr          string        // ACCOUNTD_DEBUG_ADDR: Go profiles (pprof) on this address of its own; empty: off
 	ShutdownGrace      time.Duration // ACCOUNTD_SHUTDOWN_GRACE: how long requests in flight get after SIGTERM (default 15 s)
 	MetricsAddr        string        // ACCOUNTD_METRICS_ADDR: serve GET /metrics on this address instead of the API's
@@ -134,6 +135,7 @@ func FromEnv() Config {
 		LogLevel:            os.Getenv("ACCOUNTD_LOG_LEVEL"),
 		CORSOrigins:         os.Getenv("ACCOUNTD_CORS_ORIGINS"),
 		DBMaxConns:          env.count("ACCOUNTD_DB_MAX_CONNS"),
+		ActiveRequests:      env.count("ACCOUNTD_ACTIVE_REQUESTS"),
 		Dev:                 os.Getenv("ACCOUNTD_DEV"),
 		APITokenIdleTimeout: env.duration("ACCOUNTD_API_TOKEN_IDLE_TIMEOUT"),
 		APITokenLifetime:    env.duration("ACCOUNTD_API_TOKEN_LIFETIME"),

@@ -45,6 +45,9 @@ func TestMetrics(t *testing.T) {
 			`go_sql_open_connections{db_name="accountd"}`,
 			`accountd_argon2_slots_in_use 0`,
 			`accountd_argon2_waiting 0`,
+			`accountd_http_request_slots 256`,
+			`accountd_http_requests_active 1`, // this scrape
+			`accountd_http_requests_waiting 0`,
 			`go_goroutines`,
 		} {
 			if !strings.Contains(body, want) {

@@ -119,6 +119,29 @@ type Hashing interface {
 	Waiting() int
 }
 
+// Requests is what the request-slot gauges read (httpapi.ActiveLimit).
+type Requests interface {
+	Slots() int
+	Active() int
+	Waiting() int
+}
+
+// WatchRequests adds the gauges of the requests worked on at once (ACCOUNTD_ACTIVE_REQUESTS)
+// and of those waiting for a slot: a waiting count above zero for long means the replica is
+// saturated.
+func (m *Metrics) WatchRequests(r Requests) {
+	if m == nil || r == nil {
+		return
+	}
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accountd_http_request_slots", Help: "Requests that may be worked on at once."},
+			func() float64 { return float64(r.Slots()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accountd_http_requests_active", Help: "Requests being worked on."},
+			func() float64 { return float64(r.Active()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "accountd_http_requests_waiting", Help: "Requests waiting for a slot."},
+			func() float64 { return float64(r.Waiting()) }))
+}
+
 // Watch adds the gauges read at each scrape: the database pool (database/sql's stats), the
 // argon2id slots, and the outbox's state (one query, bounded to a second).
 func (m *Metrics) Watch(db *sql.DB, hashing Hashing, core *account.Service) {

@@ -209,6 +209,7 @@ func configFlags(name string) (*flag.FlagSet, *app.Config) {
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated CIDRs of load balancers whose X-Forwarded-For is believed (ACCOUNTD_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.CORSOrigins, "cors-origins", cfg.CORSOrigins, "comma-separated browser origins allowed to call the API with credentials, e.g. https://app.example.com (ACCOUNTD_CORS_ORIGINS; default: CORS off)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", cfg.DBMaxConns, "PostgreSQL connections per replica (ACCOUNTD_DB_MAX_CONNS; default 16)")
+	fs.IntVar(&cfg.ActiveRequests, "active-requests", cfg.ActiveRequests, "requests worked on at once per replica; the others wait for a slot (ACCOUNTD_ACTIVE_REQUESTS; default 256)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", cfg.ShutdownGrace, "after SIGTERM, how long requests in flight and the mail being sent get to finish (ACCOUNTD_SHUTDOWN_GRACE; default 15s)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve GET /metrics on this address (e.g. 127.0.0.1:9090) instead of the API's (ACCOUNTD_METRICS_ADDR; default: the API listener)")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: json (one object per line) or text (ACCOUNTD_LOG_FORMAT; default text)")
