@@ -222,6 +222,44 @@ func TestResetTakesTheFloorEitherWay(t *testing.T) {
 	})
 }
 
+// With an AnswerHold in the context (the HTTP server's), a floored call does not wait: it
+// records when its answer may leave, measured from the call's start, and the holder waits.
+// The floor here is an hour: a call that waited itself would not return within the test.
+func TestFlooredCallsLeaveTheWaitToTheHold(t *testing.T) {
+	calls := []struct {
+		name string
+		call func(ctx context.Context, s *Service) error
+	}{
+		{"reset, known address", func(ctx context.Context, s *Service) error {
+			return s.RequestPasswordReset(ctx, "known@example.com", Delivery{})
+		}},
+		{"reset, unknown address", func(ctx context.Context, s *Service) error {
+			return s.RequestPasswordReset(ctx, "unknown@example.com", Delivery{})
+		}},
+		{"resend verification", func(ctx context.Context, s *Service) error {
+			return s.ResendVerification(ctx, "known@example.com")
+		}},
+	}
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		s.cfg.ResetFloor = time.Hour
+		makeUser(t, s, "known@example.com")
+		for _, c := range calls {
+			var h AnswerHold
+			start := time.Now()
+			if err := c.call(WithAnswerHold(context.Background(), &h), s); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			end := time.Now()
+			if nb := h.NotBefore(); nb.Before(start.Add(time.Hour)) || nb.After(end.Add(time.Hour)) {
+				t.Errorf("%s: answer may leave at %v, want the call's start + 1h (%v..%v)", c.name, nb, start.Add(time.Hour), end.Add(time.Hour))
+			}
+			if !h.Pending() {
+				t.Errorf("%s: the hold is not pending", c.name)
+			}
+		}
+	})
+}
+
 // testAddress is a valid address as parsed.
 func testAddress(s string) Address {
 	a, err := parseAddress(s, FieldEmail)

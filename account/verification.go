@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -177,22 +176,6 @@ func silentlyThrottled(err error) error {
 		return nil
 	}
 	return err
-}
-
-// floor makes a call take at least ResetFloor (so known and unknown addresses cannot be told
-// apart by timing): defer s.floor(ctx)().
-func (s *Service) floor(ctx context.Context) func() {
-	if s.cfg.ResetFloor <= 0 {
-		return func() {}
-	}
-	t := time.NewTimer(s.cfg.ResetFloor)
-	return func() {
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-		}
-	}
 }
 
 // EmailStatus is the caller's primary address and whether it is verified.
