@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/accountd/accountd/account/password/argon2id"
 )
@@ -86,7 +87,8 @@ func (p Params) Validate() error {
 //
 // Each computation runs in one of a fixed number of slots (one per core), and
 // each slot keeps its MemoryKiB of working memory (19 MiB with DefaultParams)
-// from one computation to the next: hashing makes no garbage.
+// from one computation to the next while logins keep coming: hashing makes no
+// garbage. A slot unused for keepMemoryFor gives its memory back.
 type Hasher struct {
 	params Params
 	dummy  string // a hash of dummyPlaintext made with params
@@ -94,7 +96,11 @@ type Hasher struct {
 	// working memory (MemoryKiB, 19 MiB by default, kept between computations), so a burst
 	// of logins queues rather than exhausts memory; more than one per core gains no
 	// throughput anyway.
-	slots chan *argon2id.Memory
+	slots chan *slot
+	// release gives idle slots' memory back: it is armed (keepMemoryFor) each time a slot is
+	// returned, so a burst of logins reuses the memory and a quiet server does not hold it.
+	release *time.Timer
+	now     func() time.Time // time.Now; tests move it
 	// waiting, when set (tests), is called when a computation starts waiting for a slot.
 	waiting func()
 	// queued counts the computations waiting for a slot (metrics: Waiting).
@@ -108,29 +114,66 @@ func (h *Hasher) idKey(ctx context.Context, plain, salt []byte, t, m uint32, p u
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var mem *argon2id.Memory
+	var s *slot
 	select {
-	case mem = <-h.slots:
+	case s = <-h.slots:
 	default: // every slot is busy: wait, but only while the caller is there
 		if h.waiting != nil {
 			h.waiting()
 		}
 		h.queued.Add(1)
 		select {
-		case mem = <-h.slots:
+		case s = <-h.slots:
 			h.queued.Add(-1)
 		case <-ctx.Done():
 			h.queued.Add(-1)
 			return nil, ctx.Err()
 		}
 	}
-	defer func(slot *argon2id.Memory) { h.slots <- slot }(mem)
+	defer h.put(s)
+	mem := &s.mem
 	if m > h.params.MemoryKiB {
 		// A stored hash made with more memory than ours (older, costlier parameters): its
 		// memory is not kept, so a slot stays at MemoryKiB.
 		mem = &argon2id.Memory{}
 	}
 	return mem.IDKey(plain, salt, t, m, p, keyLen), nil
+}
+
+// keepMemoryFor is how long a slot keeps its working memory after its last computation. A
+// login burst reuses it (a hash takes ~20 ms); a server that has stopped hashing gives the
+// 19 MiB per slot back within a few seconds, so the memory of other work (a burst of
+// resets at thousands of connections) does not sit on top of it. Growing it again costs a
+// fresh allocation, what every hash cost before slots kept memory.
+const keepMemoryFor = 2 * time.Second
+
+// slot is one hashing slot: its working memory and when it was last used.
+type slot struct {
+	mem  argon2id.Memory
+	used time.Time
+}
+
+// put returns s to the free slots and arms the release of idle memory.
+func (h *Hasher) put(s *slot) {
+	s.used = h.now()
+	h.slots <- s
+	h.release.Reset(keepMemoryFor)
+}
+
+// releaseIdle drops the memory of every free slot unused for keepMemoryFor. A slot in use is
+// skipped: returning it arms the release again.
+func (h *Hasher) releaseIdle() {
+	for range cap(h.slots) {
+		select {
+		case s := <-h.slots:
+			if h.now().Sub(s.used) >= keepMemoryFor {
+				s.mem.Release()
+			}
+			h.slots <- s
+		default:
+			return
+		}
+	}
 }
 
 // NewHasher returns a Hasher using p. It panics if p.Validate fails, since
@@ -142,15 +185,21 @@ func NewHasher(p Params) *Hasher {
 	}
 	// One slot per core: argon2id keeps a core busy, so more slots add no throughput, only
 	// another MemoryKiB of buffers each (the load benchmark's peak RSS under login load).
-	h := &Hasher{params: p, slots: make(chan *argon2id.Memory, runtime.GOMAXPROCS(0))}
+	h := &Hasher{params: p, slots: make(chan *slot, runtime.GOMAXPROCS(0)), now: time.Now}
+	h.release = time.AfterFunc(keepMemoryFor, h.releaseIdle)
 	for range cap(h.slots) {
-		h.slots <- &argon2id.Memory{} // grown at its first computation
+		h.slots <- &slot{} // memory grown at its first computation
 	}
 	dummy, err := h.Hash(dummyPlaintext)
 	if err != nil { // cannot happen: the input is short
 		panic(err)
 	}
 	h.dummy = dummy
+	for range cap(h.slots) { // the dummy hash's memory is startup's: a server that logs nobody in holds none
+		s := <-h.slots
+		s.mem.Release()
+		defer func() { h.slots <- s }()
+	}
 	return h
 }
 

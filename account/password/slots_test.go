@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"testing"
-
-	"github.com/accountd/accountd/account/password/argon2id"
+	"time"
 )
 
 // A caller whose context ends while every hashing slot is busy gives up instead of queueing:
 // a burst of abandoned logins must not keep the server hashing for clients that are gone.
 func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 	h := NewHasher(Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
-	var busy []*argon2id.Memory
+	var busy []*slot
 	for range cap(h.slots) { // every slot busy
 		busy = append(busy, <-h.slots)
 	}
@@ -37,5 +36,47 @@ func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 	}
 	if _, err := h.HashContext(context.Background(), "pw"); err != nil {
 		t.Fatalf("with a free slot: %v", err)
+	}
+}
+
+// A slot keeps its working memory while hashes keep coming and gives it back once it has been
+// idle for keepMemoryFor; a computation after that grows it again and still gives the same hash.
+func TestIdleSlotsGiveBackTheirMemory(t *testing.T) {
+	const kib = 64
+	h := NewHasher(Params{MemoryKiB: kib, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	h.release.Stop() // the test calls releaseIdle itself, at the times it sets
+	start := time.Now() // after the dummy hash NewHasher made
+	clock := start
+	h.now = func() time.Time { return clock }
+	encoded, err := h.Hash("pw") // the slot it ran in is used at clock
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := func() (n int) {
+		for range cap(h.slots) {
+			s := <-h.slots
+			n += s.mem.Bytes()
+			defer func() { h.slots <- s }()
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		want  int // bytes held by all slots together
+	}{
+		{keepMemoryFor - time.Millisecond, kib << 10}, // the dummy hash's slot and ours may be one
+		{keepMemoryFor, 0},
+	} {
+		clock = start.Add(tc.after)
+		h.releaseIdle()
+		if got := held(); got < tc.want || (tc.want == 0 && got != 0) {
+			t.Fatalf("%v after the last hash: slots hold %d bytes, want %d", tc.after, got, tc.want)
+		}
+	}
+	if ok, err := h.Verify("pw", encoded); err != nil || !ok {
+		t.Fatalf("after the memory was given back: Verify = %v, %v; want true", ok, err)
+	}
+	if held() != kib<<10 {
+		t.Fatalf("the slot that verified holds %d bytes, want %d", held(), kib<<10)
 	}
 }

@@ -22,19 +22,34 @@ type profiler struct {
 }
 
 // during fetches a CPU profile and an allocation delta over d (the measured run's length,
-// less a second so both end inside it) into dir/<flow>.{cpu,allocs}.pprof, in the background;
-// wait returns their errors.
+// less a second so both end inside it) into dir/<flow>.{cpu,allocs}.pprof, and the heap and
+// goroutines halfway through into dir/<flow>.{heap,goroutine}.pprof (and the runtime's MemStats, .memstats.txt), in the background; wait
+// returns their errors.
 func (p *profiler) during(ctx context.Context, f flow, d time.Duration) (wait func() error) {
 	secs := max(int((d-time.Second)/time.Second), 1)
 	name := fileName(f.vendor + " " + f.name)
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	for _, kind := range []string{"profile", "allocs"} {
 		go func() {
 			out := filepath.Join(p.dir, name+"."+map[string]string{"profile": "cpu", "allocs": "allocs"}[kind]+".pprof")
 			errs <- p.fetch(ctx, fmt.Sprintf("%s/debug/pprof/%s?seconds=%d", p.base, kind, secs), out)
 		}()
 	}
-	return func() error { return errors.Join(<-errs, <-errs) }
+	// Halfway through, what is held: the live heap (as of the last collection) and every
+	// goroutine's stack, which is where memory goes at thousands of connections.
+	go func() {
+		select {
+		case <-time.After(d / 2):
+		case <-ctx.Done():
+			errs <- ctx.Err()
+			return
+		}
+		errs <- errors.Join(
+			p.fetch(ctx, p.base+"/debug/pprof/heap", filepath.Join(p.dir, name+".heap.pprof")),
+			p.fetch(ctx, p.base+"/debug/pprof/goroutine", filepath.Join(p.dir, name+".goroutine.pprof")),
+			p.fetch(ctx, p.base+"/debug/pprof/heap?debug=1", filepath.Join(p.dir, name+".memstats.txt")))
+	}()
+	return func() error { return errors.Join(<-errs, <-errs, <-errs) }
 }
 
 func (p *profiler) fetch(ctx context.Context, url, out string) error {

@@ -39,6 +39,12 @@ type Memory struct {
 	blocks []block
 }
 
+// Release drops the working memory (the garbage collector frees it); the next IDKey grows it again.
+func (m *Memory) Release() { m.blocks = nil }
+
+// Bytes is the working memory held now.
+func (m *Memory) Bytes() int { return len(m.blocks) * blockLength * 8 }
+
 // IDKey is x/crypto's argon2.IDKey (same arguments, same output) computed in m.
 func (m *Memory) IDKey(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
 	if time < 1 {
