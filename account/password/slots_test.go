@@ -44,7 +44,7 @@ func TestHashingWaitsForASlotOnlyWhileTheCallerIsThere(t *testing.T) {
 func TestIdleSlotsGiveBackTheirMemory(t *testing.T) {
 	const kib = 64
 	h := NewHasher(Params{MemoryKiB: kib, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
-	h.release.Stop() // the test calls releaseIdle itself, at the times it sets
+	h.release.Stop()    // the test calls releaseIdle itself, at the times it sets
 	start := time.Now() // after the dummy hash NewHasher made
 	clock := start
 	h.now = func() time.Time { return clock }
