@@ -5,6 +5,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	"github.com/bytedance/gopkg/util/gctuner"
 )
 
 // DefaultGCPercent is the garbage collector's target (GOGC) when GOGC is not set: the heap may
@@ -19,25 +21,47 @@ import (
 // 2,048 connections fell from ~4,200 to ~1,500 rps. (Load benchmark, bench/results.md.)
 const DefaultGCPercent = 50
 
+// heapFloor is the heap the collector may grow to before it collects, however small the live
+// heap: while the live heap is under it, GOGC is raised so that the next collection comes at
+// about heapFloor (gctuner, between DefaultGCPercent and 500); above it, GOGC stays at
+// DefaultGCPercent. A request makes ~1,000 small allocations, and the server's live heap at rest
+// is ~10 MB (the parsed spec, templates, pools): at GOGC=50 the collector ran every 5 MB of
+// allocation, which cost the email-change requests a fifth of their rate once the hashing slots
+// stopped holding 38 MB between logins (that memory had kept the goal high). The floor gives
+// the collector room at light load and changes nothing at 1,024+ connections, where the live
+// heap is above it (load benchmark, bench/results.md).
+const heapFloor = 64 << 20
+
 // containerShare is the part of a container's memory limit given to the Go runtime as its
 // soft limit; the rest is for what the runtime does not count (binary, C stacks, page cache).
 const containerShare = 0.9
 
 // LimitMemory sets the collector's pacing for a server: GOGC=DefaultGCPercent unless GOGC is
-// set, and, unless GOMEMLIMIT is set, a soft memory limit of 90% of the container's memory
+// set, raised while the live heap is under heapFloor (the tuner re-reads the heap after every
+// collection), and, unless GOMEMLIMIT is set, a soft memory limit of 90% of the container's memory
 // limit when the process runs under one (cgroup v2 memory.max, or v1 memory.limit_in_bytes), so
 // the collector works harder before the kernel would kill the process. Without a container
 // limit none is set: a soft limit close to the live heap makes the collector run back to back.
 // `accountd serve` calls it at start; tests leave the runtime alone.
 func LimitMemory() {
+	limit, limited := containerMemoryLimit()
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(DefaultGCPercent)
+		gctuner.SetMinGCPercent(DefaultGCPercent)
+		gctuner.Tuning(tunedHeapFloor(limit, limited))
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		if limit, ok := containerMemoryLimit(); ok {
-			debug.SetMemoryLimit(int64(float64(limit) * containerShare))
-		}
+	if os.Getenv("GOMEMLIMIT") == "" && limited {
+		debug.SetMemoryLimit(int64(float64(limit) * containerShare))
 	}
+}
+
+// tunedHeapFloor is heapFloor, or a quarter of a container's memory limit when that is smaller:
+// the floor is for speed at light load and must stay far below what the container allows.
+func tunedHeapFloor(limit int64, limited bool) uint64 {
+	if limited && limit/4 < heapFloor {
+		return uint64(limit / 4)
+	}
+	return heapFloor
 }
 
 // containerMemoryLimit reads the memory limit of the process's cgroup, if it has a finite one.

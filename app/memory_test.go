@@ -20,3 +20,21 @@ func TestParseMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// The tuner's heap floor is heapFloor, except in a container too small for it.
+func TestTunedHeapFloor(t *testing.T) {
+	for _, tt := range []struct {
+		limit   int64
+		limited bool
+		want    uint64
+	}{
+		{0, false, heapFloor},            // no container limit
+		{1 << 30, true, heapFloor},       // 1 GiB: a quarter is above the floor
+		{128 << 20, true, 32 << 20},      // 128 MiB: a quarter
+		{heapFloor * 4, true, heapFloor}, // exactly four floors
+	} {
+		if got := tunedHeapFloor(tt.limit, tt.limited); got != tt.want {
+			t.Errorf("tunedHeapFloor(%d, %v) = %d, want %d", tt.limit, tt.limited, got, tt.want)
+		}
+	}
+}
