@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bytedance/gopkg/util/gctuner"
 )
@@ -46,14 +47,22 @@ const containerShare = 0.9
 func LimitMemory() {
 	limit, limited := containerMemoryLimit()
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(DefaultGCPercent)
-		gctuner.SetMinGCPercent(DefaultGCPercent)
-		gctuner.Tuning(tunedHeapFloor(limit, limited))
+		startTuner.Do(func() {
+			debug.SetGCPercent(DefaultGCPercent)
+			gctuner.SetMinGCPercent(DefaultGCPercent)
+			gctuner.Tuning(tunedHeapFloor(limit, limited))
+		})
 	}
 	if os.Getenv("GOMEMLIMIT") == "" && limited {
 		debug.SetMemoryLimit(int64(float64(limit) * containerShare))
 	}
 }
+
+// startTuner starts the GC tuner once per process. gctuner keeps its settings in package
+// variables that its finalizer goroutine reads without synchronisation after every collection,
+// so they may be written only before it starts (a second `serve` in one process, as in the
+// tests, raced with it).
+var startTuner sync.Once
 
 // tunedHeapFloor is heapFloor, or a quarter of a container's memory limit when that is smaller:
 // the floor is for speed at light load and must stay far below what the container allows.
