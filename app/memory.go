@@ -43,7 +43,7 @@ const containerShare = 0.9
 // limit when the process runs under one (cgroup v2 memory.max, or v1 memory.limit_in_bytes), so
 // the collector works harder before the kernel would kill the process. Without a container
 // limit none is set: a soft limit close to the live heap makes the collector run back to back.
-// `accountd serve` calls it at start; tests leave the runtime alone.
+// `accountd serve` calls it at start (cmd/accountd's tests, which run serve, start the tuner once).
 func LimitMemory() {
 	limit, limited := containerMemoryLimit()
 	if os.Getenv("GOGC") == "" {
