@@ -7,6 +7,7 @@ import (
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // liveCode is the SQL condition of a code that can still be used.
@@ -43,13 +44,11 @@ func (s *Service) newCode(tx *gorm.DB, userID, purpose string, to Address, d Del
 // Typed codes are hashed in another domain (typed_codes.go): this never finds one.
 func (s *Service) findCodeByValue(ctx context.Context, purpose, code string) (models.OneTimeCode, error) {
 	var row models.OneTimeCode
-	code, err := presentedCode(code)
+	byValue, err := s.codeByValue(purpose, code)
 	if err != nil {
 		return row, err
 	}
-	err = s.db.WithContext(ctx).
-		Where("code_hash = ? AND purpose = ?", s.keys.linkHash(purpose, code), purpose).
-		Where(liveCode, s.now()).Take(&row).Error
+	err = byValue(s.db.WithContext(ctx).Where(liveCode, s.now())).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, errInvalidCode(FieldCode)
 	}
@@ -59,26 +58,40 @@ func (s *Service) findCodeByValue(ctx context.Context, purpose, code string) (mo
 	return row, nil
 }
 
+// countCodeByValue is findCodeByValue that counts an attempt on the code it finds, in the
+// same statement (countedCode): for flows where a found link token is checked against more
+// than its value (the address it was sent to).
+func (s *Service) countCodeByValue(ctx context.Context, purpose, code string) (models.OneTimeCode, error) {
+	byValue, err := s.codeByValue(purpose, code)
+	if err != nil {
+		return models.OneTimeCode{}, err
+	}
+	return s.countedCode(s.db.WithContext(ctx), byValue, errInvalidCode(FieldCode))
+}
+
+// codeByValue parses a presented link token and selects the codes of purpose with its HMAC.
+func (s *Service) codeByValue(purpose, code string) (func(q *gorm.DB) *gorm.DB, error) {
+	code, err := presentedCode(code)
+	if err != nil {
+		return nil, err
+	}
+	hash := s.keys.linkHash(purpose, code)
+	return func(q *gorm.DB) *gorm.DB { return q.Where("code_hash = ? AND purpose = ?", hash, purpose) }, nil
+}
+
 // checkUserCode checks a link token presented by a known user against that user's newest live
-// code of purpose: the attempt is counted first (countAttempt, so parallel guesses cannot
+// code of purpose: the attempt is counted first (countedCode, so parallel guesses cannot
 // exceed the limit), then the HMACs are compared in constant time. A typed code never matches
 // here: it is confirmed only with its verification id (VerifyEmail).
 func (s *Service) checkUserCode(ctx context.Context, userID, purpose, code string) (models.OneTimeCode, error) {
-	var row models.OneTimeCode
 	code, err := presentedCode(code)
 	if err != nil {
-		return row, err
+		return models.OneTimeCode{}, err
 	}
-	db := s.db.WithContext(ctx)
-	err = db.Where("user_id = ? AND purpose = ?", userID, purpose).Where(liveCode, s.now()).
-		Order("created_at DESC").Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return row, errInvalidCode(FieldCode)
-	}
+	row, err := s.countedCode(s.db.WithContext(ctx), func(q *gorm.DB) *gorm.DB {
+		return q.Where("user_id = ? AND purpose = ?", userID, purpose)
+	}, errInvalidCode(FieldCode))
 	if err != nil {
-		return row, internal(err)
-	}
-	if err := s.countAttempt(db, row.ID); err != nil {
 		return row, err
 	}
 	if !s.keys.linkMatches(row, code) {
@@ -87,16 +100,24 @@ func (s *Service) checkUserCode(ctx context.Context, userID, purpose, code strin
 	return row, nil
 }
 
-// countAttempt counts one attempt on a live code with a conditional UPDATE, before anything is
-// compared; a code that is no longer live (or just ran out of attempts in a parallel request)
-// is invalid.
-func (s *Service) countAttempt(db *gorm.DB, codeID string) error {
-	res := db.Model(&models.OneTimeCode{}).Where("id = ?", codeID).Where(liveCode, s.now()).
-		Update("attempts", gorm.Expr("attempts + 1"))
-	if err := oneRow(res, errInvalidCode(FieldCode)); err != nil {
-		return AsError(err)
+// countedCode finds the newest live code that find selects and counts one attempt on it, in
+// one statement (UPDATE ... RETURNING), before anything is compared. The UPDATE checks the
+// code is live again on the row it locks, so parallel guesses cannot exceed the limit; finding
+// and counting were two round trips. No live code (or one that just ran out of attempts in a
+// parallel request): missing.
+func (s *Service) countedCode(db *gorm.DB, find func(q *gorm.DB) *gorm.DB, missing error) (models.OneTimeCode, error) {
+	now := s.now()
+	newest := find(db.Model(&models.OneTimeCode{}).Select("id").Where(liveCode, now)).Order("created_at DESC").Limit(1)
+	var rows []models.OneTimeCode
+	err := db.Model(&rows).Clauses(clause.Returning{}).Where("id = (?)", newest).Where(liveCode, now).
+		Update("attempts", gorm.Expr("attempts + 1")).Error
+	if err != nil {
+		return models.OneTimeCode{}, internal(err)
 	}
-	return nil
+	if len(rows) == 0 {
+		return models.OneTimeCode{}, missing
+	}
+	return rows[0], nil
 }
 
 // consumeCode marks a code used inside tx. The conditional UPDATE is the single point where two
@@ -111,20 +132,22 @@ func (s *Service) consumeCode(tx *gorm.DB, id string) error {
 // redeemCode consumes a code inside tx and checks that its owner can still use the account
 // (not deleted or suspended): what the flows that verify an address by a code do first.
 func (s *Service) redeemCode(tx *gorm.DB, row models.OneTimeCode) error {
-	_, err := s.redeemCodeOf(tx, row)
+	_, _, err := s.redeemCodeOf(tx, row)
 	return err
 }
 
-// redeemCodeOf is redeemCode that returns the owner's account it loaded (not read twice).
-func (s *Service) redeemCodeOf(tx *gorm.DB, row models.OneTimeCode) (account, error) {
+// redeemCodeOf is redeemCode that returns the owner's account it loaded (not read twice) and,
+// read in the same query, the user who has the code's address now ("": nobody), for the
+// flows that claim that address.
+func (s *Service) redeemCodeOf(tx *gorm.DB, row models.OneTimeCode) (acct account, addressOwner string, err error) {
 	if err := s.consumeCode(tx, row.ID); err != nil {
-		return account{}, err
+		return account{}, "", err
 	}
-	acct, err := loadAccount(tx, row.UserID)
+	acct, addressOwner, err = loadAccountAndAddress(tx, row.UserID, row.EmailKey)
 	if err != nil {
-		return acct, err
+		return acct, "", err
 	}
-	return acct, acct.usable()
+	return acct, addressOwner, acct.usable()
 }
 
 // revokeCodes revokes a user's live codes of the given purposes.

@@ -49,11 +49,10 @@ type EmailChange struct {
 // (CompleteEmailChange, ApplyEmailChangeCode, VerifyEmail); a new request replaces the
 // previous code. In this order: the address is parsed, the account loaded with the address's
 // owner (one query; and the actor's right, the membership, the current password checked), an
-// address the account already has refused; then, in one transaction, the mail budget is spent
-// (spendMail) BEFORE the answer to "is the address taken" is given: a taken address spends it
-// like a free one (the spend is committed and the refusal returned after), so a run of
-// requests gets the same answers whether the address is registered or not, and parallel
-// requests send one mail.
+// address the account already has refused; then the mail budget is spent (spendMail, committed
+// at once) BEFORE the answer to "is the address taken" is given: a taken address spends it
+// like a free one, so a run of requests gets the same answers whether the address is
+// registered or not, and parallel requests send one mail.
 func (s *Service) StartEmailChange(ctx context.Context, in EmailChange) (EmailChangeTicket, error) {
 	return s.startAddressCode(ctx, models.PurposeEmailChange, in)
 }
@@ -83,48 +82,45 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 		return EmailChangeTicket{}, invalid(CodeEmailUnchanged, FieldEmail)
 	}
 	t := EmailChangeTicket{CurrentEmail: acct.primary.Address, NewEmail: addr.Typed}
-	var refused error
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if !in.NoMail {
-			if err := s.spendMail(tx, purpose, in.UserID); err != nil {
-				return err
-			}
+	// The mail budget is spent first and committed at once, as a reset's: parallel requests
+	// meet on its cooldown row, so one of them mails, and the writes after it need no
+	// transaction around them (on PostgreSQL two statements where BEGIN, budget, writes and
+	// COMMIT were four round trips). A write failing after it leaves the budget spent.
+	if !in.NoMail {
+		if err := s.atomically(ctx, func(db *gorm.DB) error { return s.spendMail(db, purpose, in.UserID) }); err != nil {
+			return EmailChangeTicket{}, err
 		}
-		if owner != "" {
-			refused = errEmailTaken()
-			return nil // commit the spent budget; the refusal is returned after
-		}
-		// The code, its mails and the audit row: one statement on PostgreSQL (batchWrites).
-		return s.batchWrites(tx, func(tx *gorm.DB) error {
-			code, row, err := s.newCode(tx, in.UserID, purpose, addr, in.Delivery)
-			if err != nil {
-				return err
-			}
-			t.ID, t.Code, t.CanResendAt = row.ID, code, row.ResendAt
-			if !in.NoMail {
-				if err := s.mailCode(tx, purpose, addr.Typed, code, row, in.Delivery); err != nil {
-					return err
-				}
-			}
-			if in.NotifyCurrent {
-				if err := s.enqueueMail(tx, MailEmailChangeRequested, acct.primary.Address,
-					mailData{Email: acct.primary.Address, NewEmail: addr.Typed}); err != nil {
-					return err
-				}
-			}
-			detail := map[string]string{"new_email": addr.Typed}
-			if in.ActorID != "" && in.ActorID != in.UserID {
-				detail["by"] = in.ActorID
-			}
-			if in.OrgID != "" {
-				detail["organization_id"] = in.OrgID
-			}
-			return s.audit(tx, in.UserID, purpose+"_requested", auditDetail(detail))
-		})
-	})
-	if err == nil {
-		err = refused
 	}
+	if owner != "" {
+		return EmailChangeTicket{}, errEmailTaken() // after the budget: a taken address spends it too
+	}
+	// The code, its mails and the audit row: one statement on PostgreSQL (batchWrites).
+	err = s.writeTx(ctx, func(tx *gorm.DB) error {
+		code, row, err := s.newCode(tx, in.UserID, purpose, addr, in.Delivery)
+		if err != nil {
+			return err
+		}
+		t.ID, t.Code, t.CanResendAt = row.ID, code, row.ResendAt
+		if !in.NoMail {
+			if err := s.mailCode(tx, purpose, addr.Typed, code, row, in.Delivery); err != nil {
+				return err
+			}
+		}
+		if in.NotifyCurrent {
+			if err := s.enqueueMail(tx, MailEmailChangeRequested, acct.primary.Address,
+				mailData{Email: acct.primary.Address, NewEmail: addr.Typed}); err != nil {
+				return err
+			}
+		}
+		detail := map[string]string{"new_email": addr.Typed}
+		if in.ActorID != "" && in.ActorID != in.UserID {
+			detail["by"] = in.ActorID
+		}
+		if in.OrgID != "" {
+			detail["organization_id"] = in.OrgID
+		}
+		return s.audit(tx, in.UserID, purpose+"_requested", auditDetail(detail))
+	})
 	if err != nil {
 		return EmailChangeTicket{}, err
 	}
@@ -201,14 +197,11 @@ func (s *Service) ApplyEmailChangeCode(ctx context.Context, caller Principal, co
 	if err != nil {
 		return err
 	}
-	row, err := s.findCodeByValue(ctx, models.PurposeEmailChange, code)
+	row, err := s.countCodeByValue(ctx, models.PurposeEmailChange, code)
 	if err != nil {
 		return err
 	}
 	db := s.db.WithContext(ctx)
-	if err := s.countAttempt(db, row.ID); err != nil {
-		return err
-	}
 	if row.EmailKey != addr.Key {
 		return errInvalidCode(FieldCode)
 	}

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -17,9 +18,17 @@ import (
 func TestSpendMailIsOneRule(t *testing.T) {
 	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
 		s.cfg.ResendCooldown, s.cfg.SendsPerHour = time.Minute, 3
-		ways := map[string]func(db *gorm.DB, flow, subject string) error{"steps": s.spendMailSteps}
+		// Carrying a read (the password reset's owner lookup) changes nothing about the budget.
+		reading := func(db *gorm.DB, flow, subject string) error {
+			_, _, err := spendMailReading[memberRow](s, db, flow, subject, ownerRead(mustKey(subject), ""))
+			return err
+		}
+		ways := map[string]func(db *gorm.DB, flow, subject string) error{"steps": s.spendMailSteps, "reading": reading}
 		if s.db.Dialect == models.Postgres {
-			ways["one statement"] = s.spendMailOnce
+			ways["one statement"] = func(db *gorm.DB, flow, subject string) error {
+				_, _, err := spendMailOnce[struct{}](s, db, flow, subject, nil)
+				return err
+			}
 		}
 		// Each step: advance the clock, then spend; the answer wanted ("" passes, else Retry-After).
 		steps := []struct {
@@ -55,6 +64,59 @@ func TestSpendMailIsOneRule(t *testing.T) {
 					}
 				})
 			}
+		}
+	})
+}
+
+// What the budget's read finds is the account as loaded by its id, on each backend: the owner of any of its addresses with its primary address, nobody for an
+// unknown address, and the membership when an organisation is asked about.
+func TestSpendMailReadsTheOwner(t *testing.T) {
+	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
+		ctx := context.Background()
+		uid := makeUser(t, s, "Owner@Example.com")
+		org, err := s.CreateOrganization(ctx, "Readers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := s.CreateOrganization(ctx, "Others")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddMember(ctx, org.ID, uid, ""); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name, address, orgID string
+			found, member        bool
+		}{
+			{"known", "owner@example.com", "", true, false},
+			{"known, a member", "OWNER@example.com", org.ID, true, true},
+			{"known, not a member", "owner@example.com", other.ID, true, false},
+			{"unknown", "nobody@example.com", "", false, false},
+			{"unknown, in an organisation", "nobody@example.com", org.ID, false, false},
+		}
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				clk.Advance(time.Hour) // a budget of its own: the read is what is tested
+				db := s.db.WithContext(ctx)
+				row, found, err := spendMailReading[memberRow](s, db, fmt.Sprintf("flow-%d", i), c.address, ownerRead(mustKey(c.address), c.orgID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if found != c.found || row.Member != c.member {
+					t.Fatalf("found %v, member %v; want %v, %v", found, row.Member, c.found, c.member)
+				}
+				if !c.found {
+					return
+				}
+				want, err := loadAccount(db, uid) // the account by its id: another query
+				if err != nil {
+					t.Fatal(err)
+				}
+				if row.User.ID != uid || !reflect.DeepEqual(row.User, want.user) || !reflect.DeepEqual(row.Primary, want.primary) {
+					t.Fatalf("read %+v / %+v, want %+v / %+v", row.User, row.Primary, want.user, want.primary)
+				}
+			})
 		}
 	})
 }

@@ -23,6 +23,10 @@ type memberRow struct {
 // placeholder's argument: an email change reads it with the account, in the same round trip.
 const ownerColumn = "COALESCE((SELECT other.user_id FROM emails AS other WHERE other.address_key = ? LIMIT 1), '') AS new_owner"
 
+// memberColumn selects, under memberRow.Member, whether the user is a member of the
+// organisation that is its placeholder's argument.
+const memberColumn = "EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member"
+
 var (
 	primaryColumnsOnce sync.Once
 	primaryColumns     string
@@ -49,9 +53,14 @@ func primaryEmailColumns() string {
 // extra columns, with args for their placeholders). join is "JOIN" when an account without a
 // primary address (a deleted one) must not be found, "LEFT JOIN" when it reads as zero.
 func accountQuery(db *gorm.DB, join, extra string, args ...any) *gorm.DB {
-	return db.Table("users").Select("users.*, "+primaryEmailColumns()+extra, args...).
-		Joins(join + " emails ON emails.user_id = users.id AND emails.is_primary")
+	return db.Table("users").Select(accountColumns()+extra, args...).Joins(join + primaryJoin)
 }
+
+// accountColumns are the columns of memberRow's user and primary address.
+func accountColumns() string { return "users.*, " + primaryEmailColumns() }
+
+// primaryJoin joins a user's primary address, after JOIN or LEFT JOIN.
+const primaryJoin = " emails ON emails.user_id = users.id AND emails.is_primary"
 
 // orgMember loads the usable account userID and checks that it is a member of orgID; an
 // unknown, deleted or suspended account is not found (reported under field). One round trip
@@ -73,9 +82,7 @@ func orgMemberAndAddress(db *gorm.DB, orgID, userID, field, addressKey string) (
 		ownerCol = ownerColumn
 		args = append(args, addressKey)
 	}
-	err = accountQuery(db, "JOIN",
-		", EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member, "+
-			ownerCol, args...).
+	err = accountQuery(db, "JOIN", ", "+memberColumn+", "+ownerCol, args...).
 		Where("users.id = ?", userID).Take(&row).Error
 	acct = account{user: row.User, primary: row.Primary}
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && acct.usable() != nil) {

@@ -69,20 +69,15 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 	defer s.floor(ctx)()
 	// The mail budget of the address (known or not) is spent first, each count committed at
 	// once: parallel requests for one address see each other's, and the unknown-address path
-	// needs no transaction at all. A request over it is dropped without a word.
+	// needs no transaction at all. A request over it is dropped without a word. The address's
+	// owner (and membership) is read with the budget: one statement on PostgreSQL.
 	db := s.db.WithContext(ctx)
-	if err := s.spendMail(db, models.PurposePasswordReset, addr.Key); err != nil {
+	owner, exists, err := spendMailReading[memberRow](s, db, models.PurposePasswordReset, addr.Key, ownerRead(addr.Key, orgID))
+	if err != nil {
 		return internalOrNil(silentlyThrottled(err))
 	}
-	acct, exists, err := findByEmail(db, addr.Key)
-	if err != nil {
-		return internal(err)
-	}
-	if exists && orgID != "" {
-		if exists, err = isMember(db, orgID, acct.user.ID); err != nil {
-			return internal(err)
-		}
-	}
+	exists = exists && (orgID == "" || owner.Member)
+	acct := account{user: owner.User, primary: owner.Primary}
 	if !exists || acct.usable() != nil {
 		// A code is drawn and an event is written as on the known path (anonymous events are
 		// swept after AnonymousAuditRetention); ResetFloor hides the rest of the difference.

@@ -78,6 +78,43 @@ func BenchmarkCheckUserCode(b *testing.B) {
 	})
 }
 
+// The database-bound code requests, one at a time: a request's latency here is mostly its
+// round trips to PostgreSQL (TestStatementsPerRequest counts them). Budgets are opened wide
+// and the reset's floor is off: the statements are measured, not the limits.
+func BenchmarkCodeRequests(b *testing.B) {
+	benchServices(b, func(b *testing.B, s *Service) {
+		s.cfg.ResetFloor, s.cfg.ResendCooldown, s.cfg.SendsPerHour = 0, time.Nanosecond, 1<<30
+		userID := benchUser(b, s, "known@example.com")
+		ctx := context.Background()
+		cases := []struct {
+			name string
+			run  func() error
+		}{
+			{"password reset, unknown address", func() error {
+				return s.RequestPasswordReset(ctx, "unknown@example.com", Delivery{})
+			}},
+			{"password reset, known address", func() error {
+				return s.RequestPasswordReset(ctx, "known@example.com", Delivery{})
+			}},
+			{"email change code", func() error {
+				_, err := s.StartEmailChange(ctx, EmailChange{UserID: userID, NewEmail: "fresh@example.com",
+					Delivery: Delivery{Digits: VerificationCodeDigits}})
+				return err
+			}},
+		}
+		for _, c := range cases {
+			b.Run(c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := c.run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	})
+}
+
 func benchUser(b *testing.B, s *Service, email string) string {
 	b.Helper()
 	now := time.Now().UTC()

@@ -24,11 +24,8 @@ func (s *Service) resetCodeFor(ctx context.Context, email, code string) (models.
 	if err != nil {
 		return models.OneTimeCode{}, err
 	}
-	row, err := s.findCodeByValue(ctx, models.PurposePasswordReset, code)
+	row, err := s.countCodeByValue(ctx, models.PurposePasswordReset, code)
 	if err != nil {
-		return row, err
-	}
-	if err := s.countAttempt(s.db.WithContext(ctx), row.ID); err != nil {
 		return row, err
 	}
 	if row.EmailKey != addr.Key {

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/accountd/accountd/models"
 	"gorm.io/gorm"
@@ -18,19 +19,34 @@ type account struct {
 // findByEmail loads the user owning the address whose key is key (any of its addresses).
 // ok is false when nobody owns it.
 func findByEmail(db *gorm.DB, key string) (acct account, ok bool, err error) {
-	// One round trip: the owner of the address, with its primary address (LEFT JOIN: a deleted
-	// account keeps no primary), where it took three (address, user, primary).
 	var row memberRow
-	err = accountQuery(db, "LEFT JOIN", "").
-		Joins("JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ?", key).
-		Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return acct, false, nil
-	}
-	if err != nil {
+	read := ownerRead(key, "")
+	if ok, err = rawRow(db, &row, read.SQL, read.Vars...); !ok {
 		return acct, false, err
 	}
 	return account{user: row.User, primary: row.Primary}, true, nil
+}
+
+// ownerSQL is ownerRead's statement, without and with the membership column: built once, it
+// is part of the password reset's mail-budget statement (spendMailReading), which GORM's
+// query builder would otherwise render again on every request.
+var ownerSQL = sync.OnceValue(func() [2]string {
+	sql := func(extra string) string {
+		return "SELECT " + accountColumns() + extra + " FROM users LEFT JOIN" + primaryJoin +
+			" JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ? LIMIT 1"
+	}
+	return [2]string{sql(""), sql(", " + memberColumn)}
+})
+
+// ownerRead selects, under memberRow's columns, the user owning the address whose key is key
+// (any of its addresses) with its primary address, and when orgID is given whether that user
+// is a member of orgID (Member). One round trip (LEFT JOIN: a deleted account keeps no
+// primary) where it took three (address, user, primary), four with the membership.
+func ownerRead(key, orgID string) *clause.Expr {
+	if orgID == "" {
+		return &clause.Expr{SQL: ownerSQL()[0], Vars: []any{key}}
+	}
+	return &clause.Expr{SQL: ownerSQL()[1], Vars: []any{orgID, key}}
 }
 
 // loadAccount loads a user and its primary address. A deleted user has no address; primary is

@@ -48,15 +48,22 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 		return Verified{}, err
 	}
 	db := s.db.WithContext(ctx)
-	var row models.OneTimeCode
-	err = db.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Verified{}, &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldVerificationID}
+	byID := func(q *gorm.DB) *gorm.DB {
+		return q.Where("id = ? AND purpose IN ?", verificationID, verificationPurposes)
+	}
+	missing := errInvalidCode(FieldCode)
+	row, err := s.countedCode(db, byID, missing)
+	if err == missing {
+		// No live code: an id never issued is not_found, a used, expired or burned one invalid.
+		var n int64
+		if err := byID(db.Model(&models.OneTimeCode{})).Limit(1).Count(&n).Error; err != nil {
+			return Verified{}, internal(err)
+		}
+		if n == 0 {
+			return Verified{}, &Error{Kind: KindNotFound, Code: CodeNotFound, Field: FieldVerificationID}
+		}
 	}
 	if err != nil {
-		return Verified{}, internal(err)
-	}
-	if err := s.countAttempt(db, row.ID); err != nil {
 		return Verified{}, err
 	}
 	if !s.keys.typedMatches(row, code) {
@@ -64,26 +71,28 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationID, code string, 
 	}
 	out := Verified{UserID: row.UserID, Email: row.Email, Kind: VerificationKind(row.Purpose)}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		acct, err := s.redeemCodeOf(tx, row)
+		acct, owner, err := s.redeemCodeOf(tx, row)
 		if err != nil {
 			return err
 		}
-		switch row.Purpose {
-		case models.PurposeActivation:
+		if row.Purpose == models.PurposeActivation {
 			if err := s.applySignupVerification(tx, row); err != nil || signIn == nil {
 				return err
 			}
 			sess, err := s.startSession(tx, row.UserID, *signIn)
 			out.Session = &sess
 			return err
-		case models.PurposeEmailChange:
-			if err := claimable(tx, row.EmailKey); err != nil {
-				return err
-			}
-			return s.applyEmailChangeTo(tx, acct, codeAddress(row))
-		default:
-			return s.applyAddEmail(tx, row)
 		}
+		// An email change or an added address claims the address: refused when someone has it
+		// now (read with the account), and the unique index decides a claim committing at the
+		// same time.
+		if owner != "" {
+			return errEmailTaken()
+		}
+		if row.Purpose == models.PurposeEmailChange {
+			return s.applyEmailChangeTo(tx, acct, codeAddress(row))
+		}
+		return s.applyAddEmail(tx, acct, row)
 	})
 	return out, err
 }
@@ -103,18 +112,13 @@ func (s *Service) applySignupVerification(tx *gorm.DB, row models.OneTimeCode) e
 	return s.audit(tx, row.UserID, "email_verified", auditDetail(map[string]string{"email": row.Email}))
 }
 
-func (s *Service) applyAddEmail(tx *gorm.DB, row models.OneTimeCode) error {
-	if err := claimable(tx, row.EmailKey); err != nil {
-		return err
-	}
+// applyAddEmail adds the address a redeemed code was sent to to acct, its owner, once the
+// address is known to be free.
+func (s *Service) applyAddEmail(tx *gorm.DB, acct account, row models.OneTimeCode) error {
 	now := s.now()
 	e := models.Email{ID: models.NewID(), UserID: row.UserID, Address: row.Email, AddressKey: row.EmailKey, VerifiedAt: &now,
 		VerificationSentAt: &row.CreatedAt, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(&e).Error; err != nil {
-		return err
-	}
-	acct, err := loadAccount(tx, row.UserID)
-	if err != nil {
 		return err
 	}
 	// The account's own address hears of it: an address added by someone else is a takeover's first step.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -42,6 +44,9 @@ const DefaultMaxConns = 16
 // Pool sizes the PostgreSQL connection pool (SQLite always uses one connection).
 type Pool struct {
 	MaxConns int // open connections at most, all kept idle between requests; 0: DefaultMaxConns
+	// Tracer sees every statement sent to PostgreSQL, BEGIN and COMMIT included (the tests
+	// that count a flow's round trips); nil for none.
+	Tracer pgx.QueryTracer
 }
 
 // Open opens ACCOUNTD_DATABASE_URL: postgres:// or postgresql:// URLs use PostgreSQL; anything
@@ -56,7 +61,20 @@ func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
 		// or hooks that would write more). Several writes that belong together use Transaction.
 		SkipDefaultTransaction: true}
 	if IsPostgresURL(databaseURL) {
-		gdb, err := gorm.Open(postgres.Open(databaseURL), cfg)
+		var p Pool
+		if len(pool) > 0 {
+			p = pool[0]
+		}
+		dialector := postgres.Open(databaseURL)
+		if p.Tracer != nil {
+			conn, err := pgx.ParseConfig(databaseURL)
+			if err != nil {
+				return nil, fmt.Errorf("database URL %s: %w", Describe(databaseURL), redact(err, databaseURL))
+			}
+			conn.Tracer = p.Tracer
+			dialector = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*conn)})
+		}
+		gdb, err := gorm.Open(dialector, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("database %s does not answer: %w", Describe(databaseURL), redact(err, databaseURL))
 		}
@@ -65,8 +83,8 @@ func Open(ctx context.Context, databaseURL string, pool ...Pool) (*DB, error) {
 			return nil, err
 		}
 		maxConns := DefaultMaxConns
-		if len(pool) > 0 && pool[0].MaxConns > 0 {
-			maxConns = pool[0].MaxConns
+		if p.MaxConns > 0 {
+			maxConns = p.MaxConns
 		}
 		sqlDB.SetMaxOpenConns(maxConns)
 		sqlDB.SetMaxIdleConns(maxConns)
