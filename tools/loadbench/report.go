@@ -124,6 +124,9 @@ func (r *report) print(w io.Writer) {
 			x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), ms(x.sinkPerReq), 100*x.machine, x.peakRSSKB/1024, backlogText(x), x.flow.floor, x.ratio)
 	}
 	tw.Flush()
+	if line := r.soakLine(); line != "" { // a run without -results keeps its soak too
+		fmt.Fprintln(w, line)
+	}
 }
 
 const (
@@ -161,19 +164,28 @@ func (r *report) markdown() string {
 			x.rps, ms(x.p50), ms(x.p99), x.errors, statusList(x.statuses), ms(x.cpuPerReq), ms(x.pgPerReq), ms(x.sinkPerReq), 100*x.machine, x.peakRSSKB/1024,
 			backlogText(x), x.flow.floor, x.ratio)
 	}
-	if sk := r.soak; sk != nil && len(sk.samples) > 0 {
-		first, last, max := sk.samples[0], sk.samples[len(sk.samples)-1], int64(0)
-		var parts []string
-		for _, v := range sk.samples {
-			if v > max {
-				max = v
-			}
-			parts = append(parts, fmt.Sprint(v/1024))
-		}
-		fmt.Fprintf(&b, "\nSoak: %s %s for %s at %.0f rps (%d errors): server RSS every %s, MB: %s (first %d, last %d, max %d).\n",
-			sk.flow.vendor, sk.flow.name, r.o.soak, sk.rps, sk.errors, soakEvery, strings.Join(parts, " "), first/1024, last/1024, max/1024)
+	if line := r.soakLine(); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", line)
 	}
 	return b.String()
+}
+
+// soakLine describes the soak's RSS samples ("" when there was no soak).
+func (r *report) soakLine() string {
+	sk := r.soak
+	if sk == nil || len(sk.samples) == 0 {
+		return ""
+	}
+	first, last, max := sk.samples[0], sk.samples[len(sk.samples)-1], int64(0)
+	var parts []string
+	for _, v := range sk.samples {
+		if v > max {
+			max = v
+		}
+		parts = append(parts, fmt.Sprint(v/1024))
+	}
+	return fmt.Sprintf("Soak: %s %s for %s at %.0f rps (%d errors): server RSS every %s, MB: %s (first %d, last %d, max %d).",
+		sk.flow.vendor, sk.flow.name, r.o.soak, sk.rps, sk.errors, soakEvery, strings.Join(parts, " "), first/1024, last/1024, max/1024)
 }
 
 // writeMarkdown replaces the generated section of path (or appends one).
