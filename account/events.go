@@ -75,19 +75,24 @@ type EventData struct {
 	OrganizationID *string `json:"organization_id"` // the organisation the change concerns or the user's only one
 }
 
-// queueEvent writes the event an audit kind announces into the outbox inside tx, one row per
-// endpoint that wants its type.
-func (s *Service) queueEvent(tx *gorm.DB, userID, auditKind, detail string) error {
+// subscribers are the endpoints that want the event an audit kind announces, and its type.
+func (s *Service) subscribers(auditKind string) (typ string, subs []WebhookSubscription) {
 	typ, ok := eventOfAudit[auditKind]
 	if !ok {
-		return nil
+		return "", nil
 	}
-	var subs []WebhookSubscription
 	for _, w := range s.cfg.Webhooks {
 		if w.wants(typ) {
 			subs = append(subs, w)
 		}
 	}
+	return typ, subs
+}
+
+// queueEvent writes the event an audit kind announces into the outbox inside tx, one row per
+// endpoint that wants its type.
+func (s *Service) queueEvent(tx *gorm.DB, userID, auditKind, detail string) error {
+	typ, subs := s.subscribers(auditKind)
 	if len(subs) == 0 {
 		return nil
 	}

@@ -82,7 +82,7 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 		// A code is drawn and an event is written as on the known path (anonymous events are
 		// swept after AnonymousAuditRetention); ResetFloor hides the rest of the difference.
 		_ = randomToken(32)
-		return internalOrNil(s.audit(db, "", "password_reset_unknown_email", ""))
+		return internalOrNil(s.auditAlone(ctx, "", "password_reset_unknown_email", ""))
 	}
 	// The code, its mail and the audit row: one statement on PostgreSQL (writeTx).
 	return s.writeTx(ctx, func(tx *gorm.DB) error {

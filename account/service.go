@@ -24,8 +24,8 @@ type Config struct {
 	// Logger receives operational messages.
 	Logger *slog.Logger
 	// OnAudit and OnMailQueued, when set, are told of each audit event and each mail written
-	// to the outbox, by kind (metrics). They are called inside the transaction, so an event
-	// whose transaction rolls back is counted too.
+	// to the outbox, by kind (metrics). They are called as the event is made (inside its
+	// transaction, or as it joins a shared INSERT), so an event whose write fails is counted too.
 	OnAudit      func(kind string)
 	OnMailQueued func(kind string)
 	// OnLimit, when set, is told of each request a limit refused, by the limit's scope
@@ -115,6 +115,8 @@ type Service struct {
 	openTx atomic.Int32
 	// ready caches the readiness answer (ready.go).
 	ready readiness
+	// alone writes the events of auditAlone.
+	alone *combiner[models.AuditEvent]
 }
 
 // New builds the core on an open, migrated database.
@@ -125,6 +127,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{db: db, cfg: cfg, keys: k, mailQueued: make(chan struct{}, 1)}
+	s.alone = s.auditCombiner()
 	return s, nil
 }
 
@@ -212,6 +215,14 @@ func (s *Service) atomically(ctx context.Context, run func(db *gorm.DB) error) e
 
 // audit appends a security event inside tx.
 func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
+	ev := s.auditEvent(userID, kind, detail)
+	if err := tx.Create(&ev).Error; err != nil {
+		return err
+	}
+	return s.queueEvent(tx, userID, kind, ev.Detail)
+}
+
+func (s *Service) auditEvent(userID, kind, detail string) models.AuditEvent {
 	ev := models.AuditEvent{ID: models.NewID(), Kind: kind, Detail: detail, CreatedAt: s.now()}
 	if s.cfg.OnAudit != nil {
 		s.cfg.OnAudit(kind)
@@ -222,17 +233,31 @@ func (s *Service) audit(tx *gorm.DB, userID, kind, detail string) error {
 	if ev.Detail == "" {
 		ev.Detail = "{}"
 	}
-	if err := tx.Create(&ev).Error; err != nil {
-		return err
-	}
-	return s.queueEvent(tx, userID, kind, ev.Detail)
+	return ev
 }
 
-// auditNow appends a security event on its own, for a request that changes nothing else (a
-// failed password check). It runs even when the caller has gone: the event happened.
+// auditAlone appends a security event that is all its request writes (a failed password
+// check, a reset asked for an unknown address). It is stored before it returns and even when
+// the caller has gone (the event happened). Such events arrive from unauthenticated callers at
+// the rate they choose, so parallel ones share an INSERT (auditCombiner); an event that
+// webhooks announce is written with its outbox rows in one transaction instead.
+func (s *Service) auditAlone(ctx context.Context, userID, kind, detail string) error {
+	if _, subs := s.subscribers(kind); len(subs) > 0 {
+		return s.tx(context.WithoutCancel(ctx), func(tx *gorm.DB) error { return s.audit(tx, userID, kind, detail) })
+	}
+	return s.alone.add(ctx, s.auditEvent(userID, kind, detail))
+}
+
+// auditCombiner shares one INSERT among the events of parallel auditAlone calls.
+func (s *Service) auditCombiner() *combiner[models.AuditEvent] {
+	return &combiner[models.AuditEvent]{max: 500, write: func(ctx context.Context, batch []models.AuditEvent) error {
+		return s.db.WithContext(ctx).Create(&batch).Error
+	}}
+}
+
+// auditNow is auditAlone for a caller that does not fail with it: an error is logged.
 func (s *Service) auditNow(ctx context.Context, userID, kind, detail string) {
-	err := s.audit(s.db.WithContext(context.WithoutCancel(ctx)), userID, kind, detail)
-	if err != nil {
+	if err := s.auditAlone(ctx, userID, kind, detail); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "audit", "kind", kind, "err", err)
 	}
 }
