@@ -65,10 +65,11 @@ func TestCombinerSharesStatements(t *testing.T) {
 			cancel()
 			wg.Go(func() { errs[0] = c.add(ctx, 0) })
 			waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sizes) == 1 })
+			// One at a time, so the queue's order (and so which batch holds which item) is known.
 			for i := 1; i <= tc.behind; i++ {
 				wg.Go(func() { errs[i] = c.add(context.Background(), i) })
+				waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.queued) == i })
 			}
-			waitFor(t, func() bool { c.mu.Lock(); defer c.mu.Unlock(); return len(c.queued) == tc.behind })
 			close(release)
 			wg.Wait()
 
