@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/accountd/accountd/models"
+	"github.com/accountd/accountd/testkit"
 	"gorm.io/gorm"
 )
 
@@ -18,17 +21,15 @@ import (
 func TestSpendMailIsOneRule(t *testing.T) {
 	forEachService(t, func(t *testing.T, s *Service, clk *testClock) {
 		s.cfg.ResendCooldown, s.cfg.SendsPerHour = time.Minute, 3
-		// Carrying a read (the password reset's owner lookup) changes nothing about the budget.
-		reading := func(db *gorm.DB, flow, subject string) error {
-			_, _, err := spendMailReading[memberRow](s, db, flow, subject, ownerRead(mustKey(subject), ""))
+		// Shared with parallel requests and carrying a read (the password reset's owner
+		// lookup), the budget is the same; it commits at once, so it has no transaction.
+		shared := func(db *gorm.DB, flow, subject string) error {
+			_, _, err := s.spendMailNow(db.Statement.Context, flow, subject, mustKey(subject), "")
 			return err
 		}
-		ways := map[string]func(db *gorm.DB, flow, subject string) error{"steps": s.spendMailSteps, "reading": reading}
+		ways := map[string]func(db *gorm.DB, flow, subject string) error{"steps": s.spendMailSteps, "shared": shared}
 		if s.db.Dialect == models.Postgres {
-			ways["one statement"] = func(db *gorm.DB, flow, subject string) error {
-				_, _, err := spendMailOnce[struct{}](s, db, flow, subject, nil)
-				return err
-			}
+			ways["one statement"] = s.spendMail
 		}
 		// Each step: advance the clock, then spend; the answer wanted ("" passes, else Retry-After).
 		steps := []struct {
@@ -40,6 +41,9 @@ func TestSpendMailIsOneRule(t *testing.T) {
 		}
 		for name, spend := range ways {
 			for _, inTx := range []bool{false, true} {
+				if inTx && name == "shared" {
+					continue
+				}
 				t.Run(fmt.Sprintf("%s, in a transaction %v", name, inTx), func(t *testing.T) {
 					subject := fmt.Sprintf("%s-%v@example.com", name, inTx)
 					for i, st := range steps {
@@ -99,7 +103,7 @@ func TestSpendMailReadsTheOwner(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				clk.Advance(time.Hour) // a budget of its own: the read is what is tested
 				db := s.db.WithContext(ctx)
-				row, found, err := spendMailReading[memberRow](s, db, fmt.Sprintf("flow-%d", i), c.address, ownerRead(mustKey(c.address), c.orgID))
+				row, found, err := s.spendMailNow(ctx, fmt.Sprintf("flow-%d", i), c.address, mustKey(c.address), c.orgID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -119,4 +123,70 @@ func TestSpendMailReadsTheOwner(t *testing.T) {
 			})
 		}
 	})
+}
+
+// One shared budget statement holds each subject once: a subject asked for again in the same
+// batch is answered by the next statement, as a request arriving just after the first, so of
+// parallel requests for one subject exactly one passes and the others learn when to retry.
+func TestSharedBudgetStatementsKeepTheRule(t *testing.T) {
+	for _, b := range testkit.Backends(t) {
+		if b.Name != "postgres" {
+			continue // SQLite runs each spend alone (spendMailSteps)
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			s, _ := openTestService(t, b.DSN(t))
+			s.cfg.ResendCooldown, s.cfg.SendsPerHour = time.Minute, 3
+			batch := func(subjects ...string) []*budgetAsk {
+				asks := make([]*budgetAsk, len(subjects))
+				for i, sub := range subjects {
+					asks[i] = &budgetAsk{Gate: s.keys.limitKey(mailCooldownScope("flow"), sub),
+						Hour: s.keys.limitKey(s.mailHourly("flow").Scope, sub), flow: "flow"}
+				}
+				return asks
+			}
+			asks := batch("a", "b", "a", "c", "a", "b")
+			if err := s.spendBudgets(s.db.WithContext(context.Background()), asks); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"", "", "1m0s", "", "1m0s", "1m0s"}
+			for i, a := range asks {
+				if got := retryAfter(t, a.verdict); got != want[i] || !a.written {
+					t.Errorf("ask %d: %q (written %v), want %q", i, got, a.written, want[i])
+				}
+			}
+
+			// Through the combiner, from parallel callers: one pass per subject.
+			const callers, subjects = 60, 6
+			passed := make([]int, subjects)
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			for i := range callers {
+				wg.Go(func() {
+					_, _, err := s.spendMailNow(context.Background(), "parallel", fmt.Sprint(i%subjects), "", "")
+					if got := retryAfter(t, err); got == "" {
+						mu.Lock()
+						passed[i%subjects]++
+						mu.Unlock()
+					}
+				})
+			}
+			wg.Wait()
+			if !slices.Equal(passed, []int{1, 1, 1, 1, 1, 1}) {
+				t.Fatalf("passes per subject %v, want one each", passed)
+			}
+		})
+	}
+}
+
+// retryAfter is a budget's verdict as TestSpendMailIsOneRule writes it: "" when it passed.
+func retryAfter(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	e := AsError(err)
+	if e.Kind != KindRateLimited {
+		t.Fatalf("not a refusal: %v", err)
+	}
+	return e.RetryAfter.String()
 }

@@ -25,7 +25,12 @@ const ownerColumn = "COALESCE((SELECT other.user_id FROM emails AS other WHERE o
 
 // memberColumn selects, under memberRow.Member, whether the user is a member of the
 // organisation that is its placeholder's argument.
-const memberColumn = "EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = ? AND memberships.user_id = users.id) AS member"
+var memberColumn = memberColumnOf("?") + " AS member"
+
+// memberColumnOf is whether the user is a member of the organisation whose id is orgExpr.
+func memberColumnOf(orgExpr string) string {
+	return "EXISTS (SELECT 1 FROM memberships WHERE memberships.organization_id = " + orgExpr + " AND memberships.user_id = users.id)"
+}
 
 var (
 	primaryColumnsOnce sync.Once

@@ -70,9 +70,9 @@ func (s *Service) requestPasswordReset(ctx context.Context, email, orgID string,
 	// The mail budget of the address (known or not) is spent first, each count committed at
 	// once: parallel requests for one address see each other's, and the unknown-address path
 	// needs no transaction at all. A request over it is dropped without a word. The address's
-	// owner (and membership) is read with the budget: one statement on PostgreSQL.
-	db := s.db.WithContext(ctx)
-	owner, exists, err := spendMailReading[memberRow](s, db, models.PurposePasswordReset, addr.Key, ownerRead(addr.Key, orgID))
+	// owner (and membership) is read with the budget: one statement on PostgreSQL, shared by
+	// parallel requests.
+	owner, exists, err := s.spendMailNow(ctx, models.PurposePasswordReset, addr.Key, addr.Key, orgID)
 	if err != nil {
 		return internalOrNil(silentlyThrottled(err))
 	}

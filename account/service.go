@@ -117,6 +117,8 @@ type Service struct {
 	ready readiness
 	// alone writes the events of auditAlone.
 	alone *combiner[models.AuditEvent]
+	// budgets writes the mail budgets of spendMailNow.
+	budgets *combiner[*budgetAsk]
 }
 
 // New builds the core on an open, migrated database.
@@ -127,7 +129,7 @@ func New(db *models.DB, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{db: db, cfg: cfg, keys: k, mailQueued: make(chan struct{}, 1)}
-	s.alone = s.auditCombiner()
+	s.alone, s.budgets = s.auditCombiner(), s.budgetCombiner()
 	return s, nil
 }
 
@@ -202,11 +204,19 @@ func (s *Service) atomically(ctx context.Context, run func(db *gorm.DB) error) e
 		}
 		return nil
 	}
+	return coreError(err)
+}
+
+// coreError is the core's error for the error of a statement or block (nil stays nil): its
+// own errors as they are, a unique address taken as such, anything else internal.
+func coreError(err error) error {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &e):
 		return e
-	}
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
+	case errors.Is(err, gorm.ErrDuplicatedKey):
 		// Only addresses have a unique constraint a caller can hit; ids and hashes are random.
 		return errEmailTaken()
 	}

@@ -27,16 +27,19 @@ func findByEmail(db *gorm.DB, key string) (acct account, ok bool, err error) {
 	return account{user: row.User, primary: row.Primary}, true, nil
 }
 
-// ownerSQL is ownerRead's statement, without and with the membership column: built once, it
-// is part of the password reset's mail-budget statement (spendMailReading), which GORM's
-// query builder would otherwise render again on every request.
+// ownerSQL is ownerRead's statement, without and with the membership column: built once,
+// as GORM's query builder would otherwise render it again on every request.
 var ownerSQL = sync.OnceValue(func() [2]string {
-	sql := func(extra string) string {
-		return "SELECT " + accountColumns() + extra + " FROM users LEFT JOIN" + primaryJoin +
-			" JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = ? LIMIT 1"
-	}
-	return [2]string{sql(""), sql(", " + memberColumn)}
+	return [2]string{"SELECT " + ownerSelect("?", "false") + " LIMIT 1", "SELECT " + ownerSelect("?", memberColumnOf("?")) + " LIMIT 1"}
 })
+
+// ownerSelect is ownerRead's query between its SELECT and its LIMIT, for the address key keyExpr, with member
+// (an SQL boolean) as its membership column. The mail budget's statement reads the owner of
+// each of its asks with it (budgetSQL).
+func ownerSelect(keyExpr, member string) string {
+	return accountColumns() + ", " + member + " AS member FROM users LEFT JOIN" + primaryJoin +
+		" JOIN emails AS owned ON owned.user_id = users.id AND owned.address_key = " + keyExpr
+}
 
 // ownerRead selects, under memberRow's columns, the user owning the address whose key is key
 // (any of its addresses) with its primary address, and when orgID is given whether that user
