@@ -83,8 +83,8 @@ func (s *Service) startAddressCode(ctx context.Context, purpose string, in Email
 	}
 	t := EmailChangeTicket{CurrentEmail: acct.primary.Address, NewEmail: addr.Typed}
 	// The mail budget is spent first and committed at once, as a reset's (in a statement shared
-	// with parallel requests): parallel requests meet on its cooldown row, so one of them mails, and the writes after it need no
-	// transaction around them (on PostgreSQL two statements where BEGIN, budget, writes and
+	// with parallel requests): parallel requests meet on its cooldown row, so one of them
+	// mails, and the writes after it need no transaction around them (on PostgreSQL two statements where BEGIN, budget, writes and
 	// COMMIT were four round trips). A write failing after it leaves the budget spent.
 	if !in.NoMail {
 		if _, _, err := s.spendMailNow(ctx, purpose, in.UserID, "", ""); err != nil {

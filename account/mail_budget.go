@@ -32,7 +32,7 @@ func (s *Service) spendMail(db *gorm.DB, flow, subject string) error {
 	if s.db.Dialect != models.Postgres {
 		return s.spendMailSteps(db, flow, subject)
 	}
-	ask := &budgetAsk{Gate: s.keys.limitKey(mailCooldownScope(flow), subject), Hour: s.keys.limitKey(s.mailHourly(flow).Scope, subject), flow: flow}
+	ask := s.budgetAsk(flow, subject)
 	if err := s.spendBudgets(db, []*budgetAsk{ask}); err != nil {
 		return err
 	}
@@ -58,8 +58,8 @@ func (s *Service) spendMailNow(ctx context.Context, flow, subject, ownerKey, org
 		found, err = rawRow(db, &row, read.SQL, read.Vars...)
 		return row, found, err
 	}
-	ask := &budgetAsk{Gate: s.keys.limitKey(mailCooldownScope(flow), subject), Hour: s.keys.limitKey(s.mailHourly(flow).Scope, subject),
-		Owner: ownerKey, Org: orgID, flow: flow}
+	ask := s.budgetAsk(flow, subject)
+	ask.Owner, ask.Org = ownerKey, orgID
 	if err := s.budgets.add(ctx, ask); err != nil {
 		return row, false, err
 	}
@@ -95,8 +95,14 @@ type budgetAsk struct {
 
 	flow    string
 	written bool // its statement succeeded: a batch written again item by item skips it
-	row     budgetAndRow[memberRow]
+	row     budgetAndRow
 	verdict error // nil: the budget passed; else the refusal (KindRateLimited)
+}
+
+// budgetAsk is the ask of subject's budget for flow (nothing to read).
+func (s *Service) budgetAsk(flow, subject string) *budgetAsk {
+	return &budgetAsk{Gate: s.keys.limitKey(mailCooldownScope(flow), subject),
+		Hour: s.keys.limitKey(s.mailHourly(flow).Scope, subject), flow: flow}
 }
 
 // budgetSQL is gate and hit of spendMail in one statement, for every ask of a batch (the
@@ -140,10 +146,10 @@ type budgetAnswer struct {
 // budgetAndRow is budgetSQL's row: one struct for every column, so GORM's scanner finds each
 // column's field at once (two scans of one row, each skipping the other's columns, cost a
 // third of the request's allocations in name lookups).
-type budgetAndRow[T any] struct {
+type budgetAndRow struct {
 	N      int
 	Budget budgetAnswer `gorm:"embedded"`
-	Row    T            `gorm:"embedded"`
+	Row    memberRow    `gorm:"embedded"`
 }
 
 // budgetCombiner shares budgetSQL among the asks of parallel spendMailNow calls.
@@ -207,7 +213,7 @@ func (s *Service) spendBudgetsOnce(db *gorm.DB, asks []*budgetAsk) error {
 	defer rows.Close()
 	answered := 0
 	for rows.Next() {
-		var out budgetAndRow[memberRow]
+		var out budgetAndRow
 		if err := db.ScanRows(rows, &out); err != nil {
 			return err
 		}

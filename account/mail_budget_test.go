@@ -54,15 +54,7 @@ func TestSpendMailIsOneRule(t *testing.T) {
 						} else {
 							err = spend(s.db.WithContext(context.Background()), "flow", subject)
 						}
-						got := ""
-						if err != nil {
-							e := AsError(err)
-							if e.Kind != KindRateLimited {
-								t.Fatalf("step %d: %v", i, err)
-							}
-							got = e.RetryAfter.String()
-						}
-						if got != st.want {
+						if got := retryAfter(t, err); got != st.want {
 							t.Fatalf("step %d: got %q, want %q", i, got, st.want)
 						}
 					}
